@@ -1,0 +1,157 @@
+/** Fields several operations share, and the readers that turn them into unified values. */
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { Recipient } from '../../platforms/types';
+
+export const conversationLocator: INodeProperties = {
+	displayName: 'Conversation',
+	name: 'conversationId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The conversation to read',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchConversations', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. t_10161117434308444',
+		},
+	],
+};
+
+export const recipientTypeField: INodeProperties = {
+	displayName: 'Send To',
+	name: 'recipientType',
+	type: 'options',
+	default: 'user',
+	description: 'How the recipient is identified',
+	options: [
+		{ name: 'Comment Author (Private Reply)', value: 'comment', description: 'The author of a comment on your post, by comment ID' },
+		{ name: 'Notification Token', value: 'notificationToken', description: 'Messenger only: a token from a notification messages opt-in' },
+		{ name: 'Post Author (Private Reply)', value: 'post', description: 'Messenger only: the author of a visitor post on your Page, by post ID' },
+		{ name: 'User', value: 'user', description: 'A person, by the ID the platform gave them for your Page or account (PSID / IGSID)' },
+		{ name: 'User Ref (Checkbox Plugin)', value: 'userRef', description: 'Messenger only: a user_ref from the checkbox plugin or Chat plugin' },
+	],
+};
+
+export const recipientLocator: INodeProperties = {
+	displayName: 'Recipient',
+	name: 'recipientId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The person to message, from your recent conversations or by their page-scoped ID',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchRecipients', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 7101149746568522',
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'A user ID is a number, e.g. 7101149746568522' },
+				},
+			],
+		},
+	],
+};
+
+export const recipientHandleField: INodeProperties = {
+	displayName: 'Recipient Handle',
+	name: 'recipientHandle',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. 17900000000000000',
+	description: 'The comment ID, post ID, user ref or notification token, matching Send To',
+};
+
+/** The recipient fields as they appear on every operation that messages someone. */
+export function recipientFields(): INodeProperties[] {
+	return [
+		recipientTypeField,
+		{ ...recipientLocator, displayOptions: { show: { recipientType: ['user'] } } },
+		{ ...recipientHandleField, displayOptions: { hide: { recipientType: ['user'] } } },
+	];
+}
+
+export function readRecipient(ctx: IExecuteFunctions, itemIndex: number): Recipient {
+	const type = ctx.getNodeParameter('recipientType', itemIndex, 'user') as string;
+	if (type === 'user') {
+		const id = String(ctx.getNodeParameter('recipientId', itemIndex, '', { extractValue: true })).trim();
+		return { id };
+	}
+	const handle = String(ctx.getNodeParameter('recipientHandle', itemIndex, '')).trim();
+	switch (type) {
+		case 'comment':
+			return { commentId: handle };
+		case 'post':
+			return { postId: handle };
+		case 'userRef':
+			return { userRef: handle };
+		default:
+			return { notificationToken: handle };
+	}
+}
+
+export function returnAllFields(maxLimit?: number): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			default: 50,
+			typeOptions: { minValue: 1, ...(maxLimit ? { maxValue: maxLimit } : {}) },
+			description: 'Max number of results to return',
+			displayOptions: { show: { returnAll: [false] } },
+		},
+	];
+}
+
+export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
+	return ctx.getNodeParameter('returnAll', itemIndex, false) ? Infinity : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
+}
+
+export const includeRawOption: INodeProperties = {
+	displayName: 'Include Raw Platform Data',
+	name: 'includeRaw',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to add the platform\'s own response under "raw", next to the unified fields',
+};
+
+export function readIncludeRaw(ctx: IExecuteFunctions, itemIndex: number): boolean {
+	return ctx.getNodeParameter('options.includeRaw', itemIndex, false) as boolean;
+}
+
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options,
+	};
+}

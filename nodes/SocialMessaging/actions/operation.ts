@@ -1,0 +1,25 @@
+/**
+ * What an operation is: its fields, and a function of one item. The router owns the loop over items,
+ * error handling, Continue On Fail, paired items and concurrency, so operations stay short.
+ */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { Platform } from '../../platforms/types';
+
+export interface OperationInput {
+	ctx: IExecuteFunctions;
+	platform: Platform;
+	itemIndex: number;
+}
+
+export interface Operation {
+	/** The operation's fields; the resource adds the displayOptions. */
+	description: INodeProperties[];
+	/**
+	 * `write` operations change something on the platform (send, react, upload): they run with bounded
+	 * concurrency and are never repeated blindly. `read` operations run one item at a time.
+	 */
+	kind: 'read' | 'write';
+	/** Returns the output for one input item: one object, or several (lists). */
+	execute(input: OperationInput): Promise<IDataObject | IDataObject[]>;
+}

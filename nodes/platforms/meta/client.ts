@@ -1,0 +1,272 @@
+/**
+ * The Meta adapter: Messenger and Instagram through the Graph API (a Facebook Page), or Instagram
+ * through Instagram Login (graph.instagram.com). Turns unified requests into Graph calls via the shared
+ * transport and maps the answers back.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { InputError } from '../inputError';
+import { buildMultipart } from '../multipart';
+import type { Transport } from '../transport';
+import type {
+	Conversation,
+	ListConversationsOptions,
+	ListOptions,
+	Message,
+	OutgoingMedia,
+	OutgoingMessage,
+	Page,
+	Platform,
+	PlatformLimits,
+	ProviderName,
+	Recipient,
+	SendResult,
+	SenderAction,
+	UploadResult,
+} from '../types';
+import { toConversation, toMessage } from './incoming';
+import {
+	META_LIMITS,
+	buildRecipient,
+	buildSendBody,
+	buildUploadFileMessage,
+	buildUploadFromUrlBody,
+	validateMediaFile,
+	validateOutgoing,
+} from './outgoing';
+
+export type MetaPlatformName = 'messenger' | 'instagram';
+
+export interface MetaSettings {
+	provider: Extract<ProviderName, 'metaGraph' | 'instagramLogin'>;
+	platform: MetaPlatformName;
+	pageId?: string;
+	instagramAccountId?: string;
+}
+
+export const CONVERSATION_FIELDS = 'id,updated_time,link,message_count,unread_count,participants';
+export const MESSAGE_FIELDS = 'id,created_time,from,to,message,attachments,sticker,reply_to';
+
+/** Meta documents no maximum page size for these edges; 100 is the usual Graph ceiling (inferred). */
+const MAX_PAGE_SIZE = 100;
+/** Only the 20 most recent messages of a conversation can be read in detail. */
+export const MAX_DETAILED_MESSAGES = 20;
+
+interface GraphPage {
+	data?: IDataObject[];
+	paging?: { cursors?: { after?: string }; next?: string };
+}
+
+/** Cursor for the next page, or undefined on the last one. A page may be empty and still have a next. */
+export function nextCursor(page: GraphPage): string | undefined {
+	if (!page.paging?.next) return undefined;
+	if (page.paging.cursors?.after) return page.paging.cursors.after;
+	const after = new URL(page.paging.next).searchParams.get('after');
+	return after ?? undefined;
+}
+
+function clampPageSize(size: number | undefined): number {
+	return Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(size ?? 25)));
+}
+
+export class MetaPlatform implements Platform {
+	readonly name: MetaPlatformName;
+
+	readonly provider: MetaSettings['provider'];
+
+	readonly limits: PlatformLimits;
+
+	private ownIdLookup: Promise<string | undefined> | undefined;
+
+	constructor(
+		private readonly transport: Transport,
+		private readonly settings: MetaSettings,
+	) {
+		this.name = settings.platform;
+		this.provider = settings.provider;
+		this.limits = {
+			textLimit:
+				settings.platform === 'instagram'
+					? `at most ${META_LIMITS.instagramTextMaxBytes} bytes (UTF-8)`
+					: 'fewer than 2000 characters',
+			maxQuickReplies: META_LIMITS.maxQuickReplies,
+			maxAttachmentBytes: META_LIMITS.maxAttachmentBytes,
+			maxPageSize: MAX_PAGE_SIZE,
+			// Meta allows 300 Send API calls/s per Page; 20 in flight reaches that at ~65 ms latency.
+			defaultSendConcurrency: 20,
+		};
+	}
+
+	/** The Graph node that sends and owns the conversations: the Page, or the Instagram account. */
+	private get accountNode(): string {
+		if (this.provider === 'instagramLogin') return this.settings.instagramAccountId || 'me';
+		return this.settings.pageId as string;
+	}
+
+	/** The id that appears as `from` on the account's own messages. */
+	async ownId(): Promise<string | undefined> {
+		if (this.name === 'messenger') return this.settings.pageId;
+		if (this.settings.instagramAccountId) return this.settings.instagramAccountId;
+		this.ownIdLookup ??= this.lookUpInstagramId();
+		return await this.ownIdLookup;
+	}
+
+	private async lookUpInstagramId(): Promise<string | undefined> {
+		if (this.provider === 'instagramLogin') {
+			const me = await this.transport.request({ method: 'GET', path: '/me', qs: { fields: 'user_id,username' }, idempotent: true });
+			return String(me.user_id ?? me.id);
+		}
+		const page = await this.transport.request({
+			method: 'GET',
+			path: `/${this.settings.pageId}`,
+			qs: { fields: 'instagram_business_account' },
+			idempotent: true,
+		});
+		const account = page.instagram_business_account as IDataObject | undefined;
+		return account?.id ? String(account.id) : undefined;
+	}
+
+	async listConversations(options: ListConversationsOptions): Promise<Page<Conversation>> {
+		const qs: IDataObject = { platform: this.name, fields: CONVERSATION_FIELDS, limit: clampPageSize(options.pageSize) };
+		if (options.userId) qs.user_id = options.userId;
+		if (options.cursor) qs.after = options.cursor;
+		const [page, ownId] = await Promise.all([
+			this.transport.request<GraphPage>({ method: 'GET', path: `/${this.accountNode}/conversations`, qs, idempotent: true }),
+			this.ownId(),
+		]);
+		return {
+			items: (page.data ?? []).map((raw) => toConversation(raw, this.name, ownId)),
+			nextCursor: nextCursor(page),
+		};
+	}
+
+	async getConversation(conversationId: string, options: { messageLimit: number }): Promise<Conversation> {
+		const messageLimit = Math.max(0, Math.min(MAX_DETAILED_MESSAGES, Math.floor(options.messageLimit)));
+		const fields = messageLimit > 0 ? `${CONVERSATION_FIELDS},messages.limit(${messageLimit}){${MESSAGE_FIELDS}}` : CONVERSATION_FIELDS;
+		const [raw, ownId] = await Promise.all([
+			this.transport.request({ method: 'GET', path: `/${encodeURIComponent(conversationId)}`, qs: { fields }, idempotent: true }),
+			this.ownId(),
+		]);
+		return toConversation(raw, this.name, ownId);
+	}
+
+	async listMessages(conversationId: string, options: ListOptions): Promise<Page<Message>> {
+		const qs: IDataObject = { fields: MESSAGE_FIELDS, limit: clampPageSize(options.pageSize) };
+		if (options.cursor) qs.after = options.cursor;
+		const [page, ownId] = await Promise.all([
+			this.transport.request<GraphPage>({
+				method: 'GET',
+				path: `/${encodeURIComponent(conversationId)}/messages`,
+				qs,
+				idempotent: true,
+			}),
+			this.ownId(),
+		]);
+		return {
+			items: (page.data ?? []).map((raw) => toMessage(raw, this.name, ownId, conversationId)),
+			nextCursor: nextCursor(page),
+		};
+	}
+
+	async getMessage(messageId: string): Promise<Message> {
+		const [raw, ownId] = await Promise.all([
+			this.transport.request({
+				method: 'GET',
+				path: `/${encodeURIComponent(messageId)}`,
+				qs: { fields: MESSAGE_FIELDS },
+				idempotent: true,
+			}),
+			this.ownId(),
+		]);
+		return toMessage(raw, this.name, ownId);
+	}
+
+	validateOutgoing(message: OutgoingMessage): void {
+		validateOutgoing(message, this.name);
+		if (this.name === 'instagram' && (message.notificationType || message.personaId)) {
+			throw new InputError(
+				'Notification type and persona are Messenger features',
+				'Clear these options when sending on Instagram.',
+			);
+		}
+	}
+
+	async send(message: OutgoingMessage): Promise<SendResult> {
+		this.validateOutgoing(message);
+		let outgoing = message;
+		if (message.media && 'file' in message.media.source) {
+			// Files go through the Attachment Upload API first, then the message references the id.
+			const upload = await this.uploadAttachment(message.media);
+			outgoing = { ...message, media: { type: message.media.type, source: { attachmentId: upload.attachmentId } } };
+		}
+		const response = await this.transport.request({
+			method: 'POST',
+			path: `/${this.accountNode}/messages`,
+			body: buildSendBody(outgoing),
+		});
+		return {
+			platform: this.name,
+			messageId: response.message_id as string | undefined,
+			recipientId: (response.recipient_id as string | undefined) ?? ('id' in message.recipient ? message.recipient.id : undefined),
+			sentAt: new Date().toISOString(),
+			raw: response,
+		};
+	}
+
+	async sendAction(recipient: Recipient, action: SenderAction): Promise<IDataObject> {
+		return await this.senderAction({ recipient: buildRecipient(recipient), sender_action: action });
+	}
+
+	async react(recipient: Recipient, messageId: string, reaction: string): Promise<IDataObject> {
+		if (!reaction) throw new InputError('No reaction given', 'Set the reaction, e.g. love or an emoji such as ❤️.');
+		return await this.senderAction({
+			recipient: buildRecipient(recipient),
+			sender_action: 'react',
+			payload: { message_id: messageId, reaction },
+		});
+	}
+
+	async unreact(recipient: Recipient, messageId: string): Promise<IDataObject> {
+		return await this.senderAction({
+			recipient: buildRecipient(recipient),
+			sender_action: 'unreact',
+			payload: { message_id: messageId },
+		});
+	}
+
+	private async senderAction(body: IDataObject): Promise<IDataObject> {
+		return await this.transport.request({ method: 'POST', path: `/${this.accountNode}/messages`, body });
+	}
+
+	async uploadAttachment(media: OutgoingMedia): Promise<UploadResult> {
+		validateMediaFile(media, this.name);
+		const path = `/${this.accountNode}/message_attachments`;
+		// Instagram through a Facebook Page shares the Page's endpoint and says which network it is for.
+		const forInstagram = this.name === 'instagram' && this.provider === 'metaGraph';
+		let response: IDataObject;
+		if ('url' in media.source) {
+			response = await this.transport.request({
+				method: 'POST',
+				path,
+				body: buildUploadFromUrlBody({ ...media, source: media.source }, forInstagram),
+			});
+		} else if ('file' in media.source) {
+			const { file } = media.source;
+			const fields = [
+				{ field: 'message', value: buildUploadFileMessage(media) },
+				...(forInstagram ? [{ field: 'platform', value: 'instagram' }] : []),
+				{ field: 'filedata', value: file.data, fileName: file.fileName ?? 'file', contentType: file.mimeType },
+			];
+			const multipart = buildMultipart(fields);
+			response = await this.transport.request({
+				method: 'POST',
+				path,
+				body: multipart.body,
+				headers: { 'content-type': multipart.contentType },
+			});
+		} else {
+			throw new InputError('This attachment is already uploaded', 'Use the attachment ID directly in a Send operation.');
+		}
+		return { platform: this.name, attachmentId: String(response.attachment_id), type: media.type, raw: response };
+	}
+}

@@ -1,0 +1,43 @@
+/**
+ * One-time bootstrap of the n8n-core services the execution contexts pull from the DI container.
+ *
+ *   ensureN8nCore(): void   idempotent; every harness entry point calls it.
+ *
+ * What it sets up (the same services n8n's own node tests provide):
+ * - InstanceSettings pointed at a throw-away folder under the OS temp dir (n8n-core writes its
+ *   `config` file with an encryption key there; nothing touches ~/.n8n).
+ * - Logger silent unless N8N_LOG_LEVEL is set (WorkflowExecute reports node errors through it).
+ * - BinaryDataService in n8n's default mode WITHOUT `init()`: no storage manager is registered, so
+ *   `prepareBinaryData` keeps the bytes inline as base64 in `binary[prop].data` (no id) and
+ *   `getBinaryDataBuffer` decodes them again — i.e. in-memory binary data.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { GlobalConfig, InstanceSettingsConfig } from '@n8n/config';
+import { Container } from '@n8n/di';
+import { BinaryDataService, InstanceSettings } from 'n8n-core';
+
+let ready = false;
+
+export function ensureN8nCore(): void {
+	if (ready) return;
+
+	const globalConfig = Container.get(GlobalConfig);
+	if (!process.env.N8N_LOG_LEVEL) globalConfig.logging.level = 'silent';
+
+	const folder = mkdtempSync(path.join(tmpdir(), 'n8n-harness-'));
+	const instanceConfig = Container.get(InstanceSettingsConfig);
+	instanceConfig.n8nFolder = folder;
+	instanceConfig.userHome = folder;
+	instanceConfig.enforceSettingsFilePermissions = false;
+	if (!instanceConfig.encryptionKey) instanceConfig.encryptionKey = 'social-messaging-test-harness';
+	// Instantiated now, so later Container.get(InstanceSettings) calls get this one.
+	Container.get(InstanceSettings);
+
+	// Not init()-ed on purpose: without managers the service stores binary data inline (base64).
+	Container.get(BinaryDataService);
+
+	ready = true;
+}
