@@ -84,7 +84,7 @@ export class SocialMessagingApi implements ICredentialType {
 			placeholder: 'e.g. 1234567890123456',
 			description:
 				'ID of the Meta app (App Dashboard > App settings > Basic). The Social Messaging Trigger needs it to register its webhook.',
-			displayOptions: { show: { provider: ['metaGraph'] } },
+			displayOptions: { show: { provider: metaProviders } },
 		},
 		{
 			displayName: 'App Secret',

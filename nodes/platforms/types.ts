@@ -260,3 +260,51 @@ export interface Platform {
 	unreact(recipient: Recipient, messageId: string): Promise<IDataObject>;
 	uploadAttachment(media: OutgoingMedia): Promise<UploadResult>;
 }
+
+/** What happened in a webhook delivery, across platforms. */
+export type MessagingEventType =
+	| 'message'
+	| 'quick_reply'
+	| 'postback'
+	| 'read'
+	| 'delivery'
+	| 'reaction'
+	| 'echo'
+	| 'edit'
+	| 'optin'
+	| 'referral'
+	| 'handover'
+	| 'typing';
+
+export interface MessagingEvent {
+	type: MessagingEventType;
+	platform: PlatformName;
+	/** The Page, Instagram account or X user the delivery is for. */
+	accountId: string;
+	sender?: Participant;
+	recipient?: Participant;
+	/** Stable key of the conversation between the account and the other person (`accountId:otherId`). */
+	conversationKey: string;
+	messageId?: string;
+	text?: string;
+	attachments: Attachment[];
+	/** Quick reply, postback, opt-in or referral payload / ref. */
+	payload?: string;
+	/** Postback button title, reaction emoji name, etc. */
+	title?: string;
+	reaction?: { action: 'react' | 'unreact'; reaction?: string; emoji?: string };
+	/** Read and delivery events: messages up to this time were read / delivered (ISO 8601). */
+	watermark?: string;
+	/** Delivery events: the message ids delivered. */
+	messageIds?: string[];
+	replyToId?: string;
+	/** Metadata the workflow attached when it sent the message (echoes). */
+	metadata?: string;
+	/** Delivered while another app controls the thread (Meta handover protocol). */
+	standby?: boolean;
+	/** ISO 8601. */
+	timestamp: string;
+	/** Identifies the event across redeliveries. */
+	dedupeKey: string;
+	raw?: IDataObject;
+}

@@ -111,6 +111,11 @@ export function intParam(params: Record<string, unknown>, name: string): number 
 	return n;
 }
 
+/** A form value that looks like JSON is decoded; anything else is returned as is. */
+export function decodeJsonParam(value: unknown): unknown {
+	return typeof value === 'string' && /^\s*[[{]/.test(value) ? tryJson(value) : value;
+}
+
 function tryJson(text: string): unknown {
 	try {
 		return JSON.parse(text);

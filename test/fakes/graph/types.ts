@@ -19,6 +19,33 @@ export interface Call {
 	files: MultipartPart[];
 	headers: Record<string, string>;
 	inBatch: boolean;
+	/** Set on a batch envelope: where the batch handler records its items. */
+	batchLog?: RecordedRequest[];
+}
+
+/** Every request the fake received, as the node sent it. */
+export interface RecordedRequest {
+	method: string;
+	/** Path and query as sent (for batch items: the `relative_url`). */
+	url: string;
+	/** Path without the `/vNN.0` prefix. */
+	path: string;
+	version: string | null;
+	query: Record<string, string>;
+	/** Lower-cased header names. */
+	headers: Record<string, string>;
+	/** Parsed JSON, form fields (`Record<string,string>`), multipart parts, or undefined when empty. */
+	body: unknown;
+	rawBody: Buffer;
+	at: number;
+	/** HTTP status answered (0 when the connection was dropped on purpose). */
+	status?: number;
+	/** The JSON answered. */
+	response?: unknown;
+	/** For a batch envelope: its items, each recorded like a request. */
+	batchItems?: RecordedRequest[];
+	/** For a batch item: its position in the batch. */
+	batchIndex?: number;
 }
 
 export interface Result {
