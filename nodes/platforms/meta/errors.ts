@@ -92,7 +92,7 @@ function explain(code: number | undefined, subcode: number | undefined): Explana
 			hint: 'The recipient cannot be reached at the moment (for example they restricted messages). Skip them and try again later.',
 		};
 	}
-	if (code === 9000001) {
+	if (code === 9000001 || subcode === 9000001) {
 		return {
 			message: 'The message is no longer available',
 			hint: 'Meta only returns the 20 most recent messages of a conversation in detail; older ones answer as deleted.',
