@@ -30,7 +30,9 @@ import {
 	ICredentialsHelper,
 	NodeHelpers,
 	UnexpectedError,
+	UserError,
 	Workflow,
+	createEmptyRunExecutionData,
 	isExpression,
 	type ICredentialDataDecryptedObject,
 	type ICredentialType,
@@ -47,7 +49,6 @@ import {
 	type INodeType,
 	type INodeTypes,
 	type IRequestOptionsSimplified,
-	type IRunExecutionData,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
@@ -106,12 +107,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		const { authenticate } = this.credentialTypes.getByName(typeName);
 		if (authenticate === undefined) return requestOptions;
 		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
-		if (authenticate.type !== 'generic') return requestOptions;
-		if (!workflow || !node) {
-			throw new UnexpectedError('Workflow and node are required for declarative credential authentication');
-		}
-
 		requestOptions.headers ??= {};
+		if (authenticate.type !== 'generic') return requestOptions;
+
 		const target = requestOptions as unknown as Record<string, Record<string, unknown> | undefined>;
 		for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
 			for (const [key, value] of Object.entries(outerValue as Record<string, string>)) {
@@ -124,8 +122,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return requestOptions;
 	}
 
-	private resolveValue(value: string, credentials: ICredentialDataDecryptedObject, workflow: Workflow, node: INode): string {
+	private resolveValue(value: string, credentials: ICredentialDataDecryptedObject, workflow?: Workflow, node?: INode): string {
 		if (!isExpression(value)) return value;
+		if (!workflow || !node) throw new UnexpectedError('Resolving a generic authenticate expression needs the workflow and node');
 		const resolved = workflow.expression.getSimpleParameterValue(
 			node,
 			value,
@@ -164,11 +163,14 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 
 	private find(nodeCredentials: INodeCredentialsDetails, type: string): StoredCredential {
 		if (!nodeCredentials?.id) {
-			throw new UnexpectedError(`Credential "${nodeCredentials?.name ?? ''}" of type "${type}" has no ID`);
+			throw new UnexpectedError('Found credential with no ID.', {
+				extra: { credentialName: nodeCredentials?.name },
+				tags: { credentialType: type },
+			});
 		}
 		const entry = this.store[nodeCredentials.id];
 		if (!entry || entry.type !== type) {
-			throw new UnexpectedError(`Credential with ID "${nodeCredentials.id}" does not exist for type "${type}".`);
+			throw new UserError(`Credential with ID "${nodeCredentials.id}" does not exist for type "${type}".`);
 		}
 		return entry;
 	}
@@ -213,6 +215,12 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			null,
 		) as ICredentialDataDecryptedObject;
 		if (original.oauthTokenData !== undefined) data.oauthTokenData = original.oauthTokenData;
+		if (data.allowedHttpRequestDomains === undefined && original.allowedHttpRequestDomains !== undefined) {
+			data.allowedHttpRequestDomains = original.allowedHttpRequestDomains;
+		}
+		if (data.allowedDomains === undefined && original.allowedDomains !== undefined) {
+			data.allowedDomains = original.allowedDomains;
+		}
 
 		const additionalKeys = getAdditionalKeys(additionalData, mode, null, { secretsEnabled: true });
 		if (expressionResolveValues) {
@@ -344,7 +352,8 @@ export async function testCredential(
 		getByNameAndVersion: () => nodeTypeCopy,
 	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-	const runExecutionData = { resultData: { runData: {} } } as IRunExecutionData;
+	const runExecutionData = createEmptyRunExecutionData();
+	additionalData.currentNodeParameters = node.parameters;
 	const context = new ExecuteContext(
 		workflow,
 		node,

@@ -49,6 +49,10 @@ export interface TestItemSpec {
 	binary?: Record<string, { data: string; mimeType?: string; fileName?: string }>;
 }
 
+function parseJsonParameter(value: unknown): unknown {
+	return typeof value === 'string' ? JSON.parse(value) : value;
+}
+
 class ManualTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Manual Trigger',
@@ -114,8 +118,7 @@ class TestItems implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const raw = this.getNodeParameter('items', 0) as string | TestItemSpec[];
-		const specs = (typeof raw === 'string' ? JSON.parse(raw) : raw) as TestItemSpec[];
+		const specs = parseJsonParameter(this.getNodeParameter('items', 0)) as TestItemSpec[];
 		const out: INodeExecutionData[] = [];
 		for (const spec of specs) {
 			const item: INodeExecutionData = { json: spec.json ?? {}, pairedItem: { item: 0 } };
@@ -144,6 +147,14 @@ class TestGenericApi implements ICredentialType {
 		{ displayName: 'API Key', name: 'apiKey', type: 'string', default: '' },
 		{ displayName: 'Tenant', name: 'tenant', type: 'string', default: 'default-tenant' },
 		{ displayName: 'Base URL', name: 'baseUrl', type: 'string', default: '' },
+		{ displayName: 'Use Proxy', name: 'useProxy', type: 'boolean', default: false },
+		{
+			displayName: 'Proxy URL',
+			name: 'proxyUrl',
+			type: 'string',
+			default: '',
+			displayOptions: { show: { useProxy: [true] } },
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {
@@ -166,6 +177,8 @@ class TestGenericApi implements ICredentialType {
  * - echoBinary: reads binary property `data` of each item and returns it with `-echo` appended
  * - fail: throws a NodeOperationError for items whose json.fail is true
  * - countStatic: increments getWorkflowStaticData('node').count once per execution
+ * - credentials: returns `await this.getCredentials(<credentialType>)` (what the node really receives)
+ * - waitForCancel: resolves only when the engine aborts the execution (getExecutionCancelSignal)
  * Every operation honours Continue On Fail the way n8n nodes do.
  */
 class StubApi implements INodeType {
@@ -210,11 +223,14 @@ class StubApi implements INodeType {
 					{ name: 'Echo Binary', value: 'echoBinary' },
 					{ name: 'Fail', value: 'fail' },
 					{ name: 'Count Static', value: 'countStatic' },
+					{ name: 'Credentials', value: 'credentials' },
+					{ name: 'Wait For Cancel', value: 'waitForCancel' },
 				],
 				default: 'request',
 			},
 			{ displayName: 'URL', name: 'url', type: 'string', default: '' },
 			{ displayName: 'Method', name: 'method', type: 'string', default: 'POST' },
+			{ displayName: 'Headers (JSON)', name: 'headers', type: 'json', default: '{}' },
 		],
 	};
 
@@ -222,6 +238,18 @@ class StubApi implements INodeType {
 		const items = this.getInputData();
 		const out: INodeExecutionData[] = [];
 		const operation = this.getNodeParameter('operation', 0) as string;
+		if (operation === 'credentials') {
+			const credentialType = this.getNodeParameter('credentialType', 0) as string;
+			return [[{ json: await this.getCredentials(credentialType), pairedItem: { item: 0 } }]];
+		}
+		if (operation === 'waitForCancel') {
+			const signal = this.getExecutionCancelSignal();
+			await new Promise<void>((resolve) => {
+				if (!signal || signal.aborted) return resolve();
+				signal.addEventListener('abort', () => resolve(), { once: true });
+			});
+			return [[{ json: { aborted: signal?.aborted === true }, pairedItem: { item: 0 } }]];
+		}
 		if (operation === 'countStatic') {
 			const data = this.getWorkflowStaticData('node');
 			data.count = ((data.count as number | undefined) ?? 0) + 1;
@@ -238,6 +266,7 @@ class StubApi implements INodeType {
 							method: this.getNodeParameter('method', i) as 'POST',
 							url: this.getNodeParameter('url', i) as string,
 							qs: { item: i },
+							headers: parseJsonParameter(this.getNodeParameter('headers', i)) as Record<string, string>,
 							body: items[i].json,
 							json: true,
 						},

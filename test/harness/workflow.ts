@@ -6,7 +6,8 @@
  *
  *   runWorkflow(workflowJson, options?): Promise<WorkflowRunResult>
  *     workflowJson: { nodes, connections, id?, name?, settings?, pinData?, staticData? }  (n8n export format;
- *       credentials referenced by id as in exports: node.credentials[type] = { id, name })
+ *       credentials referenced by id as in exports: node.credentials[type] = { id, name }; node types may
+ *       use the aliases 'socialMessaging' / 'socialMessagingTrigger'; settings default { executionOrder: 'v1' })
  *     options: {
  *       credentials?: { [credentialId]: { type, data, name? } },
  *       nodeTypes?: { [fullType]: INodeType | IVersionedNodeType | () => … },   // extra / overriding types
@@ -30,15 +31,16 @@
  *
  *   runNode(options): Promise<RunNodeResult>   builds Manual Trigger → test.items → the node and runs it.
  *     options: {
- *       type: 'socialMessaging' | 'socialMessagingTrigger' | fullType, parameters: INodeParameters,
+ *       type: 'socialMessaging' | fullType (an action node), parameters: INodeParameters,
  *       credentials?: { [credentialTypeName]: data }  (stored under id `<type>-id`),
  *       items?: Array<{ json, binary?: { [prop]: { data: Buffer | base64 string, mimeType?, fileName? } } }> (default one empty item),
  *       continueOnFail?: boolean (sets onError 'continueRegularOutput'), onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput',
- *       typeVersion?: number (default: the type's latest), nodeName?: string,
+ *       typeVersion?: number (default: the type's latest), nodeName?: string (default: description.defaults.name),
  *       + staticData, timeoutMs, nodeTypes, credentialTypes as for runWorkflow
  *     }
  *   RunNodeResult = { items: INodeExecutionData[] (output 0, [] if the node failed), outputs: INodeExecutionData[][],
- *                     error?: NodeErrorInfo, nodeName: string, result: WorkflowRunResult }
+ *                     error?: NodeErrorInfo (the node's error; if it never finished, the workflow's error),
+ *                     nodeName: string, result: WorkflowRunResult }
  *
  *   testCredential is re-exported from ./credentials.
  */
@@ -320,11 +322,11 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	};
 
 	const result = await runWorkflow(workflowJson, { ...options, credentials });
-	const error = result.errorOf(nodeName);
 	const task = result.run.data.resultData.runData[nodeName]?.at(-1);
 	const outputs = (task?.data?.main ?? []).map((output) => output ?? []);
-	if (!task && !error) {
-		throw new Error(`runNode: "${nodeName}" did not run (${result.error?.message ?? 'no error recorded'})`);
-	}
+	// A node that never finished (e.g. the run timed out) has no task: report the workflow's error.
+	const error = task
+		? result.errorOf(nodeName)
+		: (result.error ?? ({ message: `"${nodeName}" did not run` } as NodeErrorInfo));
 	return { items: outputs[0] ?? [], outputs, error, nodeName, result };
 }
