@@ -147,15 +147,35 @@ export class SocialMessagingApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
+			// Same host and version rules as the nodes (apiBaseUrl): trailing slashes dropped, empty version = v23.0.
 			baseURL:
-				'={{ $credentials.useCustomBaseUrl ? $credentials.baseUrl.replace(/\\/+$/, "") : ($credentials.provider === "instagramLogin" ? "https://graph.instagram.com" : "https://graph.facebook.com") }}',
-			url: '={{ "/" + $credentials.graphApiVersion + "/" + ($credentials.provider === "instagramLogin" ? ($credentials.instagramAccountId || "me") : $credentials.pageId) }}',
+				'={{ $credentials.useCustomBaseUrl && $credentials.baseUrl ? String($credentials.baseUrl).replace(/\\/+$/, "") : ($credentials.provider === "instagramLogin" ? "https://graph.instagram.com" : "https://graph.facebook.com") }}',
+			url: '={{ "/" + String($credentials.graphApiVersion || "v23.0").replace(/^\\/+|\\/+$/g, "") + "/" + ($credentials.provider === "instagramLogin" ? ($credentials.instagramAccountId || "me") : $credentials.pageId) }}',
 			qs: {
 				fields: '={{ $credentials.provider === "instagramLogin" ? "id,username" : "id,name" }}',
 			},
 			ignoreHttpStatusErrors: true,
 		},
+		// Checked in order, the first match wins: the specific causes before the general codes.
 		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error.message',
+					value: 'Invalid appsecret_proof provided in the API argument',
+					message:
+						'The App Secret does not match the app that issued the access token (Meta rejected appsecret_proof). Copy the App Secret of that app from App settings > Basic, or clear the field if the app does not require it.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error.error_subcode',
+					value: 33,
+					message:
+						'The Page ID (or Instagram Account ID) does not exist or this token cannot see it. Use the ID of the Page or Instagram account the token was generated for.',
+				},
+			},
 			{
 				type: 'responseSuccessBody',
 				properties: {

@@ -45,7 +45,7 @@ export interface MetaSettings {
 }
 
 export const CONVERSATION_FIELDS = 'id,updated_time,link,message_count,unread_count,participants';
-export const MESSAGE_FIELDS = 'id,created_time,from,to,message,attachments,sticker,reply_to';
+export const MESSAGE_FIELDS = 'id,created_time,from,to,message,attachments,sticker,shares,reply_to';
 
 /** Meta documents no maximum page size for these edges; 100 is the usual Graph ceiling (inferred). */
 const MAX_PAGE_SIZE = 100;
@@ -141,13 +141,16 @@ export class MetaPlatform implements Platform {
 	}
 
 	async getConversation(conversationId: string, options: { messageLimit: number }): Promise<Conversation> {
-		const messageLimit = Math.max(0, Math.min(MAX_DETAILED_MESSAGES, Math.floor(options.messageLimit)));
+		const messageLimit = Math.max(0, Math.min(MAX_DETAILED_MESSAGES, Math.floor(Number(options.messageLimit) || 0)));
 		const fields = messageLimit > 0 ? `${CONVERSATION_FIELDS},messages.limit(${messageLimit}){${MESSAGE_FIELDS}}` : CONVERSATION_FIELDS;
 		const [raw, ownId] = await Promise.all([
 			this.transport.request({ method: 'GET', path: `/${encodeURIComponent(conversationId)}`, qs: { fields }, idempotent: true }),
 			this.ownId(),
 		]);
-		return toConversation(raw, this.name, ownId);
+		const conversation = toConversation(raw, this.name, ownId);
+		// Get always answers a message list, also when none were asked for.
+		conversation.messages ??= [];
+		return conversation;
 	}
 
 	async listMessages(conversationId: string, options: ListOptions): Promise<Page<Message>> {

@@ -26,6 +26,22 @@ export function toParticipant(value: unknown): Participant | undefined {
 	return participant;
 }
 
+/**
+ * A copy of a Graph answer for `raw` output: without its `paging` blocks, whose `next` / `previous`
+ * links repeat the access token and `appsecret_proof`.
+ */
+export function withoutPaging<T>(value: T): T {
+	if (Array.isArray(value)) return value.map(withoutPaging) as T;
+	if (value && typeof value === 'object') {
+		const copy: IDataObject = {};
+		for (const [key, inner] of Object.entries(value as IDataObject)) {
+			if (key !== 'paging') copy[key] = withoutPaging(inner);
+		}
+		return copy as T;
+	}
+	return value;
+}
+
 function listData(value: unknown): IDataObject[] {
 	if (Array.isArray(value)) return value as IDataObject[];
 	if (value && typeof value === 'object' && Array.isArray((value as IDataObject).data)) {
@@ -79,10 +95,12 @@ export function toMessage(raw: IDataObject, platform: PlatformName, ownId: strin
 		conversationId,
 		sender,
 		recipient: recipients[0],
-		text: typeof raw.message === 'string' ? raw.message : undefined,
+		// Graph answers `message: ""` for messages that only carry attachments.
+		text: typeof raw.message === 'string' && raw.message !== '' ? raw.message : undefined,
 		attachments,
 		timestamp: graphTimeToIso(raw.created_time),
 		detailsAvailable: raw.from !== undefined || raw.message !== undefined,
+		raw: withoutPaging(raw),
 	};
 	if (recipients.length > 1) message.otherRecipients = recipients.slice(1);
 	if (ownId && sender) message.direction = sender.id === ownId ? 'outbound' : 'inbound';
@@ -100,6 +118,7 @@ export function toConversation(raw: IDataObject, platform: PlatformName, ownId: 
 		platform,
 		participants,
 		updatedAt: graphTimeToIso(raw.updated_time),
+		raw: withoutPaging(raw),
 	};
 	if (typeof raw.message_count === 'number') conversation.messageCount = raw.message_count;
 	if (typeof raw.unread_count === 'number') conversation.unreadCount = raw.unread_count;
