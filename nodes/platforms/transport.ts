@@ -108,58 +108,85 @@ export class Transport {
 
 	/** Sends one request and returns the parsed body; throws NodeApiError on failure. */
 	async request<T = IDataObject>(request: ApiRequest): Promise<T> {
+		// Outside the retry loop: a refused paging link is not a network failure and is never retried.
+		const url = this.resolveUrl(request);
+		/** Time this request spent held by rate limits (its own and the run's), against maxWaitMs. */
 		let waitedMs = 0;
 		let rateLimitAttempt = 0;
 		let transientAttempt = 0;
+		let lastRateLimit: PlatformError | undefined;
 
 		for (;;) {
-			await this.gate.acquire();
+			const started = Date.now();
+			const passed = await this.gate.acquire(this.maxWaitMs - waitedMs);
+			waitedMs += Date.now() - started;
+			if (!passed) throw this.waitTooLong(lastRateLimit, waitedMs, this.gate.remainingMs());
+
 			let response: RawResponse;
 			try {
-				response = await this.send(request);
+				response = await this.send(request, url);
 			} catch (error) {
-				if (request.idempotent && transientAttempt < MAX_TRANSIENT_RETRIES) {
+				if (request.idempotent && transientAttempt < MAX_TRANSIENT_RETRIES && !this.cancelled()) {
 					await sleep(backoffDelay(transientAttempt++));
 					continue;
 				}
-				throw this.networkError(error, request);
+				throw this.networkError(error, request, transientAttempt + 1);
 			}
 
 			const pauseMs = this.options.protocol.readBackpressure?.(response.headers) ?? 0;
-			if (pauseMs > 0) this.gate.pauseFor(pauseMs);
+			if (pauseMs > 0) this.gate.pauseFor(pauseMs, USAGE_LIMIT_REASON);
 
 			const failure = this.options.protocol.readError(response);
 			if (!failure) return response.body as T;
 
 			if (failure.rateLimited) {
+				// Not carried out, so even a send may be repeated: wait as asked, with backoff, and the whole run with it.
+				lastRateLimit = failure;
 				const delay = Math.max(failure.retryAfterMs ?? 0, backoffDelay(rateLimitAttempt++));
-				if (waitedMs + delay <= this.maxWaitMs) {
-					waitedMs += delay;
-					this.gate.pauseFor(delay);
-					continue;
-				}
-				throw this.apiError({
-					...failure,
-					description: `${failure.description} Waited ${Math.round(waitedMs / 1000)} s in total; the platform asks for about ${Math.ceil(delay / 1000)} s more. Run the workflow again later, or send fewer messages per run.`,
-				});
+				if (waitedMs + delay > this.maxWaitMs) throw this.waitTooLong(failure, waitedMs, delay);
+				this.gate.pauseFor(delay, failure.description);
+				continue;
 			}
 
 			const transient = Number(failure.httpCode) >= 500;
-			if (transient && request.idempotent && transientAttempt < MAX_TRANSIENT_RETRIES) {
+			if (transient && request.idempotent && transientAttempt < MAX_TRANSIENT_RETRIES && !this.cancelled()) {
 				await sleep(backoffDelay(transientAttempt++));
 				continue;
+			}
+			if (transient && !request.idempotent) {
+				throw this.apiError({ ...failure, description: `${failure.description} ${MAYBE_CARRIED_OUT}` });
 			}
 			throw this.apiError(failure);
 		}
 	}
 
-	private async send(request: ApiRequest): Promise<RawResponse> {
+	private cancelled(): boolean {
+		const ctx = this.ctx as Partial<IExecuteFunctions>;
+		return typeof ctx.getExecutionCancelSignal === 'function' && ctx.getExecutionCancelSignal()?.aborted === true;
+	}
+
+	/** The rate limit wait would go past maxWaitMs: fail now with what the platform said, rather than wait. */
+	private waitTooLong(failure: PlatformError | undefined, waitedMs: number, moreMs: number): NodeApiError {
+		const summary =
+			`The node waits at most ${formatDuration(this.maxWaitMs)} in total for rate limits and has waited ${formatDuration(waitedMs)}; ` +
+			`the platform asks for about ${formatDuration(moreMs)} more, so the node stopped instead of waiting. ` +
+			'Run the workflow again later, or send fewer messages per run.';
+		if (failure) return this.apiError({ ...failure, description: `${failure.description} ${summary}` });
+		return this.apiError({
+			message: 'Rate limit reached',
+			description: `${this.gate.reason ?? 'The platform asked to slow down.'} ${summary}`,
+			httpCode: '',
+			rateLimited: true,
+		});
+	}
+
+	private async send(request: ApiRequest, url: string): Promise<RawResponse> {
 		const headers: Record<string, string> = { ...(request.headers ?? {}) };
 		if (request.appToken) headers[APP_TOKEN_MARKER_HEADER] = 'app';
 		const isRawBody = Buffer.isBuffer(request.body);
 		const options: IHttpRequestOptions = {
 			method: request.method,
-			url: this.resolveUrl(request),
+			url,
 			qs: request.qs,
 			headers,
 			body: request.body as IHttpRequestOptions['body'],
@@ -199,8 +226,10 @@ export class Transport {
 		const error = new NodeApiError(this.ctx.getNode(), JSON.parse(scrub(JSON.stringify(details))) as JsonObject, {
 			message: scrub(failure.message),
 			description: scrub(failure.description),
-			httpCode: failure.httpCode,
+			...(failure.httpCode ? { httpCode: failure.httpCode } : {}),
 		});
+		// n8n replaces a message that mentions ECONNRESET, ENOENT, … with its own text; keep the platform's.
+		error.message = scrub(failure.message);
 		error.context = {
 			...error.context,
 			platformErrorCode: failure.code,
@@ -210,16 +239,49 @@ export class Transport {
 		return error;
 	}
 
-	private networkError(error: unknown, request: ApiRequest): NodeApiError {
-		const reason = error instanceof Error ? error.message : String(error);
+	private networkError(error: unknown, request: ApiRequest, attempts: number): NodeApiError {
+		const reason = scrubSecrets(describeNetworkError(error), this.options.secrets);
 		const maybeDelivered = !request.idempotent && request.method !== 'GET';
-		return new NodeApiError(this.ctx.getNode(), {} as JsonObject, {
-			message: `Could not reach the platform: ${scrubSecrets(reason, this.options.secrets)}`,
-			description: maybeDelivered
-				? 'The connection failed while the request was under way, so it may or may not have been carried out. It was not repeated, to avoid sending a message twice; check the conversation before running the item again.'
-				: 'Check the network connection and the base URL in the credential.',
-		});
+		const message = maybeDelivered
+			? 'The connection to the platform failed during the request'
+			: 'Could not reach the platform';
+		const description = maybeDelivered
+			? `${reason}. The request was sent, but no answer came back. ${MAYBE_CARRIED_OUT}`
+			: `${reason}. Tried ${attempts} time${attempts === 1 ? '' : 's'}. Check the network connection and the base URL in the credential.`;
+		const nodeError = new NodeApiError(this.ctx.getNode(), {} as JsonObject, { message, description });
+		// n8n swaps a message naming ECONNRESET & co. for generic advice ("retry immediately"), wrong for a send.
+		nodeError.message = message;
+		return nodeError;
 	}
+}
+
+const USAGE_LIMIT_REASON =
+	'The platform reports that a usage limit is used up (X-App-Usage, X-Page-Usage or X-Business-Use-Case-Usage at 100%).';
+
+const MAYBE_CARRIED_OUT =
+	'It may have been carried out anyway (the message may have been delivered), so it was not repeated, to avoid sending it twice. Check the conversation before running the item again.';
+
+/** The low-level reason (`socket hang up`, `connect ECONNREFUSED …`) rather than n8n's generic advice to retry. */
+function describeNetworkError(error: unknown): string {
+	const withCode = (low: Error): string => {
+		const code = (low as { code?: unknown }).code;
+		return typeof code === 'string' && code && !low.message.includes(code) ? `${low.message} (${code})` : low.message;
+	};
+	const cause = (error as { cause?: unknown } | undefined)?.cause;
+	if (cause instanceof Error) return withCode(cause);
+	// n8n's NodeApiError keeps the original message in `messages` and replaces `message` with its own text.
+	const original = (error as { messages?: unknown } | undefined)?.messages;
+	if (Array.isArray(original)) {
+		const first = original.find((entry): entry is string => typeof entry === 'string' && entry !== '');
+		if (first) return first;
+	}
+	return error instanceof Error ? withCode(error) : String(error);
+}
+
+function formatDuration(ms: number): string {
+	const seconds = Math.max(0, Math.round(ms / 1000));
+	if (seconds < 120) return `${seconds} s`;
+	return `${Math.round(seconds / 60)} min`;
 }
 
 function parseBody(body: unknown): unknown {

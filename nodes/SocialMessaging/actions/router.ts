@@ -80,8 +80,10 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const results: INodeExecutionData[][] = new Array(items.length);
 	let firstFailure: { error: NodeError; itemIndex: number } | undefined;
 	let succeeded = 0;
+	let started = 0;
 
 	const runItem = async (itemIndex: number) => {
+		started++;
 		try {
 			const platform = await platformFor(itemIndex);
 			const output = await operation.execute({ ctx: this, platform, itemIndex });
@@ -104,9 +106,11 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 
 	if (firstFailure) {
 		const { error } = firstFailure;
-		if (operation.kind === 'write' && succeeded > 0) {
+		if (operation.kind === 'write' && items.length > 1) {
 			// Without this the builder cannot tell which messages already went out.
-			error.description = `${error.description ?? ''}\n\n${succeeded} of ${items.length} items succeeded before this failure and were not undone. Turn on "On Error: Continue" in the node settings to get one result per item and re-run only the failed ones.`.trim();
+			const notStarted = items.length - started;
+			const skipped = notStarted > 0 ? ` The other ${notStarted} were not attempted.` : '';
+			error.description = `${error.description ?? ''}\n\n${succeeded} of ${items.length} items succeeded before this failure and were not undone.${skipped} Turn on "On Error: Continue" in the node settings to get one result per item and re-run only the failed ones.`.trim();
 		}
 		throw error;
 	}

@@ -10,8 +10,9 @@ import type { PlatformError, RawResponse } from '../transport';
 interface GraphErrorBody {
 	message?: string;
 	type?: string;
-	code?: number;
-	error_subcode?: number;
+	/** A number, though some proxies and older endpoints send it as a string. */
+	code?: number | string;
+	error_subcode?: number | string;
 	fbtrace_id?: string;
 	error_user_msg?: string;
 }
@@ -25,7 +26,7 @@ interface Explanation {
 }
 
 /** Known (code, subcode) pairs from Meta's error reference, most specific first. */
-function explain(code: number | undefined, subcode: number | undefined): Explanation | undefined {
+function explain(code: number | string | undefined, subcode: number | string | undefined): Explanation | undefined {
 	if (code === 613 && subcode === TAG_ABUSE_SUBCODE) {
 		return {
 			message: 'Meta blocked this message tag for misuse',
@@ -115,8 +116,27 @@ function parseGraphError(body: unknown): GraphErrorBody | undefined {
 	return undefined;
 }
 
+/** `190` and `"190"` are the same code; anything else is kept as it came. */
+function toCode(value: unknown): number | string | undefined {
+	if (typeof value === 'number') return value;
+	if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) return Number(value);
+	return typeof value === 'string' && value ? value : undefined;
+}
+
+/** Retry-After is either delta-seconds or an HTTP date (RFC 9110); milliseconds from now, 0 if absent. */
+export function retryAfterMs(value: string | undefined, now: number = Date.now()): number {
+	if (value === undefined || value.trim() === '') return 0;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? 0 : Math.max(0, date - now);
+}
+
+/** Header names are case-insensitive; Node lower-cases them, other callers may not. */
 function header(headers: RawResponse['headers'], name: string): string | undefined {
-	const value = headers[name] ?? headers[name.toLowerCase()];
+	const wanted = name.toLowerCase();
+	const key = Object.keys(headers ?? {}).find((candidate) => candidate.toLowerCase() === wanted);
+	const value = key === undefined ? undefined : headers[key];
 	return Array.isArray(value) ? value[0] : value;
 }
 
@@ -168,8 +188,8 @@ export function readGraphError(response: RawResponse): PlatformError | undefined
 	const ok = response.statusCode >= 200 && response.statusCode < 300;
 	if (ok && !graphError) return undefined;
 
-	const code = graphError?.code;
-	const subcode = graphError?.error_subcode;
+	const code = toCode(graphError?.code);
+	const subcode = toCode(graphError?.error_subcode);
 	const traceId = graphError?.fbtrace_id;
 	const httpCode = String(response.statusCode);
 	const original = graphError?.message ?? `HTTP ${httpCode}`;
@@ -191,20 +211,17 @@ export function readGraphError(response: RawResponse): PlatformError | undefined
 		body: graphError ? { error: graphError as IDataObject } : undefined,
 	};
 
-	const retryAfterSeconds = Number(header(response.headers, 'retry-after'));
+	// Tag abuse shares code 613 with the rate limits but is a verdict, not a pause: never retried.
 	const rateLimited =
-		response.statusCode === 429 ||
-		(code !== undefined && RATE_LIMIT_CODES.has(code) && subcode !== TAG_ABUSE_SUBCODE);
+		subcode !== TAG_ABUSE_SUBCODE &&
+		(response.statusCode === 429 || (typeof code === 'number' && RATE_LIMIT_CODES.has(code)));
 	if (rateLimited) {
 		return {
 			...base,
 			message: 'Meta rate limit reached',
 			description: `Meta asked to slow down${suffix}.`,
 			rateLimited: true,
-			retryAfterMs: Math.max(
-				regainAccessMs(response.headers),
-				Number.isFinite(retryAfterSeconds) ? retryAfterSeconds * 1000 : 0,
-			),
+			retryAfterMs: Math.max(regainAccessMs(response.headers), retryAfterMs(header(response.headers, 'retry-after'))),
 		};
 	}
 

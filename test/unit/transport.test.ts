@@ -1,0 +1,478 @@
+/**
+ * Transport, RateGate, backoffDelay, scrubSecrets and credentialSecrets on their own: a fake n8n
+ * context answers scripted responses, so waits and bounds can be checked precisely and fast.
+ */
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { describe, test } from 'node:test';
+
+import type { IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
+
+import { APP_TOKEN_MARKER_HEADER } from '../../credentials/SocialMessagingApi.credentials';
+import { credentialSecrets } from '../../nodes/platforms';
+import { graphProtocol } from '../../nodes/platforms/meta/protocol';
+import { RateGate } from '../../nodes/platforms/rateGate';
+import { scrubSecrets } from '../../nodes/platforms/secrets';
+import {
+	backoffDelay,
+	CREDENTIAL_TYPE,
+	Transport,
+	type ApiRequest,
+	type PlatformError,
+	type PlatformProtocol,
+	type RawResponse,
+	type TransportOptions,
+} from '../../nodes/platforms/transport';
+
+const TOKEN = 'EAAGunitTESTtokenZBdW5pdFRlc3RUb2tlbg';
+const APP_SECRET = '0123456789abcdef0123456789abcdef';
+const APP_ID = '1234567890123456';
+const PROOF = createHmac('sha256', APP_SECRET).update(TOKEN).digest('hex');
+const BASE = 'https://graph.example.test/v23.0';
+
+type Answer = RawResponse | Error | ((options: IHttpRequestOptions) => RawResponse | Error);
+
+interface Call {
+	options: IHttpRequestOptions;
+	at: number;
+}
+
+const NODE: INode = { id: 'n', name: 'Social Messaging', type: 'socialMessaging', typeVersion: 1, position: [0, 0], parameters: {} };
+
+/** A context whose httpRequestWithAuthentication answers the scripted answers in order (the last one repeats). */
+function fakeContext(answers: Answer[], extra: { aborted?: boolean } = {}) {
+	const calls: Call[] = [];
+	const ctx = {
+		getNode: () => NODE,
+		getExecutionCancelSignal: () => (extra.aborted ? AbortSignal.abort() : new AbortController().signal),
+		helpers: {
+			async httpRequestWithAuthentication(this: unknown, type: string, options: IHttpRequestOptions) {
+				assert.equal(type, CREDENTIAL_TYPE);
+				calls.push({ options, at: Date.now() });
+				const next = answers.length > 1 ? answers.shift()! : answers[0];
+				const answer = typeof next === 'function' ? next(options) : next;
+				if (answer instanceof Error) throw answer;
+				return answer;
+			},
+		},
+	};
+	return { ctx: ctx as unknown as IExecuteFunctions, calls };
+}
+
+const ok = (body: unknown = { ok: true }, headers: RawResponse['headers'] = {}): RawResponse => ({ statusCode: 200, headers, body });
+
+function graphFailure(statusCode: number, error: Record<string, unknown>, headers: RawResponse['headers'] = {}): RawResponse {
+	return { statusCode, headers, body: { error: { type: 'OAuthException', fbtrace_id: 'Atrace', ...error } } };
+}
+
+/** A protocol whose answers the test decides: `{rateLimit: ms}` bodies are rate limits asking for that wait. */
+const stubProtocol: PlatformProtocol = {
+	readError(response) {
+		if (response.statusCode < 400) return undefined;
+		const body = response.body as { rateLimit?: number; message?: string };
+		const failure: PlatformError = {
+			message: body.message ?? 'stub failure',
+			description: 'stub description.',
+			httpCode: String(response.statusCode),
+		};
+		if (body.rateLimit !== undefined) return { ...failure, rateLimited: true, retryAfterMs: body.rateLimit, message: 'Rate limited by stub' };
+		return failure;
+	},
+	readBackpressure(headers) {
+		return Number(headers['x-pause-ms'] ?? 0);
+	},
+};
+
+const rateLimited = (ms: number): RawResponse => ({ statusCode: 429, headers: {}, body: { rateLimit: ms } });
+
+function transport(ctx: IExecuteFunctions, options: Partial<TransportOptions> = {}) {
+	return new Transport(ctx, { baseUrl: BASE, protocol: stubProtocol, secrets: [TOKEN, APP_SECRET, PROOF, `${APP_ID}|${APP_SECRET}`], ...options });
+}
+
+const send: ApiRequest = { method: 'POST', path: '/1/messages', body: { recipient: { id: '2' }, message: { text: 'hi' } } };
+const read: ApiRequest = { method: 'GET', path: '/m_1', qs: { fields: 'id' }, idempotent: true };
+
+async function rejection(promise: Promise<unknown>): Promise<Error & { description?: string; httpCode?: string | null; context?: Record<string, unknown> }> {
+	try {
+		await promise;
+	} catch (error) {
+		return error as Error;
+	}
+	assert.fail('expected a rejection');
+}
+
+function socketHangUp(message = 'socket hang up'): Error {
+	const cause = Object.assign(new Error(message), { code: 'ECONNRESET' });
+	return Object.assign(new Error('The connection to the server was closed unexpectedly, perhaps it is offline. You can retry the request immediately or wait and retry later.'), { cause });
+}
+
+describe('backoffDelay', () => {
+	test('starts between 250 and 500 ms and doubles per attempt', () => {
+		assert.equal(backoffDelay(0, () => 0), 250);
+		assert.equal(backoffDelay(0, () => 1), 500);
+		assert.equal(backoffDelay(1, () => 0), 500);
+		assert.equal(backoffDelay(1, () => 1), 1000);
+		assert.equal(backoffDelay(3, () => 1), 4000);
+	});
+
+	test('is capped at 30 s however many attempts', () => {
+		assert.equal(backoffDelay(6, () => 1), 30_000);
+		assert.equal(backoffDelay(50, () => 1), 30_000);
+		assert.equal(backoffDelay(50, () => 0), 15_000);
+	});
+
+	test('jitter: always within [ceiling/2, ceiling], and not the same for every caller', () => {
+		for (let attempt = 0; attempt < 8; attempt++) {
+			const ceiling = Math.min(30_000, 500 * 2 ** attempt);
+			const seen = new Set<number>();
+			for (let i = 0; i < 200; i++) {
+				const delay = backoffDelay(attempt);
+				assert.ok(delay >= ceiling / 2 && delay <= ceiling, `attempt ${attempt}: ${delay}`);
+				seen.add(delay);
+			}
+			assert.ok(seen.size > 20, `attempt ${attempt}: only ${seen.size} distinct delays`);
+		}
+	});
+});
+
+describe('RateGate', () => {
+	test('pauseFor extends the pause, a shorter pause never cuts a longer one', () => {
+		let now = 1_000;
+		const gate = new RateGate(() => now);
+		assert.equal(gate.remainingMs(), 0);
+		gate.pauseFor(5_000, 'long');
+		assert.equal(gate.pausedUntil, 6_000);
+		gate.pauseFor(1_000, 'short');
+		assert.equal(gate.pausedUntil, 6_000);
+		assert.equal(gate.reason, 'long');
+		now = 4_000;
+		assert.equal(gate.remainingMs(), 2_000);
+		gate.pauseFor(3_000, 'longer');
+		assert.equal(gate.pausedUntil, 7_000);
+		assert.equal(gate.reason, 'longer');
+		now = 7_000;
+		assert.equal(gate.remainingMs(), 0);
+		assert.equal(gate.reason, undefined, 'no reason once the pause is over');
+	});
+
+	test('acquire passes at once when not paused', async () => {
+		const gate = new RateGate();
+		const started = Date.now();
+		assert.equal(await gate.acquire(), true);
+		assert.ok(Date.now() - started < 20);
+	});
+
+	test('acquire holds every caller until the pause is over', async () => {
+		const gate = new RateGate();
+		gate.pauseFor(150);
+		const started = Date.now();
+		const done = await Promise.all([0, 1, 2].map(async () => (await gate.acquire(), Date.now() - started)));
+		for (const waited of done) assert.ok(waited >= 145 && waited < 400, String(waited));
+	});
+
+	test('a pause extended while waiting holds the waiters longer', async () => {
+		const gate = new RateGate();
+		gate.pauseFor(100);
+		const started = Date.now();
+		const waiting = gate.acquire();
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		gate.pauseFor(200);
+		assert.equal(await waiting, true);
+		const waited = Date.now() - started;
+		assert.ok(waited >= 240 && waited < 500, String(waited));
+	});
+
+	test('acquire refuses at once, without waiting, a pause longer than the caller may wait', async () => {
+		const gate = new RateGate();
+		gate.pauseFor(60_000);
+		const started = Date.now();
+		assert.equal(await gate.acquire(1_000), false);
+		assert.ok(Date.now() - started < 20);
+	});
+
+	test('acquire gives up when the pause is extended beyond what the caller may wait', async () => {
+		const gate = new RateGate();
+		gate.pauseFor(100);
+		const started = Date.now();
+		const waiting = gate.acquire(1_000);
+		await new Promise((resolve) => setTimeout(resolve, 30));
+		gate.pauseFor(60_000);
+		assert.equal(await waiting, false);
+		assert.ok(Date.now() - started < 300, 'stopped at the next check, not after a minute');
+	});
+});
+
+describe('Transport: requests', () => {
+	test('sends through the credential with the full URL, JSON and no status exceptions', async () => {
+		const { ctx, calls } = fakeContext([ok({ message_id: 'm_1' })]);
+		const body = await transport(ctx).request(send);
+		assert.deepEqual(body, { message_id: 'm_1' });
+		assert.equal(calls.length, 1);
+		const { options } = calls[0];
+		assert.equal(options.url, `${BASE}/1/messages`);
+		assert.equal(options.method, 'POST');
+		assert.equal(options.json, true);
+		assert.equal(options.returnFullResponse, true);
+		assert.equal(options.ignoreHttpStatusErrors, true);
+		assert.deepEqual(options.body, send.body);
+	});
+
+	test('app-token calls carry the marker header for the credential to swap the token', async () => {
+		const { ctx, calls } = fakeContext([ok()]);
+		await transport(ctx).request({ method: 'GET', path: '/app/subscriptions', appToken: true, idempotent: true });
+		assert.equal((calls[0].options.headers as Record<string, string>)[APP_TOKEN_MARKER_HEADER], 'app');
+	});
+
+	test('unversioned requests go to the host root; string bodies are parsed', async () => {
+		const { ctx, calls } = fakeContext([{ statusCode: 200, headers: {}, body: '[{"code":200}]' }]);
+		const body = await transport(ctx).request({ method: 'POST', path: '/', unversioned: true, body: { batch: '[]' } });
+		assert.equal(calls[0].options.url, 'https://graph.example.test/');
+		assert.deepEqual(body, [{ code: 200 }]);
+	});
+
+	test('a paging link to another host is refused before anything is sent, and not retried', async () => {
+		const { ctx, calls } = fakeContext([ok()]);
+		const error = await rejection(
+			transport(ctx).request({ method: 'GET', path: `https://evil.example/v23.0/next?access_token=${TOKEN}`, idempotent: true }),
+		);
+		assert.match(error.message, /another host \(evil\.example\)/);
+		assert.equal(calls.length, 0);
+		assert.ok(!JSON.stringify({ ...error, message: error.message }).includes(TOKEN));
+	});
+});
+
+describe('Transport: rate limits', { concurrency: true }, () => {
+	test('a rate-limited send is retried after the wait the platform asked for, then succeeds', async () => {
+		const { ctx, calls } = fakeContext([rateLimited(600), ok({ message_id: 'm_1' })]);
+		const body = await transport(ctx).request(send);
+		assert.deepEqual(body, { message_id: 'm_1' });
+		assert.equal(calls.length, 2);
+		const gap = calls[1].at - calls[0].at;
+		assert.ok(gap >= 595 && gap < 1000, String(gap));
+	});
+
+	test('without a platform estimate the backoff is used (250-500 ms, then 500-1000 ms)', async () => {
+		const { ctx, calls } = fakeContext([rateLimited(0), rateLimited(0), ok()]);
+		await transport(ctx).request(send);
+		assert.equal(calls.length, 3);
+		const first = calls[1].at - calls[0].at;
+		const second = calls[2].at - calls[1].at;
+		assert.ok(first >= 245 && first < 700, `first wait ${first}`);
+		assert.ok(second >= 495 && second < 1300, `second wait ${second}`);
+	});
+
+	test('a wait beyond the bound fails at once with a clear message instead of waiting', async () => {
+		const { ctx, calls } = fakeContext([rateLimited(10 * 60_000)]);
+		const started = Date.now();
+		const error = await rejection(transport(ctx).request(send));
+		assert.ok(Date.now() - started < 200, 'did not wait');
+		assert.equal(calls.length, 1);
+		assert.equal(error.message, 'Rate limited by stub');
+		assert.match(error.description ?? '', /waits at most 2 min in total/);
+		assert.match(error.description ?? '', /about 10 min more/);
+		assert.match(error.description ?? '', /Run the workflow again later/);
+	});
+
+	test('the bound covers the total of all waits of one request', async () => {
+		// 1000 ms per answer (more than the first two backoffs): two waits fit in 2.1 s, a third does not.
+		const { ctx, calls } = fakeContext([rateLimited(1_000)]);
+		const started = Date.now();
+		const error = await rejection(transport(ctx, { maxRateLimitWaitMs: 2_100 }).request(send));
+		const elapsed = Date.now() - started;
+		assert.equal(calls.length, 3);
+		assert.ok(elapsed >= 1_990 && elapsed < 2_500, String(elapsed));
+		assert.match(error.description ?? '', /waits at most 2 s in total for rate limits and has waited 2 s;/);
+	});
+
+	test('one rate limit pauses every request that shares the gate', async () => {
+		const gate = new RateGate();
+		const limited = fakeContext([rateLimited(500), ok()]);
+		const other = fakeContext([ok()]);
+		const started = Date.now();
+		const first = transport(limited.ctx, { gate }).request(send);
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		await transport(other.ctx, { gate }).request(read);
+		await first;
+		const otherWait = other.calls[0].at - started;
+		assert.ok(otherWait >= 495, `the other request went out after ${otherWait} ms, inside the pause`);
+		assert.equal(other.calls.length, 1);
+	});
+
+	test('a request that finds the run paused longer than it may wait fails without sending', async () => {
+		const gate = new RateGate();
+		gate.pauseFor(10 * 60_000, 'Meta asked to slow down (code 32).');
+		const { ctx, calls } = fakeContext([ok()]);
+		const started = Date.now();
+		const error = await rejection(transport(ctx, { gate }).request(send));
+		assert.ok(Date.now() - started < 200);
+		assert.equal(calls.length, 0);
+		assert.equal(error.message, 'Rate limit reached');
+		assert.match(error.description ?? '', /Meta asked to slow down \(code 32\)\./);
+		assert.match(error.description ?? '', /about 10 min more/);
+	});
+
+	test('usage headers at the limit pause the next requests; a pause past the bound fails them at once', async () => {
+		const gate = new RateGate();
+		const { ctx, calls } = fakeContext([ok({ n: 1 }, { 'x-pause-ms': '300' }), ok({ n: 2 }), ok({ n: 3 }, { 'x-pause-ms': String(60 * 60_000) }), ok()]);
+		const t = transport(ctx, { gate });
+		await t.request(read);
+		await t.request(read);
+		assert.ok(calls[1].at - calls[0].at >= 295, 'the second request waited for the usage pause');
+		await t.request(read);
+		const started = Date.now();
+		const error = await rejection(t.request(read));
+		assert.ok(Date.now() - started < 200, 'did not wait an hour');
+		assert.equal(calls.length, 3);
+		assert.match(error.description ?? '', /usage limit is used up/);
+		assert.match(error.description ?? '', /about 60 min more/);
+	});
+
+	test('with the Graph protocol: code 4 then success, and X-Business-Use-Case-Usage beyond the bound', async () => {
+		const retried = fakeContext([graphFailure(400, { code: 4, message: '(#4) Application request limit reached' }), ok({ message_id: 'm' })]);
+		assert.deepEqual(await transport(retried.ctx, { protocol: graphProtocol }).request(send), { message_id: 'm' });
+		assert.equal(retried.calls.length, 2);
+
+		const usage = JSON.stringify({ '1': [{ type: 'pages', call_count: 100, total_cputime: 5, total_time: 5, estimated_time_to_regain_access: 5 }] });
+		const tooLong = fakeContext([graphFailure(400, { code: 32, message: '(#32) Page request limit reached' }, { 'x-business-use-case-usage': usage })]);
+		const gate = new RateGate();
+		const started = Date.now();
+		const error = await rejection(transport(tooLong.ctx, { protocol: graphProtocol, gate }).request(send));
+		assert.ok(Date.now() - started < 200);
+		assert.equal(tooLong.calls.length, 1);
+		assert.equal(error.message, 'Meta rate limit reached');
+		assert.match(error.description ?? '', /\(#32\) Page request limit reached/);
+		assert.match(error.description ?? '', /about 5 min more/);
+		assert.equal(error.context?.platformErrorCode, 32);
+		// The run's other requests learn of it through the gate and fail fast too.
+		const next = fakeContext([ok()]);
+		const nextError = await rejection(transport(next.ctx, { protocol: graphProtocol, gate }).request(read));
+		assert.equal(next.calls.length, 0);
+		assert.match(nextError.description ?? '', /about 5 min more/);
+	});
+});
+
+describe('Transport: never resend, retry reads', { concurrency: true }, () => {
+	for (const status of [500, 503]) {
+		test(`a send answered ${status} is not repeated and says it may have been delivered`, async () => {
+			const { ctx, calls } = fakeContext([graphFailure(status, { code: 2, message: 'Please retry your request later.' }), ok()]);
+			const error = await rejection(transport(ctx, { protocol: graphProtocol }).request(send));
+			assert.equal(calls.length, 1);
+			assert.equal(error.httpCode, String(status));
+			assert.match(error.description ?? '', /may have been delivered/);
+			assert.match(error.description ?? '', /not repeated/);
+		});
+
+		test(`a read answered ${status} is retried`, async () => {
+			const { ctx, calls } = fakeContext([graphFailure(status, { code: 2 }), graphFailure(status, { code: 2 }), ok({ id: 'm_1' })]);
+			assert.deepEqual(await transport(ctx, { protocol: graphProtocol }).request(read), { id: 'm_1' });
+			assert.equal(calls.length, 3);
+		});
+	}
+
+	test('a read that keeps failing with 5xx gives up after three attempts', async () => {
+		const { ctx, calls } = fakeContext([graphFailure(500, { code: 1, message: 'An unknown error occurred' })]);
+		const error = await rejection(transport(ctx, { protocol: graphProtocol }).request(read));
+		assert.equal(calls.length, 3);
+		assert.equal(error.message, 'An unknown error occurred');
+		assert.doesNotMatch(error.description ?? '', /may have been delivered/, 'a read delivers nothing');
+	});
+
+	test('a 4xx is never retried, read or send', async () => {
+		for (const request of [read, send]) {
+			const { ctx, calls } = fakeContext([graphFailure(400, { code: 100, error_subcode: 2018001 }), ok()]);
+			await rejection(transport(ctx, { protocol: graphProtocol }).request(request));
+			assert.equal(calls.length, 1);
+		}
+	});
+
+	test('a dropped connection on a send is not repeated and says it may have been delivered', async () => {
+		const { ctx, calls } = fakeContext([socketHangUp(), ok()]);
+		const error = await rejection(transport(ctx).request(send));
+		assert.equal(calls.length, 1);
+		assert.equal(error.message, 'The connection to the platform failed during the request');
+		assert.match(error.description ?? '', /^socket hang up \(ECONNRESET\)\./);
+		assert.match(error.description ?? '', /may have been delivered/);
+		assert.doesNotMatch(`${error.message} ${error.description}`, /retry the request immediately/, 'n8n\'s generic advice is wrong for a send');
+	});
+
+	test('a dropped connection on a read is retried', async () => {
+		const { ctx, calls } = fakeContext([socketHangUp(), socketHangUp(), ok({ id: 'm_1' })]);
+		assert.deepEqual(await transport(ctx).request(read), { id: 'm_1' });
+		assert.equal(calls.length, 3);
+		assert.ok(calls[1].at - calls[0].at >= 245, 'backed off before retrying');
+	});
+
+	test('a read that cannot connect gives up after three attempts and says so', async () => {
+		const { ctx, calls } = fakeContext([Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })]);
+		const error = await rejection(transport(ctx).request(read));
+		assert.equal(calls.length, 3);
+		assert.equal(error.message, 'Could not reach the platform');
+		assert.match(error.description ?? '', /^connect ECONNREFUSED 127\.0\.0\.1:9\. Tried 3 times/);
+	});
+
+	test('a cancelled execution is not retried', async () => {
+		const { ctx, calls } = fakeContext([socketHangUp('aborted'), ok()], { aborted: true });
+		await rejection(transport(ctx).request(read));
+		assert.equal(calls.length, 1);
+	});
+});
+
+describe('Transport: errors keep Meta\'s references and lose the secrets', () => {
+	test('code, subcode, fbtrace_id and httpCode are kept in the context and details', async () => {
+		const { ctx } = fakeContext([graphFailure(400, { code: 10, error_subcode: 2018278, fbtrace_id: 'AxYz123', message: '(#10) outside window' })]);
+		const error = await rejection(transport(ctx, { protocol: graphProtocol }).request(send));
+		assert.equal(error.httpCode, '400');
+		assert.equal(error.context?.platformErrorCode, 10);
+		assert.equal(error.context?.platformErrorSubcode, 2018278);
+		assert.equal(error.context?.traceId, 'AxYz123');
+		const details = (error as unknown as { errorResponse: { error: Record<string, unknown> } }).errorResponse.error;
+		assert.equal(details.fbtrace_id, 'AxYz123');
+		assert.equal(details.code, 10);
+	});
+
+	test('a token, app secret, proof or app token echoed by the platform is masked everywhere', async () => {
+		const echo = `bad token ${TOKEN} proof ${PROOF} app ${APP_ID}|${APP_SECRET} url https://x/?access_token=${TOKEN}&appsecret_proof=${PROOF}`;
+		const { ctx } = fakeContext([graphFailure(400, { code: 190, message: echo, error_user_msg: echo, error_data: { token: TOKEN } })]);
+		const error = await rejection(transport(ctx, { protocol: graphProtocol }).request(send));
+		const everything = JSON.stringify({ ...error, message: error.message, description: error.description, stack: error.stack });
+		for (const secret of [TOKEN, APP_SECRET, PROOF, `${APP_ID}|${APP_SECRET}`]) {
+			assert.ok(!everything.includes(secret), `leaked ${secret.slice(0, 8)}…`);
+		}
+		assert.match(error.description ?? '', /bad token \*\*\*/, 'the rest of Meta\'s message is kept');
+	});
+
+	test('a network error that names the token is masked', async () => {
+		const { ctx } = fakeContext([new Error(`getaddrinfo ENOTFOUND host?access_token=${TOKEN} Bearer ${TOKEN}`)]);
+		const error = await rejection(transport(ctx).request(send));
+		assert.ok(!`${error.message} ${error.description} ${error.stack}`.includes(TOKEN));
+	});
+});
+
+describe('scrubSecrets and credentialSecrets', () => {
+	test('masks known secrets wherever they appear', () => {
+		const text = `a ${TOKEN} b ${TOKEN} c ${APP_SECRET}`;
+		assert.equal(scrubSecrets(text, [TOKEN, APP_SECRET]), 'a *** b *** c ***');
+	});
+
+	test('masks token-looking URL parameters and bearer headers even when not known', () => {
+		assert.equal(
+			scrubSecrets('GET /me?fields=id&access_token=EAAunknown&appsecret_proof=abc123&client_secret=s3cr3t&after=QVFI'),
+			'GET /me?fields=id&access_token=***&appsecret_proof=***&client_secret=***&after=QVFI',
+		);
+		assert.equal(scrubSecrets('Authorization: Bearer 1234|abcdef'), 'Authorization: Bearer ***');
+	});
+
+	test('masks the app token form {app-id}|{app-secret}', () => {
+		assert.equal(scrubSecrets(`token ${APP_ID}|${APP_SECRET}`, credentialSecrets({ accessToken: TOKEN, appId: APP_ID, appSecret: APP_SECRET })).includes(APP_SECRET), false);
+	});
+
+	test('ignores empty and very short values, which would mask ordinary text', () => {
+		assert.equal(scrubSecrets('an ordinary sentence', ['', 'a', 'an']), 'an ordinary sentence');
+	});
+
+	test('credentialSecrets lists the token, the app secret, the proof and the app token', () => {
+		const secrets = credentialSecrets({ accessToken: TOKEN, appId: APP_ID, appSecret: APP_SECRET });
+		assert.deepEqual(new Set(secrets), new Set([TOKEN, APP_SECRET, PROOF, `${APP_ID}|${APP_SECRET}`]));
+		assert.deepEqual(credentialSecrets({ accessToken: TOKEN }), [TOKEN], 'no proof without an app secret');
+	});
+});
