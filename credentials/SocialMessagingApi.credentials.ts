@@ -203,14 +203,30 @@ export class SocialMessagingApi implements ICredentialType {
 						'The token lacks a permission: it needs pages_messaging (Messenger) or instagram_manage_messages / instagram_business_manage_messages (Instagram).',
 				},
 			},
-			{
-				type: 'responseSuccessBody',
+			...[4, 17, 32, 613].map((code) => ({
+				type: 'responseSuccessBody' as const,
+				properties: {
+					key: 'error.code',
+					value: code,
+					message: `Meta rate-limited the test call (code ${code}); the credentials may be fine. Wait a minute and test again.`,
+				},
+			})),
+			...[1, 2].map((code) => ({
+				type: 'responseSuccessBody' as const,
+				properties: {
+					key: 'error.code',
+					value: code,
+					message: `Meta had a temporary problem (code ${code}); the credentials may be fine. Test again in a moment.`,
+				},
+			})),
+			...['OAuthException', 'GraphMethodException', 'IGApiException'].map((type) => ({
+				type: 'responseSuccessBody' as const,
 				properties: {
 					key: 'error.type',
-					value: 'OAuthException',
-					message: 'Meta rejected the credentials (OAuthException). Check the access token, the IDs and the App Secret.',
+					value: type,
+					message: `Meta rejected the test call (${type}). Check the access token, the Page or Instagram Account ID and the App Secret.`,
 				},
-			},
+			})),
 		],
 	};
 }

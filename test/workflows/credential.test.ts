@@ -217,6 +217,19 @@ describe('credential test', () => {
 		assert.match(result.message, /pages_messaging/);
 	});
 
+	test('a rate limit (32) or a temporary Graph failure (code 1, 500) is not reported as a credential problem or as success', async () => {
+		clear(fake());
+		fake().failNext(`GET /${PAGE_ID}`, 'pageRateLimit');
+		const limited = await testCredential(metaCredentials(fake()));
+		assert.equal(limited.status, 'Error');
+		assert.match(limited.message, /rate-limited the test call \(code 32\)/);
+
+		fake().failNext(`GET /${PAGE_ID}`, { status: 500, error: { message: 'An unknown error occurred', type: 'GraphMethodException', code: 1 } });
+		const broken = await testCredential(metaCredentials(fake()));
+		assert.equal(broken.status, 'Error');
+		assert.match(broken.message, /temporary problem \(code 1\)/);
+	});
+
 	test('Base URL with trailing slashes and a version written with slashes: the same request, OK', async () => {
 		clear(fake());
 		const result = await testCredential(metaCredentials(fake(), { baseUrl: `${fake().url}///`, graphApiVersion: '/v23.0/' }));
