@@ -60,7 +60,7 @@ export async function createPlatform(
 	}
 	if (!supported.includes(platformName)) {
 		throw new InputError(
-			`A ${PROVIDER_LABELS[provider]} credential cannot reach ${platformName === 'messenger' ? 'Messenger' : platformName}`,
+			`${/^[AEIOU]/.test(PROVIDER_LABELS[provider]) ? 'An' : 'A'} ${PROVIDER_LABELS[provider]} credential cannot reach ${platformName === 'messenger' ? 'Messenger' : platformName}`,
 			`${PROVIDER_LABELS[provider]} only reaches ${supported.join(', ')}. Change the node's Platform, or use a credential with another provider.`,
 		);
 	}

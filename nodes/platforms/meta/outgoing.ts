@@ -93,7 +93,7 @@ export function validateText(text: string, platform: MetaPlatformName): void {
 	}
 }
 
-function validateButtons(buttons: Button[] | undefined, where: string, min = 0): void {
+function validateButtons(buttons: Button[] | undefined, where: string, platform: MetaPlatformName, min = 0): void {
 	const count = buttons?.length ?? 0;
 	if (count < min || count > META_LIMITS.maxButtons) {
 		throw new InputError(
@@ -112,6 +112,10 @@ function validateButtons(buttons: Button[] | undefined, where: string, min = 0):
 		}
 		if (button.type === 'web_url' && !/^https?:\/\//i.test(button.url)) {
 			throw new InputError(`${label}: "${button.url}" is not an http(s) URL`, 'URL buttons need a full URL such as https://example.com/order/42.');
+		}
+		if (button.type === 'phone_number' && platform === 'instagram') {
+			// Instagram's generic and button templates only document URL and postback buttons.
+			throw new InputError(`${label}: Instagram does not support call buttons`, 'Instagram templates take only "Open a URL" and "Send a Postback" buttons; link to a contact page instead, or send this template on Messenger.');
 		}
 		if (button.type === 'phone_number' && !/^\+\d{6,15}$/.test(button.payload.replace(/[\s()-]/g, ''))) {
 			throw new InputError(
@@ -134,7 +138,7 @@ function validateElementText(value: string | undefined, what: string): void {
 	}
 }
 
-function validateGenericElements(elements: GenericElement[]): void {
+function validateGenericElements(elements: GenericElement[], platform: MetaPlatformName): void {
 	if (elements.length === 0 || elements.length > META_LIMITS.genericMaxElements) {
 		throw new InputError(
 			`A generic template needs 1 to ${META_LIMITS.genericMaxElements} elements; this one has ${elements.length}`,
@@ -146,7 +150,7 @@ function validateGenericElements(elements: GenericElement[]): void {
 		if (!element.title) throw new InputError(`${where} has no title`, 'Every generic template element needs a title.');
 		validateElementText(element.title, `${where} title`);
 		validateElementText(element.subtitle, `${where} subtitle`);
-		validateButtons(element.buttons, where);
+		validateButtons(element.buttons, where, platform);
 	});
 }
 
@@ -159,7 +163,7 @@ function validateTemplate(template: Template, platform: MetaPlatformName): void 
 	}
 	switch (template.type) {
 		case 'generic':
-			validateGenericElements(template.elements);
+			validateGenericElements(template.elements, platform);
 			return;
 		case 'button':
 			if (!template.text) throw new InputError('The button template has no text', 'Add the text shown above the buttons.');
@@ -169,10 +173,10 @@ function validateTemplate(template: Template, platform: MetaPlatformName): void 
 					'Shorten the text, or send the long part as a text message first.',
 				);
 			}
-			validateButtons(template.buttons, 'The button template', 1);
+			validateButtons(template.buttons, 'The button template', platform, 1);
 			return;
 		case 'media':
-			validateButtons(template.buttons, 'The media template');
+			validateButtons(template.buttons, 'The media template', platform);
 			return;
 		case 'product':
 			if (template.productIds.length === 0 || template.productIds.length > META_LIMITS.productMaxElements) {
@@ -324,7 +328,8 @@ function buildButton(button: Button): IDataObject {
 		case 'postback':
 			return { type: 'postback', title: button.title, payload: button.payload };
 		case 'phone_number':
-			return { type: 'phone_number', title: button.title, payload: button.payload };
+			// Validation allows "+1 (555) 123-4567"; Meta wants "+" and digits only.
+			return { type: 'phone_number', title: button.title, payload: button.payload.replace(/[\s()-]/g, '') };
 	}
 }
 

@@ -2,7 +2,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../operation';
-import { readRecipient, recipientFields } from '../common.fields';
+import { recipientFields } from '../common.fields';
+import { readUserRecipient } from './sendAction.operation';
 
 const messageIdField: INodeProperties = {
 	displayName: 'Message ID',
@@ -29,7 +30,7 @@ export const react: Operation = {
 	],
 	kind: 'write',
 	async execute({ ctx, platform, itemIndex }) {
-		const recipient = readRecipient(ctx, itemIndex);
+		const recipient = readUserRecipient(ctx, itemIndex, 'Reactions');
 		const messageId = String(ctx.getNodeParameter('messageId', itemIndex)).trim();
 		const reaction = String(ctx.getNodeParameter('reaction', itemIndex)).trim();
 		await platform.react(recipient, messageId, reaction);
@@ -41,7 +42,7 @@ export const unreact: Operation = {
 	description: [...recipientFields(), messageIdField],
 	kind: 'write',
 	async execute({ ctx, platform, itemIndex }) {
-		const recipient = readRecipient(ctx, itemIndex);
+		const recipient = readUserRecipient(ctx, itemIndex, 'Reactions');
 		const messageId = String(ctx.getNodeParameter('messageId', itemIndex)).trim();
 		await platform.unreact(recipient, messageId);
 		return { platform: platform.name, messageId, success: true };

@@ -68,8 +68,63 @@ export function toGenericElement(raw: IDataObject): GenericElement {
 	};
 }
 
+/** Offset of `timeZone` from UTC at `instant`, in ms (e.g. +7200000 for Berlin in summer). */
+function zoneOffsetMs(instant: number, timeZone: string): number {
+	const parts = new Intl.DateTimeFormat('en-US', {
+		timeZone,
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+		hour: '2-digit',
+		minute: '2-digit',
+		second: '2-digit',
+	}).formatToParts(new Date(instant));
+	const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+	const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+	return wall - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * The receipt's order time as epoch seconds (Meta's format). Accepts epoch seconds or milliseconds, and
+ * dates; a date without a UTC offset (what n8n's date picker stores) is read in the workflow's time zone.
+ */
+function epochSeconds(value: unknown, timeZone: string): string | undefined {
+	if (value instanceof Date) return String(Math.floor(value.getTime() / 1000));
+	const raw = text(value);
+	if (!raw) return undefined;
+	if (/^\d+$/.test(raw)) return raw.length > 11 ? String(Math.floor(Number(raw) / 1000)) : raw;
+	const floating = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/.test(raw);
+	if (!floating) {
+		const ms = Date.parse(raw);
+		if (Number.isNaN(ms)) {
+			throw new InputError(`Receipt timestamp "${raw}" is not a date`, 'Pick a date, or give an ISO 8601 date such as 2024-05-01T09:00:00Z or epoch seconds.');
+		}
+		return String(Math.floor(ms / 1000));
+	}
+	const asUtc = Date.parse(`${raw.replace(' ', 'T')}${raw.length === 10 ? 'T00:00:00' : ''}Z`);
+	let ms = asUtc - zoneOffsetMs(asUtc, timeZone);
+	// Around a DST change the offset at the result can differ from the first guess.
+	ms = asUtc - zoneOffsetMs(ms, timeZone);
+	return String(Math.floor(ms / 1000));
+}
+
 function parseJsonArray(value: unknown, field: string): IDataObject[] {
-	const parsed = typeof value === 'string' ? jsonParse<unknown>(value, { errorMessage: `${field} is not valid JSON` }) : value;
+	let parsed = value;
+	let syntaxError: string | undefined;
+	if (typeof value === 'string') {
+		try {
+			parsed = jsonParse<unknown>(value);
+		} catch (error) {
+			syntaxError = error instanceof Error ? error.message : String(error);
+		}
+	}
+	if (syntaxError !== undefined) {
+		throw new InputError(
+			`${field} is not valid JSON: ${syntaxError}`,
+			'Check quotes, commas and brackets; the field must hold a JSON array such as [{"title": "…"}]. To map it from a previous node, use an expression like {{ JSON.stringify($json.items) }}.',
+		);
+	}
 	if (!Array.isArray(parsed)) {
 		throw new InputError(`${field} must be a JSON array`, 'Wrap the objects in [ ], e.g. [{"title": "…"}].');
 	}
@@ -88,7 +143,7 @@ function readGeneric(param: Param): Template {
 	};
 }
 
-function readReceipt(param: Param): ReceiptTemplate {
+function readReceipt(param: Param, timeZone: string): ReceiptTemplate {
 	const details = param('receiptDetails', {}) as IDataObject;
 	const items =
 		param('receiptItemsInputMode', 'fields') === 'json'
@@ -103,7 +158,7 @@ function readReceipt(param: Param): ReceiptTemplate {
 		currency: String(param('receiptCurrency', '')).trim().toUpperCase(),
 		paymentMethod: String(param('receiptPaymentMethod', '')).trim(),
 		orderUrl: text(details.orderUrl),
-		timestamp: text(details.timestamp),
+		timestamp: epochSeconds(details.timestamp, timeZone),
 		address: hasAddress
 			? {
 					street1: String(details.street1 ?? ''),
@@ -132,7 +187,7 @@ function readReceipt(param: Param): ReceiptTemplate {
 	};
 }
 
-function readTemplate(param: Param): Template {
+function readTemplate(param: Param, timeZone: string): Template {
 	switch (param('templateType', 'generic')) {
 		case 'button':
 			return {
@@ -150,7 +205,7 @@ function readTemplate(param: Param): Template {
 			};
 		}
 		case 'receipt':
-			return readReceipt(param);
+			return readReceipt(param, timeZone);
 		case 'product':
 			return {
 				type: 'product',
@@ -183,7 +238,7 @@ export async function readOutgoing(ctx: IExecuteFunctions, itemIndex: number): P
 	const message: OutgoingMessage = { recipient: readRecipient(ctx, itemIndex) };
 	if (messageType === 'text') message.text = String(param('text', ''));
 	if (messageType === 'media') message.media = await readMedia(ctx, itemIndex, options.reusable === true);
-	if (messageType === 'template') message.template = readTemplate(param);
+	if (messageType === 'template') message.template = readTemplate(param, ctx.getTimezone());
 	if (messageType !== 'template') message.quickReplies = readQuickReplies(param);
 
 	const messagingType = text(options.messagingType) as MessagingType | undefined;

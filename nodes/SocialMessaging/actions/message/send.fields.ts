@@ -26,7 +26,7 @@ export function buttonsField(name: string, displayName = 'Buttons'): INodeProper
 						default: 'postback',
 						description: 'What a tap on the button does',
 						options: [
-							{ name: 'Call a Phone Number', value: 'phone_number' },
+							{ name: 'Call a Phone Number (Messenger)', value: 'phone_number' },
 							{ name: 'Open a URL', value: 'web_url' },
 							{ name: 'Send a Postback', value: 'postback', description: 'Sends the payload back to your trigger' },
 						],
@@ -490,7 +490,7 @@ const sendOptions = optionsCollection([
 		name: 'reusable',
 		type: 'boolean',
 		default: false,
-		description: 'Whether Meta should keep media sent by URL for 90 days; the output then carries its attachment ID',
+		description: 'Whether Meta should keep the media (sent by URL or as a file) for 90 days; it is uploaded first and the output carries its attachment ID',
 	},
 	includeRawOption,
 ]);

@@ -1,9 +1,22 @@
 /** Message > Send Action: typing indicator on/off, or mark the conversation as seen. */
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { SenderAction } from '../../../platforms/types';
+import { InputError } from '../../../platforms/inputError';
+import type { Recipient, SenderAction } from '../../../platforms/types';
 import type { Operation } from '../operation';
 import { readRecipient, recipientFields } from '../common.fields';
+
+/** Sender actions and reactions address a person in a conversation: Meta takes only `recipient.id` there. */
+export function readUserRecipient(ctx: IExecuteFunctions, itemIndex: number, what: string): Recipient & { id: string } {
+	const recipient = readRecipient(ctx, itemIndex);
+	if (!('id' in recipient)) {
+		throw new InputError(
+			`${what} need a user as recipient`,
+			'Set Send To to "User" and pick the person (PSID / IGSID); comment, post, user ref and notification token recipients only work for Send.',
+		);
+	}
+	return recipient;
+}
 
 const description: INodeProperties[] = [
 	...recipientFields(),
@@ -24,9 +37,9 @@ export const sendAction: Operation = {
 	description,
 	kind: 'write',
 	async execute({ ctx, platform, itemIndex }) {
-		const recipient = readRecipient(ctx, itemIndex);
+		const recipient = readUserRecipient(ctx, itemIndex, 'Sender actions');
 		const action = ctx.getNodeParameter('senderAction', itemIndex) as SenderAction;
 		const response = await platform.sendAction(recipient, action);
-		return { platform: platform.name, action, recipientId: response.recipient_id ?? ('id' in recipient ? recipient.id : undefined), success: true };
+		return { platform: platform.name, action, recipientId: response.recipient_id ?? recipient.id, success: true };
 	},
 };

@@ -1,0 +1,212 @@
+/**
+ * Attachment > Upload through n8n's real engine against the fake Graph API: by URL (JSON body) and from
+ * a binary property (multipart), on Messenger and on Instagram through both providers. Output
+ * `{platform, attachmentId, type}`; the ID then works in Message > Send.
+ */
+import assert from 'node:assert/strict';
+import { beforeEach, describe, test } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
+
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import type { RunNodeItem } from '../harness';
+import { TINY_PNG } from '../fakes/graph';
+import {
+	INSTAGRAM_LOGIN,
+	INSTAGRAM_LOGIN_ID,
+	INSTAGRAM_PAGE,
+	MESSENGER,
+	ROUTES,
+	assertErrorItem,
+	assertItemError,
+	assertJsonCall,
+	assertMultipartUpload,
+	assertNoError,
+	assertSendItem,
+	binaryItem,
+	responseOf,
+	runOn,
+	sendBody,
+	sendOn,
+	urlUploadBody,
+	type ExpectedFile,
+	type Route,
+	type Run,
+} from './message.helpers';
+import { useFakeGraph } from './setup';
+
+const fake = useFakeGraph();
+
+beforeEach(() => fake().clearRequests());
+
+const MB = 1024 * 1024;
+
+async function upload(route: Route, parameters: INodeParameters, items?: RunNodeItem[], continueOnFail = false): Promise<Run> {
+	return await runOn(fake(), route, { resource: 'attachment', operation: 'upload', ...parameters }, { items, continueOnFail });
+}
+
+const byUrl = (mediaType: string, mediaUrl: string): INodeParameters => ({ mediaType, mediaSource: 'url', mediaUrl });
+const fromBinary = (mediaType: string, binaryPropertyName = 'data'): INodeParameters => ({ mediaType, mediaSource: 'binary', binaryPropertyName });
+
+/** Exactly one upload call; the single output item carries the fake's attachment id. */
+function assertUploaded(run: Run, route: Route, type: string, extra: IDataObject = {}): string {
+	assertNoError(run);
+	assert.equal(fake().requests.length, 1);
+	const attachmentId = responseOf(fake().requests[0]).attachment_id as string;
+	assert.match(attachmentId, /^\d+$/);
+	assert.deepEqual(run.items, [{ json: { platform: route.platform, attachmentId, type, ...extra }, pairedItem: { item: 0 } }]);
+	return attachmentId;
+}
+
+describe('Upload by URL', () => {
+	for (const type of ['image', 'audio', 'video', 'file']) {
+		test(`Messenger: ${type}`, async () => {
+			const url = `https://cdn.example.com/media/${type}-sample`;
+			const run = await upload(MESSENGER, byUrl(type, url));
+			assertJsonCall(fake().requests[0], MESSENGER, 'message_attachments', urlUploadBody(MESSENGER, type, url));
+			const attachmentId = assertUploaded(run, MESSENGER, type);
+			const stored = fake().state.attachments.get(attachmentId);
+			assert.deepEqual(
+				{ type: stored?.type, platform: stored?.platform, url: stored?.url, isReusable: stored?.isReusable },
+				{ type, platform: 'messenger', url, isReusable: true },
+			);
+		});
+	}
+
+	for (const route of [INSTAGRAM_PAGE, INSTAGRAM_LOGIN, INSTAGRAM_LOGIN_ID]) {
+		test(`${route.label}: image${route.uploadPlatform ? ', with platform=instagram' : ''}`, async () => {
+			const url = 'https://cdn.example.com/media/oat-latte.jpg';
+			const run = await upload(route, byUrl('image', url));
+			assertJsonCall(fake().requests[0], route, 'message_attachments', urlUploadBody(route, 'image', url));
+			const attachmentId = assertUploaded(run, route, 'image');
+			assert.equal(fake().state.attachments.get(attachmentId)?.platform, 'instagram');
+		});
+	}
+
+	test('Include Raw Platform Data adds Meta\'s answer', async () => {
+		const url = 'https://cdn.example.com/media/raw.png';
+		const run = await upload(INSTAGRAM_LOGIN, { ...byUrl('image', url), options: { includeRaw: true } });
+		assertJsonCall(fake().requests[0], INSTAGRAM_LOGIN, 'message_attachments', urlUploadBody(INSTAGRAM_LOGIN, 'image', url));
+		const attachmentId = assertUploaded(run, INSTAGRAM_LOGIN, 'image', { raw: responseOf(fake().requests[0]) });
+		assert.deepEqual(responseOf(fake().requests[0]), { attachment_id: attachmentId });
+	});
+});
+
+describe('Upload from a binary property', () => {
+	const files: Record<Route['label'], ExpectedFile> = {
+		[MESSENGER.label]: { type: 'file', bytes: Buffer.from('%PDF-1.4\n% Preisliste — Grüße\n%%EOF\n'), fileName: 'Preisliste 2024.pdf', mimeType: 'application/pdf' },
+		[INSTAGRAM_PAGE.label]: { type: 'image', bytes: TINY_PNG, fileName: 'label.png', mimeType: 'image/png' },
+		[INSTAGRAM_LOGIN.label]: { type: 'audio', bytes: Buffer.from([0, 0, 0, 0x20, 0x66, 0x74, 0x79, 0x70, 0x4d, 0x34, 0x41, 0x20, 0xff, 0xfe]), fileName: 'voice.m4a', mimeType: 'audio/x-m4a' },
+		[INSTAGRAM_LOGIN_ID.label]: { type: 'video', bytes: Buffer.concat([Buffer.from('ftypmp42'), Buffer.alloc(1024, 9)]), fileName: 'clip.mp4', mimeType: 'video/mp4' },
+	};
+
+	for (const route of ROUTES) {
+		const file = files[route.label];
+		test(`${route.label}: ${file.type} (${file.mimeType}), exact bytes in filedata`, async () => {
+			const run = await upload(route, fromBinary(file.type, 'attachment'), [binaryItem(file.bytes, file.mimeType, file.fileName, 'attachment')]);
+			assertMultipartUpload(fake().requests[0], route, file);
+			const attachmentId = assertUploaded(run, route, file.type);
+			const stored = fake().state.attachments.get(attachmentId);
+			assert.equal(stored?.platform, route.platform);
+			assert.equal(stored?.size, file.bytes.length);
+			assert.ok(fake().state.blobs.get(stored?.url ?? '')?.data.equals(file.bytes));
+		});
+	}
+
+	for (const route of [MESSENGER, INSTAGRAM_PAGE, INSTAGRAM_LOGIN]) {
+		test(`${route.label}: the uploaded ID works in Message > Send`, async () => {
+			const uploaded = await upload(route, fromBinary('image'), [binaryItem(TINY_PNG, 'image/png', 'reuse.png')]);
+			assertMultipartUpload(fake().requests[0], route, { type: 'image', bytes: TINY_PNG, fileName: 'reuse.png', mimeType: 'image/png' });
+			const attachmentId = assertUploaded(uploaded, route, 'image');
+
+			fake().clearRequests();
+			const sent = await sendOn(fake(), route, { messageType: 'media', mediaType: 'image', mediaSource: 'attachmentId', attachmentId: '={{ $json.attachmentId }}' }, {
+				items: [{ json: uploaded.items[0].json }],
+			});
+			assertNoError(sent);
+			assert.equal(fake().requests.length, 1);
+			const [call] = fake().requests;
+			assertJsonCall(call, route, 'messages', sendBody(route, { attachment: { type: 'image', payload: { attachment_id: attachmentId } } }));
+			assertSendItem(sent.items[0], sent, { platform: route.platform, call, itemIndex: 0, recipientId: route.user });
+		});
+	}
+
+	test('Messenger: a 25 MB file uploads', async () => {
+		const bytes = Buffer.alloc(25 * MB, 0x42);
+		const run = await upload(MESSENGER, fromBinary('video'), [binaryItem(bytes, 'video/mp4', 'big.mp4')]);
+		assertMultipartUpload(fake().requests[0], MESSENGER, { type: 'video', bytes, fileName: 'big.mp4', mimeType: 'video/mp4' });
+		assertUploaded(run, MESSENGER, 'video');
+	});
+});
+
+describe('Upload: limits checked before anything is sent', () => {
+	async function refuses(route: Route, parameters: INodeParameters, message: RegExp, items?: RunNodeItem[]): Promise<void> {
+		const run = await upload(route, parameters, items);
+		assertItemError(run.error, 0, message);
+		assert.deepEqual(run.items, []);
+		assert.equal(fake().requests.length, 0);
+	}
+
+	test('a URL that is not http(s)', async () => {
+		await refuses(MESSENGER, byUrl('image', 'file:///etc/passwd'), /"file:\/\/\/etc\/passwd" is not an http\(s\) URL/);
+	});
+
+	test('Messenger: more than 25 MB', async () => {
+		await refuses(MESSENGER, fromBinary('file'), /"huge.bin" is 25\.0 MB; attachments may be at most 25 MB/, [binaryItem(Buffer.alloc(25 * MB + 1), 'application/octet-stream', 'huge.bin')]);
+	});
+
+	for (const route of [INSTAGRAM_PAGE, INSTAGRAM_LOGIN]) {
+		test(`${route.label}: an image over 8 MB, and a type Instagram does not take`, async () => {
+			await refuses(route, fromBinary('image'), /Instagram images may be at most 8 MB/, [binaryItem(Buffer.alloc(8 * MB + 1), 'image/jpeg', 'big.jpg')]);
+			await refuses(route, fromBinary('file'), /Instagram does not accept application\/msword as a file/, [binaryItem(Buffer.from('doc'), 'application/msword', 'a.doc')]);
+		});
+	}
+
+	test('a missing binary property', async () => {
+		await refuses(INSTAGRAM_LOGIN_ID, fromBinary('image', 'photo'), /The item has no binary field 'photo'/, [binaryItem(TINY_PNG, 'image/png', 'a.png')]);
+	});
+
+	test('an Instagram Login credential cannot upload for Messenger', async () => {
+		await refuses({ ...INSTAGRAM_LOGIN, platform: 'messenger' }, byUrl('image', 'https://cdn.example.com/a.png'), /Instagram Login credential cannot reach Messenger/);
+	});
+});
+
+describe('Upload: several items', () => {
+	test('Messenger: per-item URLs; a bad one fails alone with On Error: Continue, and stops the node without', async () => {
+		const items: RunNodeItem[] = [
+			{ json: { url: 'https://cdn.example.com/a.jpg', type: 'image' } },
+			{ json: { url: 'ftp://cdn.example.com/b.jpg', type: 'image' } },
+			{ json: { url: 'https://cdn.example.com/c.mp4', type: 'video' } },
+		];
+		const parameters = { mediaType: '={{ $json.type }}', mediaSource: 'url', mediaUrl: '={{ $json.url }}' };
+		const checkGoodOnes = (run: Run | undefined) => {
+			assert.equal(fake().requests.length, 2);
+			for (const index of [0, 2]) {
+				const { url, type } = items[index].json as { url: string; type: string };
+				const body = urlUploadBody(MESSENGER, type, url);
+				const call = fake().requests.find((r) => isDeepStrictEqual(r.body, body));
+				assert.ok(call, `no upload for item ${index}`);
+				assertJsonCall(call, MESSENGER, 'message_attachments', body);
+				if (run) {
+					assert.deepEqual(run.items[index], {
+						json: { platform: 'messenger', attachmentId: responseOf(call).attachment_id, type },
+						pairedItem: { item: index },
+					});
+				}
+			}
+		};
+
+		const continued = await upload(MESSENGER, parameters, items, true);
+		assertNoError(continued);
+		assert.equal(continued.items.length, 3);
+		checkGoodOnes(continued);
+		assertErrorItem(continued.items[1], 1, /"ftp:\/\/cdn.example.com\/b.jpg" is not an http\(s\) URL/);
+
+		fake().clearRequests();
+		const stopped = await upload(MESSENGER, parameters, items);
+		const error = assertItemError(stopped.error, 1, /is not an http\(s\) URL/);
+		assert.match(error.description as string, /2 of 3 items succeeded before this failure/);
+		assert.deepEqual(stopped.items, []);
+		checkGoodOnes(undefined);
+	});
+});

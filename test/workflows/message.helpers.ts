@@ -1,0 +1,288 @@
+/**
+ * Helpers shared by the Message > Send / Send Action / React and Attachment > Upload workflow tests:
+ * the three routes a message can take (Messenger via a Page, Instagram via a Page, Instagram Login),
+ * and assertions that pin down the exact request the node sent and the item it returned.
+ */
+import assert from 'node:assert/strict';
+
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import type { NodeErrorInfo, RunNodeItem, RunNodeResult } from '../harness';
+import {
+	APP_SECRET,
+	IG_ACCOUNT_ID,
+	IG_USER_TOKEN,
+	PAGE_ID,
+	PAGE_TOKEN,
+	USERS,
+	appSecretProof,
+	type FakeGraph,
+	type MultipartPart,
+	type RecordedRequest,
+} from '../fakes/graph';
+import { byId, instagramLoginCredentials, metaCredentials, runSocialMessaging } from './setup';
+
+export interface Route {
+	label: string;
+	platform: 'messenger' | 'instagram';
+	provider: 'metaGraph' | 'instagramLogin';
+	credentials(fake: FakeGraph): ICredentialDataDecryptedObject;
+	/** The token the credential sends (Authorization: Bearer), and from which appsecret_proof is derived. */
+	token: string;
+	/** The Graph node in request paths: `/{account}/messages`. */
+	account: string;
+	/** A person who has a conversation with the account on this platform. */
+	user: string;
+	/** The conversation of `user` in the fake (for message ids to react / reply to). */
+	businessId: string;
+	/** Instagram through a Facebook Page tells the upload endpoint which network the media is for. */
+	uploadPlatform?: 'instagram';
+}
+
+export const MESSENGER: Route = {
+	label: 'Messenger (Meta Graph API)',
+	platform: 'messenger',
+	provider: 'metaGraph',
+	credentials: (fake) => metaCredentials(fake),
+	token: PAGE_TOKEN,
+	account: PAGE_ID,
+	user: USERS.alice.id,
+	businessId: PAGE_ID,
+};
+
+export const INSTAGRAM_PAGE: Route = {
+	label: 'Instagram (Meta Graph API)',
+	platform: 'instagram',
+	provider: 'metaGraph',
+	credentials: (fake) => metaCredentials(fake),
+	token: PAGE_TOKEN,
+	account: PAGE_ID,
+	user: USERS.ines.id,
+	businessId: IG_ACCOUNT_ID,
+	uploadPlatform: 'instagram',
+};
+
+export const INSTAGRAM_LOGIN: Route = {
+	label: 'Instagram (Instagram Login, /me)',
+	platform: 'instagram',
+	provider: 'instagramLogin',
+	credentials: (fake) => instagramLoginCredentials(fake),
+	token: IG_USER_TOKEN,
+	account: 'me',
+	user: USERS.ines.id,
+	businessId: IG_ACCOUNT_ID,
+};
+
+export const INSTAGRAM_LOGIN_ID: Route = {
+	label: 'Instagram (Instagram Login, account ID)',
+	platform: 'instagram',
+	provider: 'instagramLogin',
+	credentials: (fake) => instagramLoginCredentials(fake, { instagramAccountId: IG_ACCOUNT_ID }),
+	token: IG_USER_TOKEN,
+	account: IG_ACCOUNT_ID,
+	user: USERS.ines.id,
+	businessId: IG_ACCOUNT_ID,
+};
+
+export const ROUTES: Route[] = [MESSENGER, INSTAGRAM_PAGE, INSTAGRAM_LOGIN, INSTAGRAM_LOGIN_ID];
+export const INSTAGRAM_ROUTES: Route[] = [INSTAGRAM_PAGE, INSTAGRAM_LOGIN, INSTAGRAM_LOGIN_ID];
+
+export interface RunOptions {
+	items?: RunNodeItem[];
+	continueOnFail?: boolean;
+}
+
+export interface Run extends RunNodeResult {
+	/** Date.now() just before and just after the run, to check `sentAt`. */
+	startedAt: number;
+	finishedAt: number;
+}
+
+/** Runs the node on `route` with platform set; `parameters` win over the defaults given here. */
+export async function runOn(fake: FakeGraph, route: Route, parameters: INodeParameters, options: RunOptions = {}): Promise<Run> {
+	const startedAt = Date.now();
+	const result = await runSocialMessaging(route.credentials(fake), { platform: route.platform, ...parameters }, options);
+	return { ...result, startedAt, finishedAt: Date.now() };
+}
+
+/** Message > Send to the route's user (override recipientType / recipientId / recipientHandle as needed). */
+export async function sendOn(fake: FakeGraph, route: Route, parameters: INodeParameters, options: RunOptions = {}): Promise<Run> {
+	return await runOn(
+		fake,
+		route,
+		{ resource: 'message', operation: 'send', recipientType: 'user', recipientId: byId(route.user), ...parameters },
+		options,
+	);
+}
+
+/** Fails with the node's error when the run did not succeed. */
+export function assertNoError(run: RunNodeResult): void {
+	assert.equal(run.error, undefined, `the node failed: ${run.error?.message} (${run.error?.description ?? ''})`);
+}
+
+export const proofFor = (token: string) => appSecretProof(APP_SECRET, token);
+
+/** The request line, auth and query every call of the route carries. */
+export function assertCallBasics(call: RecordedRequest, route: Route, method: string, edge: string): void {
+	assert.equal(call.method, method);
+	assert.equal(call.path, `/${route.account}/${edge}`);
+	assert.equal(call.version, 'v23.0');
+	assert.deepEqual(call.query, { appsecret_proof: proofFor(route.token) });
+	assert.equal(call.headers.authorization, `Bearer ${route.token}`);
+	assert.equal(call.status, 200, `the fake rejected the request: ${JSON.stringify(call.response)}`);
+}
+
+/** A JSON POST to `/{account}/{edge}` with exactly `body`. */
+export function assertJsonCall(call: RecordedRequest, route: Route, edge: string, body: IDataObject): void {
+	assertCallBasics(call, route, 'POST', edge);
+	assert.match(call.headers['content-type'] ?? '', /^application\/json/);
+	assert.deepEqual(call.body, body);
+	// What went over the wire is that JSON, byte for byte once parsed (non-ASCII text is not mangled).
+	assert.deepEqual(JSON.parse(call.rawBody.toString('utf8')), body);
+}
+
+export interface ExpectedFile {
+	type: 'image' | 'audio' | 'video' | 'file';
+	bytes: Buffer;
+	fileName: string;
+	mimeType: string;
+}
+
+/** A multipart upload to `/{account}/message_attachments`: `message` JSON, `platform` (Instagram via Page), `filedata` with the bytes. */
+export function assertMultipartUpload(call: RecordedRequest, route: Route, file: ExpectedFile): void {
+	assertCallBasics(call, route, 'POST', 'message_attachments');
+	assert.match(call.headers['content-type'] ?? '', /^multipart\/form-data; boundary=\S+$/);
+	const parts = call.body as MultipartPart[];
+	assert.deepEqual(
+		parts.map((part) => part.name),
+		route.uploadPlatform ? ['message', 'platform', 'filedata'] : ['message', 'filedata'],
+	);
+	const [message] = parts;
+	assert.equal(message.filename, undefined);
+	assert.deepEqual(JSON.parse(message.value ?? ''), { attachment: { type: file.type, payload: { is_reusable: true } } });
+	if (route.uploadPlatform) assert.equal(parts[1].value, route.uploadPlatform);
+	const filedata = parts[parts.length - 1];
+	assert.equal(filedata.filename, file.fileName);
+	assert.equal(filedata.contentType, file.mimeType);
+	assert.equal(filedata.size, file.bytes.length);
+	assert.ok(filedata.data.equals(file.bytes), 'filedata carries other bytes than the binary input');
+}
+
+/** The JSON body of an upload by URL. */
+export function urlUploadBody(route: Route, type: string, url: string): IDataObject {
+	return {
+		message: { attachment: { type, payload: { url, is_reusable: true } } },
+		...(route.uploadPlatform ? { platform: route.uploadPlatform } : {}),
+	};
+}
+
+/** Send API body with the defaults the node always sends. */
+export function sendBody(route: Route, message: IDataObject, extra: IDataObject = {}, recipient: IDataObject = { id: route.user }): IDataObject {
+	return { recipient, messaging_type: 'RESPONSE', message, ...extra };
+}
+
+export function responseOf(call: RecordedRequest): IDataObject {
+	assert.ok(call.response && typeof call.response === 'object', 'the fake recorded no answer');
+	return call.response as IDataObject;
+}
+
+/** Checks a Send output item: unified fields taken from the fake's answer, `sentAt` during the run, paired item. */
+export function assertSendItem(
+	item: INodeExecutionData,
+	run: Run,
+	expected: { platform: string; call: RecordedRequest; itemIndex: number; recipientId?: string; extra?: IDataObject },
+): void {
+	const response = responseOf(expected.call);
+	assert.equal(typeof response.message_id, 'string');
+	assert.ok((response.message_id as string).length > 0);
+	const { sentAt, ...rest } = item.json;
+	const json: IDataObject = { platform: expected.platform, messageId: response.message_id };
+	if (expected.recipientId !== undefined) json.recipientId = expected.recipientId;
+	assert.deepEqual(rest, { ...json, ...(expected.extra ?? {}) });
+	assertIsoDuring(sentAt, run);
+	assert.deepEqual(item.pairedItem, { item: expected.itemIndex });
+}
+
+export function assertIsoDuring(value: unknown, run: Run): void {
+	assert.equal(typeof value, 'string');
+	assert.match(value as string, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+	const at = Date.parse(value as string);
+	assert.ok(at >= run.startedAt && at <= run.finishedAt, `${value as string} is not during the run`);
+}
+
+/** The run failed on one item with a NodeOperationError that names the problem; nothing else. */
+export function assertItemError(error: NodeErrorInfo | undefined, itemIndex: number, message: RegExp): NodeErrorInfo {
+	assert.ok(error, 'the node did not fail');
+	assert.equal(error.name, 'NodeOperationError');
+	assert.match(error.message, message);
+	assert.equal(error.context?.itemIndex, itemIndex);
+	assert.equal(typeof error.description, 'string');
+	assert.ok((error.description as string).length > 0, 'the error says nothing about how to fix it');
+	return error;
+}
+
+/** The Continue On Fail output of a failed item. */
+export function assertErrorItem(item: INodeExecutionData, itemIndex: number, message: RegExp): void {
+	assert.deepEqual(Object.keys(item.json).sort(), ['error', 'errorDescription']);
+	assert.match(item.json.error as string, message);
+	assert.equal(typeof item.json.errorDescription, 'string');
+	assert.ok((item.json.errorDescription as string).length > 0);
+	assert.deepEqual(item.pairedItem, { item: itemIndex });
+}
+
+/**
+ * Sends one message that must go out as exactly one Send API call with `message` (+ `extra` top-level
+ * fields) and come back as one item. Clear the fake's requests before.
+ */
+export async function sendsExactly(
+	fake: FakeGraph,
+	route: Route,
+	parameters: INodeParameters,
+	message: IDataObject,
+	options: { extra?: IDataObject; recipient?: IDataObject; recipientId?: string; outputExtra?: IDataObject } = {},
+): Promise<Run> {
+	const run = await sendOn(fake, route, parameters);
+	assertNoError(run);
+	assert.equal(fake.requests.length, 1, 'expected exactly one request');
+	const [call] = fake.requests;
+	assertJsonCall(call, route, 'messages', sendBody(route, message, options.extra, options.recipient));
+	assert.equal(run.items.length, 1);
+	assertSendItem(run.items[0], run, {
+		platform: route.platform,
+		call,
+		itemIndex: 0,
+		recipientId: 'recipientId' in options ? options.recipientId : route.user,
+		extra: options.outputExtra,
+	});
+	return run;
+}
+
+/** Seeds an uploaded attachment in the fake, as Attachment > Upload would leave it. */
+export function seedAttachment(fake: FakeGraph, route: Route, type: 'image' | 'audio' | 'video' | 'file'): string {
+	const id = fake.state.newAttachmentId();
+	fake.state.attachments.set(id, {
+		id,
+		type,
+		platform: route.platform,
+		businessId: route.businessId,
+		url: `/cdn/uploads/${id}/seeded`,
+		mimeType: type === 'image' ? 'image/png' : 'application/octet-stream',
+		name: 'seeded',
+		size: 1,
+		isReusable: true,
+		createdTime: fake.state.now(),
+	});
+	return id;
+}
+
+/** A message of the route's user's conversation in the fake (to reply or react to). */
+export function messageIdIn(fake: FakeGraph, route: Route, index = 0): string {
+	const conversation = fake.state.findConversation(route.businessId, route.user);
+	assert.ok(conversation, 'no seeded conversation');
+	return conversation.messages[index].id;
+}
+
+/** A binary input item. */
+export function binaryItem(bytes: Buffer, mimeType: string, fileName: string, property = 'data', json: IDataObject = {}): RunNodeItem {
+	return { json, binary: { [property]: { data: bytes, mimeType, fileName } } };
+}
