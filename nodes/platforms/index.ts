@@ -15,6 +15,8 @@ import type { Platform, PlatformName, ProviderName } from './types';
 export interface PlatformOptions {
 	gate?: RateGate;
 	maxRateLimitWaitMs?: number;
+	/** The user's pace for sends (calls per second); 0 or absent: the platform's documented limit. */
+	sendsPerSecond?: number;
 }
 
 const PROVIDER_PLATFORMS: Record<ProviderName, PlatformName[]> = {
@@ -39,12 +41,16 @@ export function credentialSecrets(credentials: ICredentialDataDecryptedObject): 
 	return secrets.filter(Boolean);
 }
 
+/** The Graph API version path segment, e.g. `v23.0`. */
+export function apiVersion(credentials: ICredentialDataDecryptedObject): string {
+	return String(credentials.graphApiVersion || 'v23.0').replace(/^\/+|\/+$/g, '');
+}
+
 /** Versioned API root, e.g. https://graph.facebook.com/v23.0 */
 export function apiBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	const provider = (credentials.provider ?? 'metaGraph') as ProviderName;
 	const host = credentials.useCustomBaseUrl && credentials.baseUrl ? String(credentials.baseUrl) : DEFAULT_HOSTS[provider];
-	const version = String(credentials.graphApiVersion || 'v23.0').replace(/^\/+|\/+$/g, '');
-	return `${host.replace(/\/+$/, '')}/${version}`;
+	return `${host.replace(/\/+$/, '')}/${apiVersion(credentials)}`;
 }
 
 export async function createPlatform(
@@ -80,5 +86,7 @@ export async function createPlatform(
 		platform: platformName as 'messenger' | 'instagram',
 		pageId: credentials.pageId ? String(credentials.pageId) : undefined,
 		instagramAccountId: credentials.instagramAccountId ? String(credentials.instagramAccountId) : undefined,
+		apiVersion: apiVersion(credentials),
+		sendsPerSecond: options.sendsPerSecond,
 	});
 }

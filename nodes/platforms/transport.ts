@@ -17,7 +17,7 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { APP_TOKEN_MARKER_HEADER } from '../../credentials/SocialMessagingApi.credentials';
-import { RateGate } from './rateGate';
+import { RateGate, type Lane } from './rateGate';
 import { scrubSecrets } from './secrets';
 
 export const CREDENTIAL_TYPE = 'socialMessagingApi';
@@ -38,6 +38,11 @@ export interface ApiRequest {
 	appToken?: boolean;
 	/** Skip the version segment of the base URL (Graph batch requests go to the host root). */
 	unversioned?: boolean;
+	/**
+	 * Paces the call to the platform's documented rates: each entry names a lane and how many of its
+	 * calls this request counts as (a Graph batch of 50 text messages counts 50 on the send lane).
+	 */
+	pacing?: Array<{ lane: Lane; weight: number }>;
 }
 
 export interface RawResponse {
@@ -96,7 +101,8 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
 export class Transport {
 	readonly gate: RateGate;
 
-	private readonly maxWaitMs: number;
+	/** Longest total time one request may wait for rate limits (adapters that retry parts of a call use it too). */
+	readonly maxWaitMs: number;
 
 	constructor(
 		private readonly ctx: RequestContext,
@@ -121,6 +127,7 @@ export class Transport {
 			const passed = await this.gate.acquire(this.maxWaitMs - waitedMs);
 			waitedMs += Date.now() - started;
 			if (!passed) throw this.waitTooLong(lastRateLimit, waitedMs, this.gate.remainingMs());
+			for (const { lane, weight } of request.pacing ?? []) await this.gate.pace(lane, weight);
 
 			let response: RawResponse;
 			try {
@@ -166,7 +173,7 @@ export class Transport {
 	}
 
 	/** The rate limit wait would go past maxWaitMs: fail now with what the platform said, rather than wait. */
-	private waitTooLong(failure: PlatformError | undefined, waitedMs: number, moreMs: number): NodeApiError {
+	waitTooLong(failure: PlatformError | undefined, waitedMs: number, moreMs: number): NodeApiError {
 		const summary =
 			`The node waits at most ${formatDuration(this.maxWaitMs)} in total for rate limits and has waited ${formatDuration(waitedMs)}; ` +
 			`the platform asks for about ${formatDuration(moreMs)} more, so the node stopped instead of waiting. ` +
@@ -220,7 +227,8 @@ export class Transport {
 		return `${root}${request.path}`;
 	}
 
-	private apiError(failure: PlatformError): NodeApiError {
+	/** The NodeApiError for a platform failure, with secrets masked; for adapters that read per-part results. */
+	apiError(failure: PlatformError): NodeApiError {
 		const scrub = (text: string) => scrubSecrets(text, this.options.secrets);
 		const details: IDataObject = { ...(failure.body ?? {}) };
 		const error = new NodeApiError(this.ctx.getNode(), JSON.parse(scrub(JSON.stringify(details))) as JsonObject, {
@@ -258,7 +266,7 @@ export class Transport {
 const USAGE_LIMIT_REASON =
 	'The platform reports that a usage limit is used up (X-App-Usage, X-Page-Usage or X-Business-Use-Case-Usage at 100%).';
 
-const MAYBE_CARRIED_OUT =
+export const MAYBE_CARRIED_OUT =
 	'It may have been carried out anyway (the message may have been delivered), so it was not repeated, to avoid sending it twice. Check the conversation before running the item again.';
 
 /** The low-level reason (`socket hang up`, `connect ECONNREFUSED …`) rather than n8n's generic advice to retry. */

@@ -232,7 +232,14 @@ export interface PlatformLimits {
 	maxPageSize: number;
 	/** Sends in flight at once by default; derived from the platform's documented rate limits. */
 	defaultSendConcurrency: number;
+	/** Sends per second the node paces itself to, just under the platform's documented limit. */
+	sendsPerSecond: number;
+	/** Most sends one batch request may carry (absent: the platform has no batch API). */
+	maxBatchSize?: number;
 }
+
+/** The result of one message of a batch: sent, or failed on its own. */
+export type BatchOutcome = { result: SendResult } | { error: Error };
 
 /**
  * One messaging network reached through one provider. Adapters validate unified requests against the
@@ -255,6 +262,11 @@ export interface Platform {
 	/** Throws `InputError` when the message breaks a documented limit; sends nothing then. */
 	validateOutgoing(message: OutgoingMessage): void;
 	send(message: OutgoingMessage): Promise<SendResult>;
+	/**
+	 * Sends several messages in as few requests as the platform allows (limits.maxBatchSize per request),
+	 * one outcome per message in input order. A message whose result says it went out is never re-sent.
+	 */
+	sendBatch?(messages: OutgoingMessage[]): Promise<BatchOutcome[]>;
 	sendAction(recipient: Recipient, action: SenderAction): Promise<IDataObject>;
 	react(recipient: Recipient, messageId: string, reaction: string): Promise<IDataObject>;
 	unreact(recipient: Recipient, messageId: string): Promise<IDataObject>;

@@ -76,8 +76,9 @@ describe('a rate-limited send is retried and delivered exactly once', { concurre
 		const calls = fake().calls(sendOf(text));
 		assert.equal(calls.length, 3);
 		const [first, second] = gaps(calls);
-		assert.ok(first >= 245 && first < 800, `first wait ${first} ms`);
-		assert.ok(second >= 495 && second < 1_400, `second wait ${second} ms`);
+		// Lower bounds only: backoff floors are 250 ms then 500 ms; an upper bound would measure the machine's load.
+		assert.ok(first >= 245, `first wait ${first} ms`);
+		assert.ok(second >= 495, `second wait ${second} ms`);
 		assert.equal(fake().state.deliveryCount(USERS.alice.id, text), 1);
 	});
 

@@ -155,3 +155,34 @@ export function optionsCollection(options: INodeProperties[]): INodeProperties {
 		options,
 	};
 }
+
+/** Options of every write operation: how fast and how many at once. */
+export const sendingOptions: INodeProperties[] = [
+	{
+		displayName: 'Concurrency',
+		name: 'concurrency',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0 },
+		description:
+			'How many requests may be in flight at once. 0 picks a default that reaches the platform\'s rate limit (Meta: 20; with batch requests: 2).',
+	},
+	{
+		displayName: 'Max Sends per Second',
+		name: 'sendsPerSecond',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0 },
+		description:
+			'Pace of sends. 0 stays just under the platform\'s documented limit (Meta: 285 of its 300 calls per second per Page; audio and video 9 of 10). Lower it when several workflows send for the same Page.',
+	},
+];
+
+export const batchRequestsOption: INodeProperties = {
+	displayName: 'Use Batch Requests',
+	name: 'batchRequests',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to send up to 50 messages per HTTP request (Meta Graph batch API). Each message still counts toward Meta\'s rate limits and gets its own result or error.',
+};

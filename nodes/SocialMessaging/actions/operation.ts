@@ -4,12 +4,18 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Platform } from '../../platforms/types';
+import type { OutgoingMessage, Platform, SendResult } from '../../platforms/types';
 
 export interface OperationInput {
 	ctx: IExecuteFunctions;
 	platform: Platform;
 	itemIndex: number;
+}
+
+/** A send read from one item, ready for the platform, plus what the output needs besides the result. */
+export interface PreparedSend {
+	message: OutgoingMessage;
+	extra: IDataObject;
 }
 
 export interface Operation {
@@ -22,4 +28,9 @@ export interface Operation {
 	kind: 'read' | 'write';
 	/** Returns the output for one input item: one object, or several (lists). */
 	execute(input: OperationInput): Promise<IDataObject | IDataObject[]>;
+	/** Sends that the platform can also carry in batch requests: the two halves of `execute`. */
+	batch?: {
+		prepare(input: OperationInput): Promise<PreparedSend>;
+		output(input: OperationInput, result: SendResult, prepared: PreparedSend): IDataObject;
+	};
 }

@@ -14,7 +14,7 @@ import * as attachment from './attachment/Attachment.resource';
 import { runBounded } from './concurrency';
 import * as conversation from './conversation/Conversation.resource';
 import * as message from './message/Message.resource';
-import type { Operation } from './operation';
+import type { Operation, PreparedSend } from './operation';
 
 const resources: Record<string, Record<string, Operation>> = {
 	conversation: conversation.operations,
@@ -45,15 +45,36 @@ function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
 	return { json, pairedItem: { item: itemIndex } };
 }
 
-/** The user's Concurrency option, else the platform's default; 1 when the platform cannot be set up (the item then fails with the reason). */
-async function sendConcurrency(ctx: IExecuteFunctions, platform: () => Promise<Platform>): Promise<number> {
-	const chosen = ctx.getNodeParameter('options.concurrency', 0, 0) as number;
-	if (chosen > 0) return Math.floor(chosen);
+/** The Sending options of write operations (absent on reads: every value then means "default"). */
+interface SendingOptions {
+	concurrency: number;
+	sendsPerSecond: number;
+	batchRequests: boolean;
+}
+
+function sendingOptions(ctx: IExecuteFunctions): SendingOptions {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	return {
+		concurrency: Math.floor(Number(options.concurrency) || 0),
+		sendsPerSecond: Number(options.sendsPerSecond) || 0,
+		batchRequests: options.batchRequests === true,
+	};
+}
+
+/** The first item's platform limits, or undefined when it cannot be set up (each item then fails with the reason). */
+async function limitsOf(platform: () => Promise<Platform>) {
 	try {
-		return (await platform()).limits.defaultSendConcurrency;
+		return (await platform()).limits;
 	} catch {
-		return 1;
+		return undefined;
 	}
+}
+
+/** Requests in flight: the user's choice, else the platform's default; batch requests carry many sends each. */
+function inFlight(chosen: number, batched: boolean, limits: Platform['limits'] | undefined): number {
+	if (chosen > 0) return chosen;
+	if (batched) return 2;
+	return limits?.defaultSendConcurrency ?? 1;
 }
 
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -66,13 +87,15 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			description: 'Pick a resource and operation again; this node version does not know this combination.',
 		});
 	}
+	const writes = operation.kind === 'write';
+	const sending = writes ? sendingOptions(this) : { concurrency: 1, sendsPerSecond: 0, batchRequests: false };
 
-	// One gate per run: a rate limit seen by one item pauses every item of the run.
+	// One gate per run: pacing and rate-limit pauses apply to every item of the run together.
 	const gate = new RateGate();
 	const platforms = new Map<string, Promise<Platform>>();
 	const platformFor = async (itemIndex: number) => {
 		const name = this.getNodeParameter('platform', itemIndex) as PlatformName;
-		if (!platforms.has(name)) platforms.set(name, createPlatform(this, name, { gate }));
+		if (!platforms.has(name)) platforms.set(name, createPlatform(this, name, { gate, sendsPerSecond: sending.sendsPerSecond }));
 		return await (platforms.get(name) as Promise<Platform>);
 	};
 
@@ -82,31 +105,77 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	let succeeded = 0;
 	let started = 0;
 
+	const succeed = (itemIndex: number, output: IDataObject | IDataObject[]) => {
+		results[itemIndex] = this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(output), {
+			itemData: { item: itemIndex },
+		});
+		succeeded++;
+	};
+	const fail = (itemIndex: number, caught: unknown) => {
+		const error = toNodeError(this, caught, itemIndex);
+		if (continueOnFail) results[itemIndex] = [errorItem(error, itemIndex)];
+		else if (!firstFailure || itemIndex < firstFailure.itemIndex) firstFailure = { error, itemIndex };
+	};
+
 	const runItem = async (itemIndex: number) => {
 		started++;
 		try {
 			const platform = await platformFor(itemIndex);
-			const output = await operation.execute({ ctx: this, platform, itemIndex });
-			results[itemIndex] = this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(output), {
-				itemData: { item: itemIndex },
-			});
-			succeeded++;
+			succeed(itemIndex, await operation.execute({ ctx: this, platform, itemIndex }));
 		} catch (caught) {
-			const error = toNodeError(this, caught, itemIndex);
-			if (continueOnFail) {
-				results[itemIndex] = [errorItem(error, itemIndex)];
-			} else if (!firstFailure || itemIndex < firstFailure.itemIndex) {
-				firstFailure = { error, itemIndex };
-			}
+			fail(itemIndex, caught);
 		}
 	};
 
-	const concurrency = operation.kind === 'write' && items.length > 1 ? await sendConcurrency(this, () => platformFor(0)) : 1;
-	await runBounded(items.length, concurrency, runItem, () => firstFailure !== undefined);
+	const batch = operation.batch;
+	const limits = writes && items.length > 1 ? await limitsOf(() => platformFor(0)) : undefined;
+	const chunkSize = limits?.maxBatchSize ?? 1;
+	const batched = writes && sending.batchRequests && batch !== undefined && items.length > 1 && chunkSize > 1;
+	const concurrency = writes && items.length > 1 ? inFlight(sending.concurrency, batched, limits) : 1;
+	const stop = () => firstFailure !== undefined;
+
+	if (batched && batch) {
+		const runChunk = async (chunkIndex: number) => {
+			const indexes = Array.from({ length: Math.min(chunkSize, items.length - chunkIndex * chunkSize) }, (_, i) => chunkIndex * chunkSize + i);
+			started += indexes.length;
+			await sendChunk(indexes);
+		};
+		// Items are grouped by platform (Platform may be an expression), prepared one by one, then sent together.
+		const sendChunk = async (indexes: number[]) => {
+			const groups = new Map<Platform, Array<{ itemIndex: number; prepared: PreparedSend }>>();
+			for (const itemIndex of indexes) {
+				try {
+					const platform = await platformFor(itemIndex);
+					if (!platform.sendBatch) {
+						succeed(itemIndex, await operation.execute({ ctx: this, platform, itemIndex }));
+						continue;
+					}
+					const prepared = await batch.prepare({ ctx: this, platform, itemIndex });
+					groups.set(platform, [...(groups.get(platform) ?? []), { itemIndex, prepared }]);
+				} catch (caught) {
+					fail(itemIndex, caught);
+				}
+			}
+			for (const [platform, entries] of groups) {
+				const outcomes = await (platform.sendBatch as NonNullable<Platform['sendBatch']>).call(
+					platform,
+					entries.map((entry) => entry.prepared.message),
+				);
+				outcomes.forEach((outcome, position) => {
+					const { itemIndex, prepared } = entries[position];
+					if ('error' in outcome) fail(itemIndex, outcome.error);
+					else succeed(itemIndex, batch.output({ ctx: this, platform, itemIndex }, outcome.result, prepared));
+				});
+			}
+		};
+		await runBounded(Math.ceil(items.length / chunkSize), concurrency, runChunk, stop);
+	} else {
+		await runBounded(items.length, concurrency, runItem, stop);
+	}
 
 	if (firstFailure) {
 		const { error } = firstFailure;
-		if (operation.kind === 'write' && items.length > 1) {
+		if (writes && items.length > 1) {
 			// Without this the builder cannot tell which messages already went out.
 			const notStarted = items.length - started;
 			const skipped = notStarted > 0 ? ` The other ${notStarted} were not attempted.` : '';

@@ -6,6 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { InputError } from '../inputError';
+import type { Lane } from '../rateGate';
 import { buildMultipart } from '../multipart';
 import type { Transport } from '../transport';
 import type {
@@ -20,10 +21,13 @@ import type {
 	PlatformLimits,
 	ProviderName,
 	Recipient,
+	BatchOutcome,
+	MediaType,
 	SendResult,
 	SenderAction,
 	UploadResult,
 } from '../types';
+import { MAX_BATCH_SIZE, runBatch, type BatchCall } from './batch';
 import { toConversation, toMessage } from './incoming';
 import {
 	META_LIMITS,
@@ -42,7 +46,19 @@ export interface MetaSettings {
 	platform: MetaPlatformName;
 	pageId?: string;
 	instagramAccountId?: string;
+	/** The version path segment, e.g. `v23.0`, which batch parts must carry themselves. */
+	apiVersion: string;
+	/** Overrides the pace of text sends (calls per second); default: just under Meta's documented 300. */
+	sendsPerSecond?: number;
 }
+
+/**
+ * Meta allows 300 Send API calls/s per Page for text, links, reactions and stickers, and 10/s for audio
+ * and video. The node paces itself at 95% of that, so clock skew and latency jitter never cross the limit.
+ */
+export const DOCUMENTED_SENDS_PER_SECOND = 300;
+export const DOCUMENTED_AUDIO_VIDEO_SENDS_PER_SECOND = 10;
+const PACING_HEADROOM = 0.95;
 
 export const CONVERSATION_FIELDS = 'id,updated_time,link,message_count,unread_count,participants';
 export const MESSAGE_FIELDS = 'id,created_time,from,to,message,attachments,sticker,shares,reply_to';
@@ -78,6 +94,10 @@ export class MetaPlatform implements Platform {
 
 	private ownIdLookup: Promise<string | undefined> | undefined;
 
+	private readonly sendLane: Lane;
+
+	private readonly audioVideoLane: Lane;
+
 	constructor(
 		private readonly transport: Transport,
 		private readonly settings: MetaSettings,
@@ -94,7 +114,23 @@ export class MetaPlatform implements Platform {
 			maxPageSize: MAX_PAGE_SIZE,
 			// Meta allows 300 Send API calls/s per Page; 20 in flight reaches that at ~65 ms latency.
 			defaultSendConcurrency: 20,
+			sendsPerSecond: settings.sendsPerSecond || Math.floor(DOCUMENTED_SENDS_PER_SECOND * PACING_HEADROOM),
+			maxBatchSize: MAX_BATCH_SIZE,
 		};
+		this.sendLane = { name: 'meta-send', perSecond: this.limits.sendsPerSecond };
+		this.audioVideoLane = {
+			name: 'meta-send-audio-video',
+			perSecond: Math.min(this.limits.sendsPerSecond, Math.floor(DOCUMENTED_AUDIO_VIDEO_SENDS_PER_SECOND * PACING_HEADROOM)),
+		};
+	}
+
+	/** The rate lanes a send of this media type counts on. */
+	private lanesFor(mediaType: MediaType | undefined): Lane[] {
+		return mediaType === 'audio' || mediaType === 'video' ? [this.sendLane, this.audioVideoLane] : [this.sendLane];
+	}
+
+	private pacingFor(mediaType: MediaType | undefined) {
+		return this.lanesFor(mediaType).map((lane) => ({ lane, weight: 1 }));
 	}
 
 	/** The Graph node that sends and owns the conversations: the Page, or the Instagram account. */
@@ -196,17 +232,63 @@ export class MetaPlatform implements Platform {
 
 	async send(message: OutgoingMessage): Promise<SendResult> {
 		this.validateOutgoing(message);
-		let outgoing = message;
-		if (message.media && 'file' in message.media.source) {
-			// Files go through the Attachment Upload API first, then the message references the id.
-			const upload = await this.uploadAttachment(message.media);
-			outgoing = { ...message, media: { type: message.media.type, source: { attachmentId: upload.attachmentId } } };
-		}
+		const outgoing = await this.withUploadedFile(message);
 		const response = await this.transport.request({
 			method: 'POST',
 			path: `/${this.accountNode}/messages`,
 			body: buildSendBody(outgoing),
+			pacing: this.pacingFor(message.media?.type),
 		});
+		return this.sendResult(message, response);
+	}
+
+	async sendBatch(messages: OutgoingMessage[]): Promise<BatchOutcome[]> {
+		const outcomes: BatchOutcome[] = new Array(messages.length);
+		const calls: Array<{ index: number; message: OutgoingMessage; call: BatchCall }> = [];
+		for (const [index, message] of messages.entries()) {
+			try {
+				this.validateOutgoing(message);
+				const outgoing = await this.withUploadedFile(message);
+				calls.push({
+					index,
+					message,
+					call: {
+						method: 'POST',
+						relativeUrl: `${this.settings.apiVersion}/${this.accountNode}/messages`,
+						body: buildSendBody(outgoing),
+						lanes: this.lanesFor(message.media?.type),
+					},
+				});
+			} catch (error) {
+				outcomes[index] = { error: error as Error };
+			}
+		}
+		for (let start = 0; start < calls.length; start += MAX_BATCH_SIZE) {
+			const chunk = calls.slice(start, start + MAX_BATCH_SIZE);
+			try {
+				const parts = await runBatch(
+					this.transport,
+					chunk.map(({ call }) => call),
+				);
+				parts.forEach((part, position) => {
+					const { index, message } = chunk[position];
+					outcomes[index] = 'body' in part ? { result: this.sendResult(message, part.body) } : { error: part.error };
+				});
+			} catch (error) {
+				for (const { index } of chunk) outcomes[index] = { error: error as Error };
+			}
+		}
+		return outcomes;
+	}
+
+	/** Files go through the Attachment Upload API first, then the message references the id. */
+	private async withUploadedFile(message: OutgoingMessage): Promise<OutgoingMessage> {
+		if (!message.media || !('file' in message.media.source)) return message;
+		const upload = await this.uploadAttachment(message.media);
+		return { ...message, media: { type: message.media.type, source: { attachmentId: upload.attachmentId } } };
+	}
+
+	private sendResult(message: OutgoingMessage, response: IDataObject): SendResult {
 		return {
 			platform: this.name,
 			messageId: response.message_id as string | undefined,
@@ -238,7 +320,7 @@ export class MetaPlatform implements Platform {
 	}
 
 	private async senderAction(body: IDataObject): Promise<IDataObject> {
-		return await this.transport.request({ method: 'POST', path: `/${this.accountNode}/messages`, body });
+		return await this.transport.request({ method: 'POST', path: `/${this.accountNode}/messages`, body, pacing: this.pacingFor(undefined) });
 	}
 
 	async uploadAttachment(media: OutgoingMedia): Promise<UploadResult> {
@@ -252,6 +334,7 @@ export class MetaPlatform implements Platform {
 				method: 'POST',
 				path,
 				body: buildUploadFromUrlBody({ ...media, source: media.source }, forInstagram),
+				pacing: this.pacingFor(media.type),
 			});
 		} else if ('file' in media.source) {
 			const { file } = media.source;
@@ -266,6 +349,7 @@ export class MetaPlatform implements Platform {
 				path,
 				body: multipart.body,
 				headers: { 'content-type': multipart.contentType },
+				pacing: this.pacingFor(media.type),
 			});
 		} else {
 			throw new InputError('This attachment is already uploaded', 'Use the attachment ID directly in a Send operation.');

@@ -2,7 +2,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../operation';
-import { includeRawOption, optionsCollection, readIncludeRaw } from '../common.fields';
+import { includeRawOption, optionsCollection, readIncludeRaw, sendingOptions } from '../common.fields';
 import { readMedia } from '../media';
 
 const description: INodeProperties[] = [
@@ -46,7 +46,7 @@ const description: INodeProperties[] = [
 		hint: 'The name of the input binary field containing the file to upload',
 		displayOptions: { show: { mediaSource: ['binary'] } },
 	},
-	optionsCollection([includeRawOption]),
+	optionsCollection([includeRawOption, ...sendingOptions]),
 ];
 
 export const upload: Operation = {

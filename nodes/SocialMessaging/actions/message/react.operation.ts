@@ -2,7 +2,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../operation';
-import { recipientFields } from '../common.fields';
+import { optionsCollection, recipientFields, sendingOptions } from '../common.fields';
 import { readUserRecipient } from './sendAction.operation';
 
 const messageIdField: INodeProperties = {
@@ -27,6 +27,7 @@ export const react: Operation = {
 			placeholder: 'e.g. love',
 			description: 'The reaction: love (shown as a heart) or, on Instagram, any emoji',
 		},
+		optionsCollection(sendingOptions),
 	],
 	kind: 'write',
 	async execute({ ctx, platform, itemIndex }) {
@@ -39,7 +40,7 @@ export const react: Operation = {
 };
 
 export const unreact: Operation = {
-	description: [...recipientFields(), messageIdField],
+	description: [...recipientFields(), messageIdField, optionsCollection(sendingOptions)],
 	kind: 'write',
 	async execute({ ctx, platform, itemIndex }) {
 		const recipient = readUserRecipient(ctx, itemIndex, 'Reactions');

@@ -1,7 +1,7 @@
 /** The fields of Message > Send: content type, text, media, templates, quick replies and options. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { includeRawOption, optionsCollection, recipientFields } from '../common.fields';
+import { batchRequestsOption, includeRawOption, optionsCollection, recipientFields, sendingOptions } from '../common.fields';
 
 const messengerOnly = { show: { platform: ['messenger'] } };
 
@@ -493,6 +493,8 @@ const sendOptions = optionsCollection([
 		description: 'Whether Meta should keep the media (sent by URL or as a file) for 90 days; it is uploaded first and the output carries its attachment ID',
 	},
 	includeRawOption,
+	batchRequestsOption,
+	...sendingOptions,
 ]);
 
 export const sendFields: INodeProperties[] = [

@@ -4,7 +4,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { InputError } from '../../../platforms/inputError';
 import type { Recipient, SenderAction } from '../../../platforms/types';
 import type { Operation } from '../operation';
-import { readRecipient, recipientFields } from '../common.fields';
+import { optionsCollection, readRecipient, recipientFields, sendingOptions } from '../common.fields';
 
 /** Sender actions and reactions address a person in a conversation: Meta takes only `recipient.id` there. */
 export function readUserRecipient(ctx: IExecuteFunctions, itemIndex: number, what: string): Recipient & { id: string } {
@@ -31,6 +31,7 @@ const description: INodeProperties[] = [
 			{ name: 'Typing On', value: 'typing_on', description: 'Show the typing indicator (for up to 20 seconds)' },
 		],
 	},
+	optionsCollection(sendingOptions),
 ];
 
 export const sendAction: Operation = {

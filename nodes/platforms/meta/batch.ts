@@ -1,0 +1,112 @@
+/**
+ * Graph batch requests: up to 50 calls in one HTTP request to the host root, each answered on its own
+ * (`{code, body}`, or null when Meta gave up on it). Parts refused for a rate limit were not carried
+ * out and are sent again in the next batch; every other outcome is final, so nothing goes out twice.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Lane } from '../rateGate';
+import { MAYBE_CARRIED_OUT, backoffDelay, type PlatformError, type Transport } from '../transport';
+import { readGraphError } from './errors';
+
+export const MAX_BATCH_SIZE = 50;
+
+export interface BatchCall {
+	method: 'POST' | 'GET' | 'DELETE';
+	/** Path with its version and no leading slash, e.g. `v23.0/104812345678901/messages`. */
+	relativeUrl: string;
+	body?: IDataObject;
+	/** Lanes this call counts on. */
+	lanes: Lane[];
+}
+
+export type BatchPartOutcome = { body: IDataObject } | { error: Error };
+
+/** Graph wants each part's body as a url-encoded string; object values travel as JSON. */
+export function encodeBatchBody(body: IDataObject): string {
+	return Object.entries(body)
+		.filter(([, value]) => value !== undefined)
+		.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(typeof value === 'string' ? value : JSON.stringify(value))}`)
+		.join('&');
+}
+
+function parsePartBody(body: unknown): unknown {
+	if (typeof body !== 'string') return body ?? {};
+	try {
+		return JSON.parse(body);
+	} catch {
+		return { raw: body };
+	}
+}
+
+function pacingOf(calls: BatchCall[]): Array<{ lane: Lane; weight: number }> {
+	const weights = new Map<string, { lane: Lane; weight: number }>();
+	for (const call of calls) {
+		for (const lane of call.lanes) {
+			const entry = weights.get(lane.name) ?? { lane, weight: 0 };
+			entry.weight++;
+			weights.set(lane.name, entry);
+		}
+	}
+	return [...weights.values()];
+}
+
+/** Runs the calls (at most MAX_BATCH_SIZE) and returns one outcome per call, in order. */
+export async function runBatch(transport: Transport, calls: BatchCall[]): Promise<BatchPartOutcome[]> {
+	const outcomes: BatchPartOutcome[] = new Array(calls.length);
+	let pending = calls.map((call, index) => ({ call, index }));
+	let attempt = 0;
+	let waitedMs = 0;
+
+	while (pending.length > 0) {
+		const parts = pending.map(({ call }) => ({
+			method: call.method,
+			relative_url: call.relativeUrl,
+			...(call.body ? { body: encodeBatchBody(call.body) } : {}),
+		}));
+		// A failure of the whole request (network, 5xx) throws: its parts may or may not have run.
+		const answers = await transport.request<unknown>({
+			method: 'POST',
+			path: '/',
+			unversioned: true,
+			body: { batch: parts, include_headers: false },
+			pacing: pacingOf(pending.map(({ call }) => call)),
+		});
+		const list = Array.isArray(answers) ? (answers as Array<IDataObject | null>) : [];
+
+		const retry: typeof pending = [];
+		let rateLimit: PlatformError | undefined;
+		pending.forEach((entry, position) => {
+			const answer = list[position];
+			if (!answer) {
+				outcomes[entry.index] = {
+					error: transport.apiError({
+						message: 'Meta did not finish this part of the batch request',
+						description: `Meta answers unfinished parts of a batch with null, for example after a timeout. ${MAYBE_CARRIED_OUT}`,
+						httpCode: '',
+					}),
+				};
+				return;
+			}
+			const body = parsePartBody(answer.body);
+			const failure = readGraphError({ statusCode: Number(answer.code ?? 200), headers: {}, body });
+			if (!failure) outcomes[entry.index] = { body: (body ?? {}) as IDataObject };
+			else if (failure.rateLimited) {
+				retry.push(entry);
+				if (!rateLimit || (failure.retryAfterMs ?? 0) > (rateLimit.retryAfterMs ?? 0)) rateLimit = failure;
+			} else outcomes[entry.index] = { error: transport.apiError(failure) };
+		});
+
+		pending = retry;
+		if (pending.length === 0 || !rateLimit) break;
+		const delay = Math.max(rateLimit.retryAfterMs ?? 0, backoffDelay(attempt++));
+		if (waitedMs + delay > transport.maxWaitMs) {
+			const error = transport.waitTooLong(rateLimit, waitedMs, delay);
+			for (const { index } of pending) outcomes[index] = { error };
+			break;
+		}
+		waitedMs += delay;
+		transport.gate.pauseFor(delay, rateLimit.description);
+	}
+	return outcomes;
+}
