@@ -10,11 +10,11 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { createPlatform } from '../platforms';
-import { markFirstSightings } from '../platforms/dedupe';
+import { markFirstSightings, processMemory } from '../platforms/dedupe';
 import { parseDelivery, readChallenge } from '../platforms/meta/webhook';
 import type { MessagingEvent, MessagingEventType, Platform } from '../platforms/types';
 import { webhookAccess } from '../platforms/webhooks';
-import { autoRespond, type AutoResponseOutcome } from './autoResponse';
+import { autoRespond, type AutoResponseOutcome, type ReplyMemory } from './autoResponse';
 import { checkExists, create, remove } from './lifecycle';
 import { triggerProperties } from './trigger.fields';
 
@@ -69,6 +69,8 @@ export class SocialMessagingTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		}
 
+		// n8n reads the raw bytes for JSON bodies; read them here for any other content type.
+		if (!Buffer.isBuffer(request.rawBody) && typeof request.readRawBody === 'function') await request.readRawBody();
 		const rawBody = request.rawBody;
 		const signature = request.headers['x-hub-signature-256'] as string | undefined;
 		if (!signature) {
@@ -112,16 +114,36 @@ function selectEvents(ctx: IWebhookFunctions, rawBody: Buffer, expectedObject: s
 	}
 	const { object, events } = parseDelivery(body, { includeRaw: options.includeRaw === true });
 	if (object !== expectedObject) return [];
-	const candidates = events.filter((event) => wanted.has(event.type) && (!onlyAccount || event.accountId === onlyAccount));
+	// Standby events (another app controls the thread) come with Handover, whatever their own type.
+	const chosen = (event: MessagingEvent) =>
+		event.standby ? wanted.has('handover') && (event.type !== 'echo' || wanted.has('echo')) : wanted.has(event.type);
+	const candidates = events.filter((event) => chosen(event) && (!onlyAccount || event.accountId === onlyAccount));
 
 	const staticData = ctx.getWorkflowStaticData('node');
 	staticData.seen ??= {};
+	const now = Date.now();
 	const fresh = markFirstSightings(
 		staticData.seen as IDataObject,
 		candidates.map((event) => event.dedupeKey),
-		Date.now(),
+		now,
 	);
-	return candidates.filter((_, index) => fresh[index]);
+	// Static data of a delivery still being handled is not saved yet; the process memory covers that.
+	const scope = memoryScope(ctx);
+	return candidates.filter((event, index) => fresh[index] && processMemory.events.claim(`${scope}${event.dedupeKey}`, now));
+}
+
+function scopedMemory(scope: string): ReplyMemory {
+	const replies = processMemory.replies;
+	return {
+		get: (key, now) => replies.get(`${scope}${key}`, now),
+		set: (key, at) => replies.set(`${scope}${key}`, at),
+		delete: (key) => replies.delete(`${scope}${key}`),
+	};
+}
+
+/** Keys of the process memory are per workflow and node. */
+function memoryScope(ctx: IWebhookFunctions): string {
+	return `${String(ctx.getWorkflow().id ?? '')}:${ctx.getNode().id}:`;
 }
 
 async function runAutoResponse(
@@ -141,5 +163,6 @@ async function runAutoResponse(
 		},
 		staticData.autoResponses as IDataObject,
 		async () => await (platform ??= createPlatform(ctx, platformName)),
+		{ memory: scopedMemory(memoryScope(ctx)) },
 	);
 }

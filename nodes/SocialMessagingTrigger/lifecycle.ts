@@ -7,6 +7,7 @@ import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { InputError } from '../platforms/inputError';
+import type { AppSubscription } from '../platforms/meta/subscriptions';
 import type { MessagingEventType } from '../platforms/types';
 import { webhookAccess } from '../platforms/webhooks';
 
@@ -55,6 +56,59 @@ async function access(ctx: IHookFunctions, platform: Settings['platform']) {
 	}
 }
 
+/** Meta's error code on a NodeApiError from the transport, if any. */
+function metaCode(error: unknown): number | undefined {
+	const code = Number((error as { context?: IDataObject }).context?.platformErrorCode);
+	return Number.isFinite(code) ? code : undefined;
+}
+
+/** What Meta itself said, for descriptions that replace the generic one. */
+function metaSays(error: unknown): string {
+	const body = (error as { errorResponse?: IDataObject }).errorResponse;
+	const fromBody = (body?.error as IDataObject | undefined)?.message;
+	const messages = (error as { messages?: unknown }).messages;
+	const said = typeof fromBody === 'string' && fromBody ? fromBody : Array.isArray(messages) ? messages.find((m) => typeof m === 'string' && m) : undefined;
+	return said ? ` (Meta says: "${String(said)}")` : '';
+}
+
+/** Graph codes for an app access token that is invalid, missing, or not accepted where it was sent. */
+const APP_TOKEN_CODES = new Set([15, 102, 104, 190]);
+
+/**
+ * Gives activation errors the trigger-specific hint: which URL Meta could not verify, that app-level
+ * calls use the App ID and App Secret, and which permission subscribing the Page needs.
+ */
+function activationError(ctx: IHookFunctions, error: unknown, step: 'app' | 'account', webhookUrl: string): Error {
+	const code = metaCode(error);
+	if (step === 'app' && code === 2200) {
+		return new NodeOperationError(ctx.getNode(), error as Error, {
+			message: `Meta could not verify the webhook URL ${webhookUrl}`,
+			description: `Before it accepts a webhook, Meta sends a GET request to the URL and expects this trigger's answer. n8n must be reachable from the internet over HTTPS at exactly this address; set WEBHOOK_URL when n8n runs behind a reverse proxy or tunnel.${metaSays(error)}`,
+		});
+	}
+	if (step === 'app' && code !== undefined && APP_TOKEN_CODES.has(code)) {
+		return new NodeOperationError(ctx.getNode(), error as Error, {
+			message: 'Meta refused the app access token made of the App ID and App Secret',
+			description: `Webhook subscriptions are app-level calls that use "App ID|App Secret" as token. Copy both again from App Dashboard > App settings > Basic into the Social Messaging credential; the App Secret must belong to the same app as the App ID.${metaSays(error)}`,
+		});
+	}
+	if (step === 'account' && (code === 200 || code === 10)) {
+		return new NodeOperationError(ctx.getNode(), error as Error, {
+			message: 'The token may not subscribe the Page or Instagram account to the app',
+			description: `Subscribing the Page (subscribed_apps) needs the pages_manage_metadata permission on the Page access token, and pages_messaging or instagram_manage_messages for the messages; with Instagram Login the token needs instagram_business_manage_messages. Re-create the token with them.${metaSays(error)}`,
+		});
+	}
+	return error as Error;
+}
+
+async function step<T>(ctx: IHookFunctions, which: 'app' | 'account', webhookUrl: string, run: () => Promise<T>): Promise<T> {
+	try {
+		return await run();
+	} catch (error) {
+		throw activationError(ctx, error, which, webhookUrl);
+	}
+}
+
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const { platform, eventTypes, includeEchoes, replaceExisting } = settings(this);
 	if (eventTypes.length === 0 && !includeEchoes) {
@@ -65,8 +119,13 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const webhookUrl = this.getNodeWebhookUrl('default') as string;
 	const meta = await access(this, platform);
 	const fields = meta.fieldsFor(eventTypes, includeEchoes);
+	if (fields.app.length === 0) {
+		throw new NodeOperationError(this.getNode(), `None of the chosen events exist on ${platform === 'instagram' ? 'Instagram' : 'Messenger'}`, {
+			description: 'Delivery, Message Edit and Opt-In are Messenger-only. Choose at least one other event under "Trigger On".',
+		});
+	}
 
-	const current = await meta.subscriptions.appSubscription(meta.object);
+	const current = await step(this, 'app', webhookUrl, async () => await meta.subscriptions.appSubscription(meta.object));
 	if (!current) return false;
 	if (current.callbackUrl !== webhookUrl) {
 		if (replaceExisting) return false;
@@ -80,7 +139,7 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 		);
 	}
 	if (!current.active || missing(fields.app, current.fields).length > 0) return false;
-	const accountFields = await meta.subscriptions.accountSubscription();
+	const accountFields = await step(this, 'account', webhookUrl, async () => await meta.subscriptions.accountSubscription());
 	return accountFields !== undefined && missing(fields.account, accountFields).length === 0;
 }
 
@@ -89,26 +148,38 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	const webhookUrl = this.getNodeWebhookUrl('default') as string;
 	const meta = await access(this, platform);
 	const fields = meta.fieldsFor(eventTypes, includeEchoes);
+	const store = staticRegistration(this);
+	// Still there when this trigger registers again without having been deactivated in between (Meta
+	// dropped a field, or n8n restarted and found the registration incomplete): what it added then
+	// is still its own to remove.
+	const previous = store.registration as Registration | undefined;
+	const carried = previous?.object === meta.object ? previous : undefined;
 
 	// Meta calls webhookUrl with the verification challenge while this request is under way.
-	await meta.subscriptions.subscribeApp(meta.object, webhookUrl, fields.app, meta.verifyToken);
+	await step(this, 'app', webhookUrl, async () => await meta.subscriptions.subscribeApp(meta.object, webhookUrl, fields.app, meta.verifyToken));
 
-	const before = await meta.subscriptions.accountSubscription();
-	const added = missing(fields.account, before ?? []);
-	if (before === undefined || added.length > 0) {
-		await meta.subscriptions.subscribeAccount([...(before ?? []), ...added]);
-	}
+	const { before, added } = await step(this, 'account', webhookUrl, async () => {
+		const subscribed = await meta.subscriptions.accountSubscription();
+		const adding = missing(fields.account, subscribed ?? []);
+		if (subscribed === undefined || adding.length > 0) {
+			await meta.subscriptions.subscribeAccount([...(subscribed ?? []), ...adding]);
+		}
+		return { before: subscribed, added: adding };
+	});
 
 	const registration: Registration = {
 		object: meta.object,
 		callbackUrl: webhookUrl,
 		appFields: fields.app,
-		accountSubscribedByUs: before === undefined,
-		accountFieldsAdded: added,
+		accountSubscribedByUs: before === undefined || carried?.accountSubscribedByUs === true,
+		accountFieldsAdded: [...new Set([...(carried?.accountFieldsAdded ?? []), ...added])],
 	};
-	Object.assign(staticRegistration(this), { registration });
+	Object.assign(store, { registration });
 	return true;
 }
+
+const MANUAL_CLEANUP =
+	'Deactivation removed what it could. Remove the rest by hand: the webhook under App Dashboard > Webhooks (or DELETE /{app-id}/subscriptions?object=...), and the app under the Page\'s or Instagram account\'s subscribed apps (DELETE /{id}/subscribed_apps).';
 
 export async function remove(this: IHookFunctions): Promise<boolean> {
 	const { platform } = settings(this);
@@ -116,21 +187,57 @@ export async function remove(this: IHookFunctions): Promise<boolean> {
 	const registration = store.registration as Registration | undefined;
 	const webhookUrl = this.getNodeWebhookUrl('default') as string;
 	const meta = await access(this, platform);
+	const failures: Array<{ step: string; error: Error }> = [];
 
-	const current = await meta.subscriptions.appSubscription(meta.object);
+	let subscriptions: AppSubscription[];
+	try {
+		subscriptions = await meta.subscriptions.appSubscriptions();
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), error as Error, {
+			message: `Could not remove the webhook from Meta: reading the app's webhook subscriptions failed: ${(error as Error).message}`,
+			description: MANUAL_CLEANUP,
+		});
+	}
+	const own = subscriptions.find((entry) => entry.object === meta.object);
+
 	// Only remove the app subscription while it still points here; another workflow may own it now.
-	if (current && current.callbackUrl === webhookUrl) {
-		await meta.subscriptions.unsubscribeApp(meta.object);
+	if (own?.callbackUrl === webhookUrl) {
+		try {
+			await meta.subscriptions.unsubscribeApp(meta.object);
+		} catch (error) {
+			failures.push({ step: `removing the app's "${meta.object}" webhook`, error: error as Error });
+		}
 	}
 
-	if (registration?.accountSubscribedByUs) {
-		await meta.subscriptions.unsubscribeAccount();
-	} else if (registration && registration.accountFieldsAdded.length > 0) {
-		const now = (await meta.subscriptions.accountSubscription()) ?? [];
-		const keep = now.filter((field) => !registration.accountFieldsAdded.includes(field));
-		if (keep.length > 0) await meta.subscriptions.subscribeAccount(keep);
-		else await meta.subscriptions.unsubscribeAccount();
+	// The account subscription is left alone when another URL now owns this object's webhook (that
+	// workflow needs it) or when the app still serves the object that shares it (Messenger and
+	// Instagram with Facebook Login both ride on the Page's subscription).
+	const takenOver = own !== undefined && own.callbackUrl !== webhookUrl;
+	const shared = subscriptions.some((entry) => meta.accountSharedWith.includes(entry.object as 'page' | 'instagram'));
+	if (registration && !takenOver && !shared) {
+		try {
+			if (registration.accountSubscribedByUs) {
+				await meta.subscriptions.unsubscribeAccount();
+			} else if (registration.accountFieldsAdded.length > 0) {
+				const now = await meta.subscriptions.accountSubscription();
+				if (now !== undefined) {
+					const keep = now.filter((field) => !registration.accountFieldsAdded.includes(field));
+					if (keep.length > 0) await meta.subscriptions.subscribeAccount(keep);
+					else await meta.subscriptions.unsubscribeAccount();
+				}
+			}
+		} catch (error) {
+			failures.push({ step: 'removing the Page or account subscription (subscribed_apps)', error: error as Error });
+		}
 	}
-	delete store.registration;
-	return true;
+
+	if (failures.length === 0) {
+		delete store.registration;
+		return true;
+	}
+	// Every step was tried; the registration stays, so deactivating again retries what failed.
+	throw new NodeOperationError(this.getNode(), failures[0].error, {
+		message: `Could not remove the webhook from Meta: ${failures.map((failure) => `${failure.step} failed: ${failure.error.message}`).join('; ')}`,
+		description: MANUAL_CLEANUP,
+	});
 }

@@ -17,6 +17,12 @@ export interface WebhookAccess {
 	/** Meta's webhook object: `page` (Messenger) or `instagram`. */
 	object: 'page' | 'instagram';
 	subscriptions: MetaSubscriptions;
+	/**
+	 * Other webhook objects whose deliveries also depend on this credential's account subscription:
+	 * a Page's `subscribed_apps` entry serves both Messenger (`page`) and Instagram with Facebook Login
+	 * (`instagram`), so one trigger must not remove it while the app still serves the other.
+	 */
+	accountSharedWith: Array<'page' | 'instagram'>;
 	verifyToken: string;
 	/** Fields for the app subscription and for the Page / account subscription. */
 	fieldsFor(eventTypes: MessagingEventType[], includeEchoes: boolean): { app: string[]; account: string[] };
@@ -57,6 +63,7 @@ export async function webhookAccess(
 		provider,
 		object: WEBHOOK_OBJECTS[platform],
 		subscriptions: new MetaSubscriptions(app, account, { appId, accountNode }),
+		accountSharedWith: provider === 'metaGraph' ? [platform === 'messenger' ? 'instagram' : 'page'] : [],
 		verifyToken: deriveVerifyToken(appSecret, String(ctx.getWorkflow().id ?? ''), ctx.getNode().id),
 		fieldsFor(eventTypes, includeEchoes) {
 			return {

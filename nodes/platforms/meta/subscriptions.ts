@@ -29,23 +29,26 @@ export class MetaSubscriptions {
 		private readonly settings: SubscriptionSettings,
 	) {}
 
-	async appSubscription(object: string): Promise<AppSubscription | undefined> {
+	/** Every object the app is subscribed to (one callback URL each). */
+	async appSubscriptions(): Promise<AppSubscription[]> {
 		const response = await this.app.request({
 			method: 'GET',
 			path: `/${this.settings.appId}/subscriptions`,
 			appToken: true,
 			idempotent: true,
 		});
-		const entry = ((response.data ?? []) as IDataObject[]).find((item) => item.object === object);
-		if (!entry) return undefined;
-		return {
-			object,
+		return ((response.data ?? []) as IDataObject[]).map((entry) => ({
+			object: String(entry.object ?? ''),
 			callbackUrl: String(entry.callback_url ?? ''),
 			active: entry.active !== false,
 			fields: ((entry.fields ?? []) as Array<IDataObject | string>).map((field) =>
 				typeof field === 'string' ? field : String(field.name),
 			),
-		};
+		}));
+	}
+
+	async appSubscription(object: string): Promise<AppSubscription | undefined> {
+		return (await this.appSubscriptions()).find((entry) => entry.object === object);
 	}
 
 	/** Meta calls the callback URL with a GET challenge before it answers this request. */

@@ -7,6 +7,35 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Attachment, AttachmentType, MessagingEvent, MessagingEventType, Participant, PlatformName } from '../types';
 
+/** Thread-control change of Meta's handover protocol. */
+export interface HandoverDetails {
+	action: 'pass_thread_control' | 'take_thread_control' | 'request_thread_control' | 'app_roles';
+	newOwnerAppId?: string;
+	previousOwnerAppId?: string;
+	requestedOwnerAppId?: string;
+	/** `app_roles` events: app id -> roles. */
+	appRoles?: IDataObject;
+}
+
+/** Where a person came from (m.me link, ad, plugin), on referral events and Get Started postbacks. */
+export interface ReferralDetails {
+	ref?: string;
+	source?: string;
+	type?: string;
+	adId?: string;
+	refererUri?: string;
+}
+
+/** A unified event plus the Meta-only details some event types carry. */
+export interface MetaMessagingEvent extends MessagingEvent {
+	handover?: HandoverDetails;
+	referral?: ReferralDetails;
+	/** Opt-in to notification messages: the token to send them with. */
+	notificationToken?: string;
+	/** Checkbox plugin opt-in: the `user_ref` that identifies the person until they write. */
+	userRef?: string;
+}
+
 /** Meta's webhook objects for the two platforms. */
 export const WEBHOOK_OBJECTS: Record<'messenger' | 'instagram', 'page' | 'instagram'> = {
 	messenger: 'page',
@@ -79,7 +108,32 @@ function toAttachment(raw: IDataObject): Attachment {
 	return attachment;
 }
 
-const HANDOVER_KEYS = ['pass_thread_control', 'take_thread_control', 'request_thread_control', 'app_roles'];
+const HANDOVER_KEYS = ['pass_thread_control', 'take_thread_control', 'request_thread_control', 'app_roles'] as const;
+
+function toHandover(event: IDataObject): HandoverDetails | undefined {
+	const action = HANDOVER_KEYS.find((key) => event[key] !== undefined);
+	if (!action) return undefined;
+	const body = (event[action] ?? {}) as IDataObject;
+	const handover: HandoverDetails = { action };
+	if (action === 'app_roles') {
+		handover.appRoles = body;
+		return handover;
+	}
+	if (body.new_owner_app_id !== undefined && body.new_owner_app_id !== '') handover.newOwnerAppId = String(body.new_owner_app_id);
+	if (body.previous_owner_app_id !== undefined && body.previous_owner_app_id !== '') handover.previousOwnerAppId = String(body.previous_owner_app_id);
+	if (body.requested_owner_app_id !== undefined && body.requested_owner_app_id !== '') handover.requestedOwnerAppId = String(body.requested_owner_app_id);
+	return handover;
+}
+
+function toReferral(raw: IDataObject): ReferralDetails {
+	const referral: ReferralDetails = {};
+	if (raw.ref !== undefined) referral.ref = String(raw.ref);
+	if (raw.source !== undefined) referral.source = String(raw.source);
+	if (raw.type !== undefined) referral.type = String(raw.type);
+	if (raw.ad_id !== undefined) referral.adId = String(raw.ad_id);
+	if (raw.referer_uri !== undefined) referral.refererUri = String(raw.referer_uri);
+	return referral;
+}
 
 function classify(event: IDataObject): MessagingEventType | undefined {
 	const message = event.message as IDataObject | undefined;
@@ -99,15 +153,18 @@ function classify(event: IDataObject): MessagingEventType | undefined {
 	return undefined;
 }
 
-function toEvent(event: IDataObject, platform: PlatformName, accountId: string, standby: boolean, includeRaw: boolean): MessagingEvent | undefined {
+function toEvent(event: IDataObject, platform: PlatformName, accountId: string, standby: boolean, includeRaw: boolean): MetaMessagingEvent | undefined {
 	const type = classify(event);
 	if (!type) return undefined;
 	const sender = participant(event.sender);
 	const recipient = participant(event.recipient);
 	const timestamp = iso(event.timestamp);
-	// Echoes are sent by the account: the other person is the recipient.
-	const otherId = type === 'echo' ? recipient?.id : sender?.id;
-	const result: MessagingEvent = {
+	const optin = event.optin as IDataObject | undefined;
+	const userRef = optin?.user_ref !== undefined ? String(optin.user_ref) : undefined;
+	// Echoes are sent by the account: the other person is the recipient. A checkbox opt-in has no
+	// sender, only the plugin's user_ref.
+	const otherId = type === 'echo' ? recipient?.id : (sender?.id ?? userRef);
+	const result: MetaMessagingEvent = {
 		type,
 		platform,
 		accountId,
@@ -160,10 +217,24 @@ function toEvent(event: IDataObject, platform: PlatformName, accountId: string, 
 		if (delivery.watermark !== undefined) result.watermark = iso(delivery.watermark);
 		if (Array.isArray(delivery.mids)) result.messageIds = (delivery.mids as unknown[]).map(String);
 	}
-	const optin = event.optin as IDataObject | undefined;
-	if (optin) result.payload = String(optin.ref ?? optin.payload ?? optin.notification_messages_token ?? '');
-	const referral = (event.referral ?? postback?.referral) as IDataObject | undefined;
-	if (type === 'referral' && referral) result.payload = String(referral.ref ?? '');
+	if (optin) {
+		// Checkbox / Send to Messenger opt-ins carry `ref`; notification-message opt-ins a payload and a token.
+		const payload = optin.ref ?? optin.payload;
+		if (payload !== undefined) result.payload = String(payload);
+		if (typeof optin.title === 'string') result.title = optin.title;
+		if (optin.notification_messages_token !== undefined) result.notificationToken = String(optin.notification_messages_token);
+		if (userRef !== undefined) result.userRef = userRef;
+	}
+	const referral = (event.referral ?? postback?.referral ?? message?.referral) as IDataObject | undefined;
+	if (referral && typeof referral === 'object') {
+		result.referral = toReferral(referral);
+		if (type === 'referral' && referral.ref !== undefined) result.payload = String(referral.ref);
+	}
+	if (type === 'handover') {
+		result.handover = toHandover(event);
+		const body = event[result.handover?.action ?? ''] as IDataObject | undefined;
+		if (typeof body?.metadata === 'string' && body.metadata !== '') result.metadata = body.metadata;
+	}
 	if (standby) result.standby = true;
 
 	result.dedupeKey = dedupeKey(result, event);
@@ -172,7 +243,7 @@ function toEvent(event: IDataObject, platform: PlatformName, accountId: string, 
 }
 
 /** The same event redelivered gets the same key; different events never share one. */
-function dedupeKey(event: MessagingEvent, raw: IDataObject): string {
+function dedupeKey(event: MetaMessagingEvent, raw: IDataObject): string {
 	const who = `${event.sender?.id ?? ''}>${event.recipient?.id ?? ''}`;
 	switch (event.type) {
 		case 'message':
@@ -186,6 +257,8 @@ function dedupeKey(event: MessagingEvent, raw: IDataObject): string {
 		case 'read':
 		case 'delivery':
 			return `${event.type}:${who}:${event.watermark ?? event.messageId ?? String(raw.timestamp)}`;
+		case 'handover':
+			return `handover:${event.handover?.action ?? ''}:${who}:${String(raw.timestamp)}`;
 		default:
 			return `${event.type}:${who}:${event.messageId ?? ''}:${event.payload ?? ''}:${String(raw.timestamp)}`;
 	}
@@ -200,14 +273,14 @@ function dropUndefined<T extends object>(value: T): T {
 
 export interface ParsedDelivery {
 	object: string;
-	events: MessagingEvent[];
+	events: MetaMessagingEvent[];
 }
 
 /** All events of one delivery, oldest first (Meta batches and may send them out of order). */
 export function parseDelivery(body: IDataObject, options: { includeRaw?: boolean } = {}): ParsedDelivery {
 	const object = String(body.object ?? '');
 	const platform: PlatformName = object === 'instagram' ? 'instagram' : 'messenger';
-	const events: MessagingEvent[] = [];
+	const events: MetaMessagingEvent[] = [];
 	for (const entry of (Array.isArray(body.entry) ? body.entry : []) as IDataObject[]) {
 		const accountId = String(entry.id ?? '');
 		for (const [list, standby] of [
@@ -225,24 +298,28 @@ export function parseDelivery(body: IDataObject, options: { includeRaw?: boolean
 	return { object, events };
 }
 
-/** Webhook fields to subscribe for the chosen event types. */
+/**
+ * Webhook fields to subscribe for the chosen event types. Instagram names some fields differently
+ * (`messaging_seen`, `messaging_referral`, `messaging_handover`) and has no delivery, edit or opt-in
+ * fields; its echoes come with `messages`.
+ */
 export function webhookFields(platform: 'messenger' | 'instagram', eventTypes: MessagingEventType[], includeEchoes: boolean): string[] {
+	const instagram = platform === 'instagram';
 	const fields = new Set<string>();
 	for (const type of eventTypes) {
 		if (type === 'message' || type === 'quick_reply') fields.add('messages');
 		if (type === 'postback') fields.add('messaging_postbacks');
 		if (type === 'reaction') fields.add('message_reactions');
-		if (type === 'read') fields.add(platform === 'instagram' ? 'messaging_seen' : 'message_reads');
-		if (type === 'delivery' && platform === 'messenger') fields.add('message_deliveries');
-		if (type === 'edit') fields.add('message_edits');
-		if (type === 'optin') fields.add('messaging_optins');
-		if (type === 'referral') fields.add('messaging_referrals');
+		if (type === 'read') fields.add(instagram ? 'messaging_seen' : 'message_reads');
+		if (type === 'delivery' && !instagram) fields.add('message_deliveries');
+		if (type === 'edit' && !instagram) fields.add('message_edits');
+		if (type === 'optin' && !instagram) fields.add('messaging_optins');
+		if (type === 'referral') fields.add(instagram ? 'messaging_referral' : 'messaging_referrals');
 		if (type === 'handover') {
-			fields.add('messaging_handovers');
+			fields.add(instagram ? 'messaging_handover' : 'messaging_handovers');
 			fields.add('standby');
 		}
 	}
-	// Instagram delivers echoes inside the messages field; Messenger has a field of its own.
-	if (includeEchoes) fields.add(platform === 'instagram' ? 'messages' : 'message_echoes');
+	if (includeEchoes) fields.add(instagram ? 'messages' : 'message_echoes');
 	return [...fields].sort();
 }
