@@ -4,43 +4,83 @@
  *   a sliding one-second window, so a large run stays just under the limit instead of hitting it;
  * - a pause: when the platform signals a rate limit (an error, or usage headers close to the limit)
  *   the whole run waits, not just one request, so parallel senders stop hammering the API together.
+ *
+ * The platform counts a call when it arrives, which is some time after the gate let it through (building
+ * the request, the network) and before its answer is back. Counting a call at the moment it was let
+ * through is not enough: the first calls of a run are slow to leave (20 start together), later ones leave
+ * at once, so the platform would see more calls within one of its seconds than the gate did. A lane
+ * therefore counts a call from the moment it is let through until one window after its answer came back
+ * (`finish`). Then, whatever the delays, no window of arrival times at the platform holds more calls than
+ * the lane allows: two calls that arrive less than a window apart were either in flight together, or the
+ * later one started less than a window after the earlier one's answer.
  */
 import { sleep } from 'n8n-workflow';
 
 /** A class of calls the platform limits together, e.g. text sends, or audio/video sends. */
 export interface Lane {
 	name: string;
+	/** Calls per second; below 1 means one call per `1 / perSecond` seconds. */
 	perSecond: number;
+}
+
+/** How many calls of a lane one request counts as (a Graph batch of 50 text messages counts 50). */
+export interface Pacing {
+	lane: Lane;
+	weight: number;
 }
 
 const WINDOW_MS = 1000;
 
-/** Start times of the calls of one lane within the last second, oldest first. */
+/** The most calls of the lane that may start within one window, and that window's length. */
+export function laneCapacity(lane: Lane): { capacity: number; windowMs: number } {
+	const perSecond = Number.isFinite(lane.perSecond) && lane.perSecond > 0 ? lane.perSecond : 1;
+	if (perSecond >= 1) return { capacity: Math.floor(perSecond), windowMs: WINDOW_MS };
+	return { capacity: 1, windowMs: Math.ceil(WINDOW_MS / perSecond) };
+}
+
+/** The calls of one lane: those in flight, and the answer times of those finished within the last window. */
 class SlidingWindow {
-	private times: number[] = [];
+	private finished: number[] = [];
 
 	private head = 0;
 
-	constructor(private readonly capacity: number) {}
+	private inFlight = 0;
 
-	/** Milliseconds until `weight` more calls fit in the window (0: now). */
+	constructor(
+		private readonly capacity: number,
+		private readonly windowMs: number,
+	) {}
+
+	/**
+	 * Milliseconds until `weight` more calls fit (0: now), or Infinity when calls still in flight have to
+	 * finish first (their window only starts with their answer).
+	 */
 	waitFor(weight: number, now: number): number {
-		while (this.head < this.times.length && now - this.times[this.head] >= WINDOW_MS) this.head++;
+		while (this.head < this.finished.length && now - this.finished[this.head] >= this.windowMs) this.head++;
 		if (this.head > 1024) {
-			this.times = this.times.slice(this.head);
+			this.finished = this.finished.slice(this.head);
 			this.head = 0;
 		}
-		const inWindow = this.times.length - this.head;
+		const done = this.finished.length - this.head;
 		// A batch heavier than the whole capacity goes alone into an empty window.
-		const excess = inWindow + Math.min(weight, this.capacity) - this.capacity;
+		const excess = this.inFlight + done + Math.min(weight, this.capacity) - this.capacity;
 		if (excess <= 0) return 0;
-		return this.times[this.head + excess - 1] + WINDOW_MS - now;
+		if (excess > done) return Infinity;
+		return this.finished[this.head + excess - 1] + this.windowMs - now;
 	}
 
-	record(weight: number, now: number): void {
-		for (let i = 0; i < weight; i++) this.times.push(now);
+	start(weight: number): void {
+		this.inFlight += weight;
+	}
+
+	finish(weight: number, now: number): void {
+		this.inFlight -= weight;
+		for (let i = 0; i < weight; i++) this.finished.push(now);
 	}
 }
+
+/** Called once the answer of a call is back (or the call failed): its calls leave the lanes one window later. */
+export type FinishCall = () => void;
 
 export class RateGate {
 	private resumeAt = 0;
@@ -49,6 +89,9 @@ export class RateGate {
 
 	private pauseReason: string | undefined;
 
+	/** Resolved (and replaced) whenever a call finishes: wakes callers waiting for calls in flight. */
+	private finishedSignal: { promise: Promise<void>; resolve: () => void } | undefined;
+
 	constructor(private readonly now: () => number = Date.now) {}
 
 	/**
@@ -56,28 +99,72 @@ export class RateGate {
 	 * Returns false at once, without waiting, when the pause would end more than `maxWaitMs` from now.
 	 */
 	async acquire(maxWaitMs: number = Infinity): Promise<boolean> {
-		const deadline = this.now() + Math.max(0, maxWaitMs);
-		for (let wait = this.resumeAt - this.now(); wait > 0; wait = this.resumeAt - this.now()) {
-			if (this.resumeAt > deadline) return false;
-			await sleep(wait);
-		}
-		return true;
+		return (await this.pass([], maxWaitMs)) !== undefined;
 	}
 
 	/**
-	 * Waits until `weight` calls fit into the lane's window, then counts them. Callers take their turn
-	 * in the order they ask; the window check and the record happen without an await in between.
+	 * Waits until `weight` calls fit into the lane's window (and the run is not paused), then counts them
+	 * as calls that finished at once: for callers that do not know when their call ends.
 	 */
 	async pace(lane: Lane, weight = 1): Promise<void> {
+		const finish = await this.pass([{ lane, weight }]);
+		finish?.();
+	}
+
+	/**
+	 * What every request does before it goes out: waits until the run is not paused and every lane has
+	 * room for its weight, then counts the call on all its lanes at once, with no await between the last
+	 * check and the count. A pause that starts while a caller waits for room holds that caller too.
+	 * Returns the function to call when the call's answer is back (or it failed), or undefined, at once and
+	 * counting nothing, when a pause would end more than `maxWaitMs` from now.
+	 */
+	async pass(pacing: readonly Pacing[] = [], maxWaitMs: number = Infinity): Promise<FinishCall | undefined> {
+		const deadline = this.now() + Math.max(0, maxWaitMs);
+		const lanes = pacing.filter(({ weight }) => weight > 0).map(({ lane, weight }) => ({ window: this.windowOf(lane), weight }));
+		for (;;) {
+			const now = this.now();
+			if (this.resumeAt > now && this.resumeAt > deadline) return undefined;
+			let wait = this.resumeAt - now;
+			for (const { window, weight } of lanes) wait = Math.max(wait, window.waitFor(weight, now));
+			if (wait <= 0) {
+				for (const { window, weight } of lanes) window.start(weight);
+				return this.finisher(lanes);
+			}
+			if (wait === Infinity) await this.nextFinish();
+			else await sleep(wait);
+		}
+	}
+
+	private finisher(lanes: Array<{ window: SlidingWindow; weight: number }>): FinishCall {
+		let finished = lanes.length === 0;
+		return () => {
+			if (finished) return;
+			finished = true;
+			const now = this.now();
+			for (const { window, weight } of lanes) window.finish(weight, now);
+			const signal = this.finishedSignal;
+			this.finishedSignal = undefined;
+			signal?.resolve();
+		};
+	}
+
+	private async nextFinish(): Promise<void> {
+		if (!this.finishedSignal) {
+			let resolve = () => {};
+			const promise = new Promise<void>((done) => (resolve = done));
+			this.finishedSignal = { promise, resolve };
+		}
+		await this.finishedSignal.promise;
+	}
+
+	private windowOf(lane: Lane): SlidingWindow {
 		let window = this.windows.get(lane.name);
 		if (!window) {
-			window = new SlidingWindow(Math.max(1, Math.floor(lane.perSecond)));
+			const { capacity, windowMs } = laneCapacity(lane);
+			window = new SlidingWindow(capacity, windowMs);
 			this.windows.set(lane.name, window);
 		}
-		for (let wait = window.waitFor(weight, this.now()); wait > 0; wait = window.waitFor(weight, this.now())) {
-			await sleep(wait);
-		}
-		window.record(weight, this.now());
+		return window;
 	}
 
 	/** Extends the pause to at least `ms` from now; a shorter pause never cuts a longer one. */

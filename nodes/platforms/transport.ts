@@ -17,7 +17,7 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { APP_TOKEN_MARKER_HEADER } from '../../credentials/SocialMessagingApi.credentials';
-import { RateGate, type Lane } from './rateGate';
+import { RateGate, type Pacing } from './rateGate';
 import { scrubSecrets } from './secrets';
 
 export const CREDENTIAL_TYPE = 'socialMessagingApi';
@@ -42,7 +42,7 @@ export interface ApiRequest {
 	 * Paces the call to the platform's documented rates: each entry names a lane and how many of its
 	 * calls this request counts as (a Graph batch of 50 text messages counts 50 on the send lane).
 	 */
-	pacing?: Array<{ lane: Lane; weight: number }>;
+	pacing?: Pacing[];
 }
 
 export interface RawResponse {
@@ -123,22 +123,25 @@ export class Transport {
 		let lastRateLimit: PlatformError | undefined;
 
 		for (;;) {
+			// Pause and pacing in one step: a pause set while this request waits for room in its lanes holds it too.
 			const started = Date.now();
-			const passed = await this.gate.acquire(this.maxWaitMs - waitedMs);
+			const finish = await this.gate.pass(request.pacing ?? [], this.maxWaitMs - waitedMs);
 			waitedMs += Date.now() - started;
-			if (!passed) throw this.waitTooLong(lastRateLimit, waitedMs, this.gate.remainingMs());
-			for (const { lane, weight } of request.pacing ?? []) await this.gate.pace(lane, weight);
+			if (!finish) throw this.waitTooLong(lastRateLimit, waitedMs, this.gate.remainingMs());
 
 			let response: RawResponse;
 			try {
 				response = await this.send(request, url);
 			} catch (error) {
+				finish();
 				if (request.idempotent && transientAttempt < MAX_TRANSIENT_RETRIES && !this.cancelled()) {
 					await sleep(backoffDelay(transientAttempt++));
 					continue;
 				}
 				throw this.networkError(error, request, transientAttempt + 1);
 			}
+			// The lanes count the call until one window after this answer (see RateGate).
+			finish();
 
 			const pauseMs = this.options.protocol.readBackpressure?.(response.headers) ?? 0;
 			if (pauseMs > 0) this.gate.pauseFor(pauseMs, USAGE_LIMIT_REASON);

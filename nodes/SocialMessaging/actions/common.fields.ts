@@ -1,6 +1,7 @@
 /** Fields several operations share, and the readers that turn them into unified values. */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { InputError } from '../../platforms/inputError';
 import type { Recipient } from '../../platforms/types';
 
 export const conversationLocator: INodeProperties = {
@@ -91,11 +92,24 @@ export function recipientFields(): INodeProperties[] {
 
 export function readRecipient(ctx: IExecuteFunctions, itemIndex: number): Recipient {
 	const type = ctx.getNodeParameter('recipientType', itemIndex, 'user') as string;
+	// An expression that resolves to nothing for one item must fail that item, not reach the platform.
 	if (type === 'user') {
-		const id = String(ctx.getNodeParameter('recipientId', itemIndex, '', { extractValue: true })).trim();
+		const id = String(ctx.getNodeParameter('recipientId', itemIndex, '', { extractValue: true }) ?? '').trim();
+		if (!id) {
+			throw new InputError(
+				'No recipient ID for this item',
+				'Recipient is empty; if it is an expression, check that the item has the field it reads (a PSID or IGSID from a conversation or trigger event).',
+			);
+		}
 		return { id };
 	}
-	const handle = String(ctx.getNodeParameter('recipientHandle', itemIndex, '')).trim();
+	const handle = String(ctx.getNodeParameter('recipientHandle', itemIndex, '') ?? '').trim();
+	if (!handle) {
+		throw new InputError(
+			'No recipient handle for this item',
+			'Recipient Handle is empty; if it is an expression, check that the item has the field it reads.',
+		);
+	}
 	switch (type) {
 		case 'comment':
 			return { commentId: handle };
@@ -184,5 +198,5 @@ export const batchRequestsOption: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to send up to 50 messages per HTTP request (Meta Graph batch API). Each message still counts toward Meta\'s rate limits and gets its own result or error.',
+		'Whether to send up to 50 messages per HTTP request (Meta Graph batch API; Meta Graph API credentials only, Instagram Login sends one by one). Each message still counts toward Meta\'s rate limits and gets its own result or error.',
 };

@@ -174,7 +174,9 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	}
 
 	if (firstFailure) {
-		const { error } = firstFailure;
+		const { error, itemIndex } = firstFailure;
+		// Parts of one failed batch request share one error object: name the item this error is thrown for.
+		error.context = { ...error.context, itemIndex };
 		if (writes && items.length > 1) {
 			// Without this the builder cannot tell which messages already went out.
 			const notStarted = items.length - started;

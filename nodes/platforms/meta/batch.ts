@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Lane } from '../rateGate';
+import { laneCapacity, type Lane, type Pacing } from '../rateGate';
 import { MAYBE_CARRIED_OUT, backoffDelay, type PlatformError, type Transport } from '../transport';
 import { readGraphError } from './errors';
 
@@ -39,8 +39,8 @@ function parsePartBody(body: unknown): unknown {
 	}
 }
 
-function pacingOf(calls: BatchCall[]): Array<{ lane: Lane; weight: number }> {
-	const weights = new Map<string, { lane: Lane; weight: number }>();
+function pacingOf(calls: BatchCall[]): Pacing[] {
+	const weights = new Map<string, Pacing>();
 	for (const call of calls) {
 		for (const lane of call.lanes) {
 			const entry = weights.get(lane.name) ?? { lane, weight: 0 };
@@ -51,7 +51,38 @@ function pacingOf(calls: BatchCall[]): Array<{ lane: Lane; weight: number }> {
 	return [...weights.values()];
 }
 
-/** Runs the calls (at most MAX_BATCH_SIZE) and returns one outcome per call, in order. */
+/**
+ * Splits calls, in order, into batches of at most MAX_BATCH_SIZE whose calls fit into one window of
+ * every lane they count on: a batch goes out at one instant, so 50 videos in one batch would be 50
+ * audio/video sends within a second where Meta allows 10, whatever the pacing between batches.
+ */
+export function splitIntoBatches<T>(entries: T[], lanesOf: (entry: T) => Lane[]): T[][] {
+	const batches: T[][] = [];
+	let current: T[] = [];
+	let weights = new Map<string, number>();
+	for (const entry of entries) {
+		const lanes = lanesOf(entry);
+		const full =
+			current.length >= MAX_BATCH_SIZE ||
+			lanes.some((lane) => (weights.get(lane.name) ?? 0) + 1 > laneCapacity(lane).capacity);
+		if (full && current.length > 0) {
+			batches.push(current);
+			current = [];
+			weights = new Map();
+		}
+		current.push(entry);
+		for (const lane of lanes) weights.set(lane.name, (weights.get(lane.name) ?? 0) + 1);
+	}
+	if (current.length > 0) batches.push(current);
+	return batches;
+}
+
+/**
+ * Runs the calls (at most MAX_BATCH_SIZE) and returns one outcome per call, in order. Never throws for
+ * a failed request: a failure of a whole batch request (network, 5xx) becomes the outcome of the parts
+ * it carried (they may or may not have run), while parts already answered by an earlier round keep
+ * their own outcome.
+ */
 export async function runBatch(transport: Transport, calls: BatchCall[]): Promise<BatchPartOutcome[]> {
 	const outcomes: BatchPartOutcome[] = new Array(calls.length);
 	let pending = calls.map((call, index) => ({ call, index }));
@@ -64,14 +95,20 @@ export async function runBatch(transport: Transport, calls: BatchCall[]): Promis
 			relative_url: call.relativeUrl,
 			...(call.body ? { body: encodeBatchBody(call.body) } : {}),
 		}));
-		// A failure of the whole request (network, 5xx) throws: its parts may or may not have run.
-		const answers = await transport.request<unknown>({
-			method: 'POST',
-			path: '/',
-			unversioned: true,
-			body: { batch: parts, include_headers: false },
-			pacing: pacingOf(pending.map(({ call }) => call)),
-		});
+		let answers: unknown;
+		try {
+			answers = await transport.request<unknown>({
+				method: 'POST',
+				path: '/',
+				unversioned: true,
+				body: { batch: parts, include_headers: false },
+				pacing: pacingOf(pending.map(({ call }) => call)),
+			});
+		} catch (error) {
+			// The whole request failed (network, 5xx, a rate limit waited out too long): only its own parts fail.
+			for (const { index } of pending) outcomes[index] = { error: error as Error };
+			break;
+		}
 		const list = Array.isArray(answers) ? (answers as Array<IDataObject | null>) : [];
 
 		const retry: typeof pending = [];

@@ -27,7 +27,7 @@ import type {
 	SenderAction,
 	UploadResult,
 } from '../types';
-import { MAX_BATCH_SIZE, runBatch, type BatchCall } from './batch';
+import { MAX_BATCH_SIZE, runBatch, splitIntoBatches, type BatchCall } from './batch';
 import { toConversation, toMessage } from './incoming';
 import {
 	META_LIMITS,
@@ -54,7 +54,8 @@ export interface MetaSettings {
 
 /**
  * Meta allows 300 Send API calls/s per Page for text, links, reactions and stickers, and 10/s for audio
- * and video. The node paces itself at 95% of that, so clock skew and latency jitter never cross the limit.
+ * and video. The node paces itself at 95% of that. (Network delays cannot push more calls into one of
+ * Meta's seconds: the RateGate counts each call until a second after its answer.)
  */
 export const DOCUMENTED_SENDS_PER_SECOND = 300;
 export const DOCUMENTED_AUDIO_VIDEO_SENDS_PER_SECOND = 10;
@@ -115,7 +116,8 @@ export class MetaPlatform implements Platform {
 			// Meta allows 300 Send API calls/s per Page; 20 in flight reaches that at ~65 ms latency.
 			defaultSendConcurrency: 20,
 			sendsPerSecond: settings.sendsPerSecond || Math.floor(DOCUMENTED_SENDS_PER_SECOND * PACING_HEADROOM),
-			maxBatchSize: MAX_BATCH_SIZE,
+			// Graph batch requests are documented for graph.facebook.com only, not for graph.instagram.com.
+			maxBatchSize: settings.provider === 'metaGraph' ? MAX_BATCH_SIZE : undefined,
 		};
 		this.sendLane = { name: 'meta-send', perSecond: this.limits.sendsPerSecond };
 		this.audioVideoLane = {
@@ -244,6 +246,17 @@ export class MetaPlatform implements Platform {
 
 	async sendBatch(messages: OutgoingMessage[]): Promise<BatchOutcome[]> {
 		const outcomes: BatchOutcome[] = new Array(messages.length);
+		if (!this.limits.maxBatchSize) {
+			// No batch API on this host: one request per message, each with its own outcome.
+			for (const [index, message] of messages.entries()) {
+				try {
+					outcomes[index] = { result: await this.send(message) };
+				} catch (error) {
+					outcomes[index] = { error: error as Error };
+				}
+			}
+			return outcomes;
+		}
 		const calls: Array<{ index: number; message: OutgoingMessage; call: BatchCall }> = [];
 		for (const [index, message] of messages.entries()) {
 			try {
@@ -263,20 +276,15 @@ export class MetaPlatform implements Platform {
 				outcomes[index] = { error: error as Error };
 			}
 		}
-		for (let start = 0; start < calls.length; start += MAX_BATCH_SIZE) {
-			const chunk = calls.slice(start, start + MAX_BATCH_SIZE);
-			try {
-				const parts = await runBatch(
-					this.transport,
-					chunk.map(({ call }) => call),
-				);
-				parts.forEach((part, position) => {
-					const { index, message } = chunk[position];
-					outcomes[index] = 'body' in part ? { result: this.sendResult(message, part.body) } : { error: part.error };
-				});
-			} catch (error) {
-				for (const { index } of chunk) outcomes[index] = { error: error as Error };
-			}
+		for (const chunk of splitIntoBatches(calls, ({ call }) => call.lanes)) {
+			const parts = await runBatch(
+				this.transport,
+				chunk.map(({ call }) => call),
+			);
+			parts.forEach((part, position) => {
+				const { index, message } = chunk[position];
+				outcomes[index] = 'body' in part ? { result: this.sendResult(message, part.body) } : { error: part.error };
+			});
 		}
 		return outcomes;
 	}

@@ -1,0 +1,617 @@
+/**
+ * Throughput features of Message > Send through the whole node, against the fake Graph:
+ * - Use Batch Requests: 50 sends per `POST /`, each part mapped back to its item; a part that fails
+ *   fails only its item, a rate-limited part is sent again (and only it), a part or batch whose fate
+ *   is unknown is never repeated;
+ * - pacing: under the fake's 300 calls/s limit no call is refused, Max Sends per Second is honoured,
+ *   audio and video go at Meta's 10/s;
+ * - Concurrency: the number of requests in flight stays within the option, output order stays input order.
+ * Assertions are about requests, counts and exactly-once delivery. Wall-clock speed is the benchmark's
+ * business; the only timing checked is the pace (sends per sliding second, measured at the fake).
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import {
+	IG_USER_TOKEN,
+	PAGE_ID,
+	PAGE_TOKEN,
+	TINY_PNG,
+	USERS,
+	startFakeGraph,
+	type FakeGraph,
+	type RecordedRequest,
+	type RequestMatcher,
+} from '../fakes/graph';
+import type { RunNodeItem, RunNodeResult } from '../harness';
+import { binaryItem, proofFor } from './message.helpers';
+import { instagramLoginCredentials, metaCredentials, runSocialMessaging, useFakeGraph } from './setup';
+
+type MatcherCall = Parameters<Extract<RequestMatcher, (...args: never[]) => boolean>>[0];
+
+interface BatchPart {
+	method: string;
+	relative_url: string;
+	body: string;
+}
+
+const MESSENGER_USERS = [USERS.alice.id, USERS.bob.id, USERS.chloe.id];
+
+/** Message > Send with recipient and text taken from each item (`to`, `text`). */
+function perItemSend(options: IDataObject = {}, extra: IDataObject = {}): IDataObject {
+	return {
+		platform: 'messenger',
+		resource: 'message',
+		operation: 'send',
+		recipientType: 'user',
+		recipientId: { __rl: true, mode: 'id', value: '={{ $json.to }}' },
+		messageType: 'text',
+		text: '={{ $json.text }}',
+		options,
+		...extra,
+	};
+}
+
+const BATCH = { batchRequests: true };
+
+/** `count` items with distinct texts (so each delivery is counted on its own), round-robin recipients. */
+function textItems(label: string, count: number, recipients: string[] = MESSENGER_USERS): RunNodeItem[] {
+	return Array.from({ length: count }, (_, i) => ({ json: { to: recipients[i % recipients.length], text: `${label} #${i}` } }));
+}
+
+/** The `message` of a send, whether it came as JSON (plain request) or url-encoded (batch part). */
+function messageOf(value: unknown): IDataObject | undefined {
+	if (typeof value === 'string') {
+		try {
+			return JSON.parse(value) as IDataObject;
+		} catch {
+			return undefined;
+		}
+	}
+	return value as IDataObject | undefined;
+}
+
+const textOfParams = (params: Record<string, unknown>) => messageOf(params.message)?.text as string | undefined;
+const textOfRecord = (record: RecordedRequest) => textOfParams((record.body ?? {}) as Record<string, unknown>);
+
+/** A Send API call (plain or inside a batch) whose text is exactly `text`. */
+const sendWithText =
+	(text: string) =>
+	(call: MatcherCall): boolean =>
+		call.method === 'POST' && /\/messages$/.test(call.path) && textOfParams(call.params) === text;
+
+/** The batch request (`POST /`, not a part) that carries a part with text `text`. */
+const batchCarrying =
+	(text: string, size?: number) =>
+	(call: MatcherCall): boolean => {
+		if (call.inBatch || call.method !== 'POST' || call.path !== '/') return false;
+		const parts = call.params.batch as BatchPart[] | undefined;
+		if (!Array.isArray(parts) || (size !== undefined && parts.length !== size)) return false;
+		return parts.some((part) => new URLSearchParams(part.body).get('message')?.includes(JSON.stringify(text).slice(1, -1)) === true);
+	};
+
+const envelopes = (fake: FakeGraph) => fake.requests.filter((r) => r.method === 'POST' && r.path === '/');
+const partsOf = (envelope: RecordedRequest) => (envelope.body as { batch: BatchPart[] }).batch;
+const responseOf = (record: RecordedRequest) => record.response as IDataObject;
+
+function assertNoError(run: RunNodeResult): void {
+	assert.equal(run.error, undefined, `the node failed: ${run.error?.message} (${run.error?.description ?? ''})`);
+}
+
+/** Every input item came back once, in input order, paired with its input. */
+function assertOneItemPerInput(run: RunNodeResult, count: number): void {
+	assert.equal(run.items.length, count);
+	run.items.forEach((item, index) => assert.deepEqual(item.pairedItem, { item: index }, `output ${index}`));
+}
+
+/** A successful Send output whose message id is the one the fake answered for the item's text. */
+function assertSent(item: INodeExecutionData, fake: FakeGraph, expected: { text: string; to: string; platform?: string }): void {
+	const calls = fake.calls(sendWithText(expected.text));
+	assert.equal(calls.length, 1, `"${expected.text}" was sent ${calls.length} times`);
+	assert.equal(calls[0].status, 200);
+	const { sentAt, ...json } = item.json;
+	assert.equal(typeof sentAt, 'string');
+	assert.deepEqual(json, { platform: expected.platform ?? 'messenger', messageId: responseOf(calls[0]).message_id, recipientId: expected.to });
+	assert.equal(fake.state.deliveryCount(expected.to, expected.text), 1, `"${expected.text}" delivered once`);
+}
+
+/** A Continue On Fail error item for `itemIndex`. */
+function assertFailedItem(item: INodeExecutionData, itemIndex: number, message: RegExp, description?: RegExp): void {
+	assert.match(String(item.json.error), message);
+	if (description) assert.match(String(item.json.errorDescription), description);
+	assert.equal(item.json.messageId, undefined);
+	assert.deepEqual(item.pairedItem, { item: itemIndex });
+}
+
+/** The most calls whose arrival times (`at`) fall into any window of `windowMs`. */
+function maxInAnyWindow(calls: RecordedRequest[], windowMs = 1000): number {
+	const times = calls.map((c) => c.at).sort((a, b) => a - b);
+	let max = 0;
+	let start = 0;
+	for (let end = 0; end < times.length; end++) {
+		while (times[end] - times[start] >= windowMs) start++;
+		max = Math.max(max, end - start + 1);
+	}
+	return max;
+}
+
+/** 613 answers of the fake: rate-limited calls, plain or inside batches. */
+const rateLimited = (fake: FakeGraph) =>
+	fake.calls().filter((c) => ((c.response as { error?: { code?: number } } | undefined)?.error?.code ?? 0) === 613);
+
+describe('Use Batch Requests', () => {
+	const fake = useFakeGraph();
+
+	test('120 text messages go out as 3 batch requests of 50, 50 and 20 parts; outputs map back in input order', async () => {
+		fake().clearRequests();
+		// Spaces, &, =, %, umlauts and an emoji: the part bodies must be url-encoded, not just joined.
+		const items = textItems('Grüße & 50% off = 🎉', 120);
+		const run = await runSocialMessaging(metaCredentials(fake()), perItemSend(BATCH), { items });
+		assertNoError(run);
+
+		const requests = fake().requests;
+		assert.equal(requests.length, 3, 'one HTTP request per 50 messages, nothing else');
+		const byFirstItem = [...requests].sort((a, b) => {
+			const first = (r: RecordedRequest) => Number(/#(\d+)$/.exec(textOfRecord(r.batchItems?.[0] as RecordedRequest) ?? '')?.[1]);
+			return first(a) - first(b);
+		});
+		assert.deepEqual(
+			byFirstItem.map((r) => partsOf(r).length),
+			[50, 50, 20],
+		);
+		byFirstItem.forEach((envelope, batchIndex) => {
+			assert.equal(envelope.method, 'POST');
+			assert.equal(envelope.path, '/');
+			assert.equal(envelope.version, null, 'batch requests go to the host root, without a version');
+			assert.deepEqual(envelope.query, { appsecret_proof: proofFor(PAGE_TOKEN) });
+			assert.equal(envelope.headers.authorization, `Bearer ${PAGE_TOKEN}`);
+			assert.match(envelope.headers['content-type'] ?? '', /^application\/json/);
+			assert.equal(envelope.status, 200);
+			const body = envelope.body as IDataObject;
+			assert.deepEqual(Object.keys(body).sort(), ['batch', 'include_headers']);
+			assert.equal(body.include_headers, false);
+			partsOf(envelope).forEach((part, position) => {
+				const itemIndex = batchIndex * 50 + position;
+				const { to, text } = items[itemIndex].json as { to: string; text: string };
+				assert.deepEqual(Object.keys(part).sort(), ['body', 'method', 'relative_url']);
+				assert.equal(part.method, 'POST');
+				assert.equal(part.relative_url, `v23.0/${PAGE_ID}/messages`);
+				assert.equal(typeof part.body, 'string');
+				const fields = new URLSearchParams(part.body);
+				assert.deepEqual([...fields.keys()].sort(), ['message', 'messaging_type', 'recipient']);
+				assert.deepEqual(JSON.parse(fields.get('recipient') ?? ''), { id: to });
+				assert.equal(fields.get('messaging_type'), 'RESPONSE');
+				assert.deepEqual(JSON.parse(fields.get('message') ?? ''), { text });
+				// Each part was answered on its own, and that answer is what the item reports.
+				const recorded = envelope.batchItems?.[position];
+				assert.equal(recorded?.status, 200);
+			});
+		});
+
+		assertOneItemPerInput(run, 120);
+		run.items.forEach((item, index) => assertSent(item, fake(), items[index].json as { text: string; to: string }));
+		assert.equal(new Set(run.items.map((item) => item.json.messageId)).size, 120, 'every item has its own message id');
+		assert.deepEqual(fake().state.duplicateDeliveries(), []);
+	});
+
+	test('a part Meta refuses (551) fails only its item; the others are sent once (Continue On Fail)', async () => {
+		fake().clearRequests();
+		const items = textItems('refused part', 5);
+		(items[2].json as IDataObject).to = USERS.erik.id; // the fake answers 551 / 1545041 for Erik
+		const run = await runSocialMessaging(metaCredentials(fake()), perItemSend(BATCH), { items, continueOnFail: true });
+		assertNoError(run);
+		assert.equal(fake().requests.length, 1, 'one batch request, nothing sent again');
+		assert.equal(fake().calls().length, 5);
+		assertOneItemPerInput(run, 5);
+		assertFailedItem(run.items[2], 2, /not available/, /code 551/);
+		assert.equal(run.items[2].json.errorCode, 551);
+		assert.equal(fake().state.deliveryCount(USERS.erik.id), 0);
+		for (const index of [0, 1, 3, 4]) assertSent(run.items[index], fake(), items[index].json as { text: string; to: string });
+	});
+
+	test('without Continue On Fail the node names the failed item and says the others went out', async () => {
+		fake().clearRequests();
+		const items = textItems('refused part, stop', 5);
+		(items[3].json as IDataObject).to = USERS.erik.id;
+		const run = await runSocialMessaging(metaCredentials(fake()), perItemSend(BATCH), { items });
+		assert.ok(run.error, 'the node should fail');
+		assert.match(run.error.message, /not available/);
+		assert.equal(run.error.context?.itemIndex, 3);
+		assert.match(String(run.error.description), /4 of 5 items succeeded before this failure and were not undone/);
+		assert.equal(fake().calls().length, 5);
+		for (const index of [0, 1, 2, 4]) {
+			const { to, text } = items[index].json as { to: string; text: string };
+			assert.equal(fake().state.deliveryCount(to, text), 1);
+		}
+	});
+
+	test('a rate-limited part (613) is sent again in a following batch, alone, and delivered exactly once', async () => {
+		fake().clearRequests();
+		const items = textItems('rate-limited part', 8);
+		const limitedText = (items[3].json as IDataObject).text as string;
+		fake().failNext((call) => call.inBatch && sendWithText(limitedText)(call), 'customRateLimit');
+		const run = await runSocialMessaging(metaCredentials(fake()), perItemSend(BATCH), { items });
+		assertNoError(run);
+
+		const [first, second, ...more] = envelopes(fake());
+		assert.equal(more.length, 0, 'two batch requests in all');
+		assert.equal(partsOf(first).length, 8);
+		assert.deepEqual(
+			partsOf(second).map((part) => JSON.parse(new URLSearchParams(part.body).get('message') ?? '{}').text),
+			[limitedText],
+			'only the refused part is sent again',
+		);
+		assert.equal(first.batchItems?.[3].status, 400);
+		assert.ok(second.at - first.at >= 245, `the retry waited ${second.at - first.at} ms (backoff starts at 250 ms)`);
+
+		assertOneItemPerInput(run, 8);
+		const limitedCalls = fake().calls(sendWithText(limitedText));
+		assert.deepEqual(
+			limitedCalls.map((c) => c.status),
+			[400, 200],
+		);
+		assert.equal(run.items[3].json.messageId, responseOf(limitedCalls[1]).message_id);
+		for (const [index, item] of run.items.entries()) {
+			if (index !== 3) assertSent(item, fake(), items[index].json as { text: string; to: string });
+		}
+		assert.equal(fake().state.deliveryCount(USERS.alice.id, limitedText), 1);
+		assert.deepEqual(fake().state.duplicateDeliveries(), [], 'parts that went through were never sent again');
+	});
+
+	test('a part Meta did not finish (null) fails as "may have been delivered" and is not sent again', async () => {
+		fake().clearRequests();
+		const items = textItems('unfinished part', 4);
+		const unfinished = (items[1].json as IDataObject).text as string;
+		fake().failNext((call) => call.inBatch && sendWithText(unfinished)(call), { hangup: true });
+		const run = await runSocialMessaging(metaCredentials(fake()), perItemSend(BATCH), { items, continueOnFail: true });
+		assertNoError(run);
+		assert.equal(fake().requests.length, 1);
+		const envelope = envelopes(fake())[0];
+		assert.equal((envelope.response as unknown[])[1], null, 'the fake answered null for the part');
+		assertOneItemPerInput(run, 4);
+		assertFailedItem(run.items[1], 1, /did not finish/, /may have been delivered/);
+		assert.equal(fake().calls(sendWithText(unfinished)).length, 1, 'not sent again');
+		for (const index of [0, 2, 3]) assertSent(run.items[index], fake(), items[index].json as { text: string; to: string });
+	});
+
+	test('a part that went out but answered null is not sent again either: delivered exactly once', async () => {
+		fake().clearRequests();
+		const items = textItems('delivered but unanswered part', 3);
+		const { to, text } = items[2].json as { to: string; text: string };
+		fake().failNext((call) => call.inBatch && sendWithText(text)(call), { hangup: true, afterProcessing: true });
+		const run = await runSocialMessaging(metaCredentials(fake()), perItemSend(BATCH), { items, continueOnFail: true });
+		assertNoError(run);
+		assertFailedItem(run.items[2], 2, /did not finish/, /may have been delivered/);
+		assert.equal(fake().calls(sendWithText(text)).length, 1);
+		assert.equal(fake().state.deliveryCount(to, text), 1);
+		assert.deepEqual(fake().state.duplicateDeliveries(), []);
+	});
+
+	test('a failed batch request (HTTP 500) fails its own items, which are not sent again; other batches are unaffected', async () => {
+		fake().clearRequests();
+		const items = textItems('failed batch', 60);
+		fake().failNext(batchCarrying('failed batch #55'), 'unknownError');
+		const run = await runSocialMessaging(metaCredentials(fake()), perItemSend(BATCH), { items, continueOnFail: true });
+		assertNoError(run);
+		assert.equal(envelopes(fake()).length, 2, 'the failed batch was not repeated');
+		assertOneItemPerInput(run, 60);
+		for (let index = 0; index < 50; index++) assertSent(run.items[index], fake(), items[index].json as { text: string; to: string });
+		for (let index = 50; index < 60; index++) {
+			assertFailedItem(run.items[index], index, /unknown error/i, /may have been delivered/);
+			const { to, text } = items[index].json as { to: string; text: string };
+			assert.equal(fake().state.deliveryCount(to, text), 0);
+		}
+	});
+
+	test('a failed batch request without Continue On Fail: the error names the first item of that batch', async () => {
+		fake().clearRequests();
+		const items = textItems('failed batch, stop', 60);
+		fake().failNext(batchCarrying('failed batch, stop #55'), 'unknownError');
+		const run = await runSocialMessaging(metaCredentials(fake()), perItemSend(BATCH), { items });
+		assert.ok(run.error, 'the node should fail');
+		assert.equal(run.error.context?.itemIndex, 50);
+		assert.match(String(run.error.description), /may have been delivered/);
+		assert.match(String(run.error.description), /50 of 60 items succeeded before this failure/);
+		assert.equal(envelopes(fake()).length, 2);
+	});
+
+	test('a batch request failing while a rate-limited part is retried fails only that part, not the parts already sent', async () => {
+		fake().clearRequests();
+		const items = textItems('retry then 500', 6);
+		const limitedText = (items[4].json as IDataObject).text as string;
+		fake().failNext((call) => call.inBatch && sendWithText(limitedText)(call), 'pageRateLimit');
+		fake().failNext(batchCarrying(limitedText, 1), 'unknownError');
+		const run = await runSocialMessaging(metaCredentials(fake()), perItemSend(BATCH), { items, continueOnFail: true });
+		assertNoError(run);
+		const [first, second, ...more] = envelopes(fake());
+		assert.equal(more.length, 0);
+		assert.equal(partsOf(first).length, 6);
+		assert.equal(partsOf(second).length, 1);
+		assert.equal(second.status, 500);
+		assertOneItemPerInput(run, 6);
+		assertFailedItem(run.items[4], 4, /unknown error/i, /may have been delivered/);
+		for (const index of [0, 1, 2, 3, 5]) assertSent(run.items[index], fake(), items[index].json as { text: string; to: string });
+		assert.deepEqual(fake().state.duplicateDeliveries(), []);
+	});
+
+	test('invalid items fail on their own with their item index; the valid ones go out in one batch', async () => {
+		fake().clearRequests();
+		const items = textItems('validation', 6);
+		(items[1].json as IDataObject).to = ''; // no recipient: refused while reading the item
+		(items[4].json as IDataObject).text = 'x'.repeat(2001); // too long for Messenger: refused by the adapter
+		const run = await runSocialMessaging(metaCredentials(fake()), perItemSend(BATCH), { items, continueOnFail: true });
+		assertNoError(run);
+		assert.equal(fake().requests.length, 1);
+		assert.equal(partsOf(fake().requests[0]).length, 4);
+		assertOneItemPerInput(run, 6);
+		assertFailedItem(run.items[1], 1, /No recipient ID for this item/);
+		assertFailedItem(run.items[4], 4, /too long for Messenger/);
+		for (const index of [0, 2, 3, 5]) assertSent(run.items[index], fake(), items[index].json as { text: string; to: string });
+	});
+
+	test('an invalid item without Continue On Fail: the error names it, and says what was sent', async () => {
+		fake().clearRequests();
+		const items = textItems('validation, stop', 6);
+		(items[4].json as IDataObject).text = 'y'.repeat(2001);
+		const run = await runSocialMessaging(metaCredentials(fake()), perItemSend(BATCH), { items });
+		assert.ok(run.error, 'the node should fail');
+		assert.equal(run.error.name, 'NodeOperationError');
+		assert.match(run.error.message, /too long for Messenger/);
+		assert.equal(run.error.context?.itemIndex, 4);
+		// The batch of this chunk was already on its way: the description says so rather than hiding it.
+		assert.match(String(run.error.description), /5 of 6 items succeeded before this failure/);
+		assert.equal(partsOf(fake().requests[0]).length, 5);
+	});
+
+	test('binary media is uploaded on its own first, then sent inside the batch by attachment ID', async () => {
+		fake().clearRequests();
+		const files = ['a', 'b', 'c'].map((name, i) => ({ name: `label-${name}.png`, bytes: Buffer.concat([TINY_PNG, Buffer.from([i])]) }));
+		const items = files.map((file, i) => binaryItem(file.bytes, 'image/png', file.name, 'data', { to: MESSENGER_USERS[i] }));
+		const run = await runSocialMessaging(
+			metaCredentials(fake()),
+			perItemSend(BATCH, { messageType: 'media', mediaType: 'image', mediaSource: 'binary', binaryPropertyName: 'data' }),
+			{ items },
+		);
+		assertNoError(run);
+		const uploads = fake().requests.filter((r) => r.path === `/${PAGE_ID}/message_attachments`);
+		assert.equal(uploads.length, 3);
+		assert.equal(fake().requests.length, 4, 'three uploads and one batch request');
+		const [envelope] = envelopes(fake());
+		assert.ok(uploads.every((upload) => upload.at <= envelope.at), 'uploads come before the batch');
+		const uploadedIds = files.map((file) => {
+			const upload = uploads.find((u) => (u.body as Array<{ name: string; filename?: string }>).some((part) => part.name === 'filedata' && part.filename === file.name));
+			assert.ok(upload, `${file.name} was not uploaded`);
+			assert.equal(upload.status, 200);
+			return responseOf(upload).attachment_id as string;
+		});
+		const parts = partsOf(envelope);
+		assert.equal(parts.length, 3);
+		parts.forEach((part, i) => {
+			assert.equal(part.relative_url, `v23.0/${PAGE_ID}/messages`);
+			const fields = new URLSearchParams(part.body);
+			assert.deepEqual(JSON.parse(fields.get('recipient') ?? ''), { id: MESSENGER_USERS[i] });
+			assert.deepEqual(JSON.parse(fields.get('message') ?? ''), { attachment: { type: 'image', payload: { attachment_id: uploadedIds[i] } } });
+		});
+		assertOneItemPerInput(run, 3);
+		run.items.forEach((item, i) => {
+			assert.equal(item.json.messageId, responseOf(envelope.batchItems?.[i] as RecordedRequest).message_id);
+			assert.equal(item.json.recipientId, MESSENGER_USERS[i]);
+		});
+	});
+
+	test('Instagram through a Page: parts go to the Page\'s messages edge and outputs say instagram', async () => {
+		fake().clearRequests();
+		const recipients = [USERS.ines.id, USERS.kenji.id];
+		const items = textItems('instagram batch', 4, recipients);
+		const run = await runSocialMessaging(metaCredentials(fake()), perItemSend(BATCH, { platform: 'instagram' }), { items });
+		assertNoError(run);
+		assert.equal(fake().requests.length, 1);
+		const parts = partsOf(fake().requests[0]);
+		assert.deepEqual(
+			parts.map((part) => part.relative_url),
+			Array(4).fill(`v23.0/${PAGE_ID}/messages`),
+		);
+		assertOneItemPerInput(run, 4);
+		run.items.forEach((item, index) => assertSent(item, fake(), { ...(items[index].json as { text: string; to: string }), platform: 'instagram' }));
+	});
+
+	test('Instagram Login has no batch API: the option sends one request per message', async () => {
+		fake().clearRequests();
+		const items = textItems('instagram login, batch asked', 3, [USERS.ines.id]);
+		const run = await runSocialMessaging(instagramLoginCredentials(fake()), perItemSend(BATCH, { platform: 'instagram' }), { items });
+		assertNoError(run);
+		assert.equal(envelopes(fake()).length, 0);
+		assert.deepEqual(
+			fake().requests.map((r) => `${r.method} ${r.path}`),
+			Array(3).fill('POST /me/messages'),
+		);
+		assert.ok(fake().requests.every((r) => r.headers.authorization === `Bearer ${IG_USER_TOKEN}`));
+		assertOneItemPerInput(run, 3);
+		run.items.forEach((item, index) => assertSent(item, fake(), { ...(items[index].json as { text: string; to: string }), platform: 'instagram' }));
+	});
+
+	test('audio and video: a batch carries at most 9, so no second sees more than Meta\'s 10', async () => {
+		fake().clearRequests();
+		const items = Array.from({ length: 12 }, (_, i) => ({ json: { to: MESSENGER_USERS[i % 3], url: `https://cdn.example.com/clips/batch-${i}.mp4` } }));
+		const run = await runSocialMessaging(
+			metaCredentials(fake()),
+			perItemSend(BATCH, { messageType: 'media', mediaType: 'video', mediaSource: 'url', mediaUrl: '={{ $json.url }}' }),
+			{ items },
+		);
+		assertNoError(run);
+		const batches = envelopes(fake());
+		assert.deepEqual(
+			batches.map((b) => partsOf(b).length).sort((a, b) => b - a),
+			[9, 3],
+		);
+		const parts = fake().calls({ inBatch: true });
+		assert.equal(parts.length, 12);
+		assert.ok(maxInAnyWindow(parts) <= 10, `${maxInAnyWindow(parts)} video sends within one second`);
+		assertOneItemPerInput(run, 12);
+		assert.ok(run.items.every((item) => typeof item.json.messageId === 'string'));
+	});
+});
+
+describe('pacing under Meta\'s 300 calls/s per Page', () => {
+	// A fake per test: the calls of one test must not use up the next test's second at the fake.
+	const limited = () => startFakeGraph({ rateLimitPerSecond: 300, regainAccessMinutes: 0, latencyMs: 5 });
+
+	test('700 sends one by one (default concurrency): none refused, each delivered once', async (t) => {
+		const started = await limited();
+		t.after(() => started.close());
+		const fake = () => started;
+		const items = textItems('paced send', 700);
+		const run = await runSocialMessaging(metaCredentials(fake()), perItemSend(), { items });
+		assertNoError(run);
+		const sends = fake().calls(`POST /${PAGE_ID}/messages`);
+		assert.equal(rateLimited(fake()).length, 0, 'the fake answered 613');
+		assert.equal(sends.length, 700, 'no send was repeated');
+		assert.ok(sends.every((call) => call.status === 200));
+		// The node's own pace (95% of 300), measured where the platform counts: at arrival.
+		assert.ok(maxInAnyWindow(sends) <= 285, `${maxInAnyWindow(sends)} sends within one second`);
+		assertOneItemPerInput(run, 700);
+		run.items.forEach((item, index) => {
+			const { to, text } = items[index].json as { to: string; text: string };
+			assert.equal(item.json.recipientId, to);
+			assert.equal(fake().state.deliveryCount(to, text), 1);
+		});
+		assert.deepEqual(fake().state.duplicateDeliveries(), []);
+	});
+
+	test('700 messages with batch requests: 14 requests, no part refused, each delivered once', async (t) => {
+		const started = await limited();
+		t.after(() => started.close());
+		const fake = () => started;
+		const items = textItems('paced batch', 700);
+		const run = await runSocialMessaging(metaCredentials(fake()), perItemSend(BATCH), { items });
+		assertNoError(run);
+		assert.equal(fake().requests.length, 14);
+		assert.ok(envelopes(fake()).every((envelope) => partsOf(envelope).length === 50 && envelope.status === 200));
+		assert.equal(rateLimited(fake()).length, 0, 'the fake answered 613 to some parts');
+		const parts = fake().calls({ inBatch: true });
+		assert.equal(parts.length, 700);
+		assert.ok(parts.every((part) => part.status === 200));
+		assert.ok(maxInAnyWindow(parts) <= 285, `${maxInAnyWindow(parts)} parts within one second`);
+		assertOneItemPerInput(run, 700);
+		run.items.forEach((item, index) => {
+			const { to, text } = items[index].json as { to: string; text: string };
+			assert.equal(item.json.recipientId, to);
+			assert.equal(fake().state.deliveryCount(to, text), 1);
+		});
+		assert.deepEqual(fake().state.duplicateDeliveries(), []);
+	});
+});
+
+describe('Max Sends per Second and the audio/video pace', () => {
+	const fake = useFakeGraph({ latencyMs: 5 });
+
+	test('Max Sends per Second 50: 120 sends, never more than 50 within any second', async () => {
+		fake().clearRequests();
+		const items = textItems('fifty per second', 120);
+		const run = await runSocialMessaging(metaCredentials(fake()), perItemSend({ sendsPerSecond: 50 }), { items });
+		assertNoError(run);
+		const sends = fake().calls(`POST /${PAGE_ID}/messages`);
+		assert.equal(sends.length, 120);
+		const max = maxInAnyWindow(sends);
+		assert.ok(max <= 50, `${max} sends within one second`);
+		// 120 sends at 50/s need three windows: the last starts at least 2 s after the first.
+		assert.ok(sends[sends.length - 1].at - sends[0].at >= 2000 - 10);
+		assertOneItemPerInput(run, 120);
+	});
+
+	test('video by URL, one request each: at most 10 within any second', async () => {
+		fake().clearRequests();
+		const items = Array.from({ length: 12 }, (_, i) => ({ json: { to: MESSENGER_USERS[i % 3], url: `https://cdn.example.com/clips/single-${i}.mp4` } }));
+		const run = await runSocialMessaging(
+			metaCredentials(fake()),
+			perItemSend({}, { messageType: 'media', mediaType: 'video', mediaSource: 'url', mediaUrl: '={{ $json.url }}' }),
+			{ items },
+		);
+		assertNoError(run);
+		const sends = fake().calls(`POST /${PAGE_ID}/messages`);
+		assert.equal(sends.length, 12);
+		const max = maxInAnyWindow(sends);
+		assert.ok(max <= 10, `${max} video sends within one second`);
+		assertOneItemPerInput(run, 12);
+	});
+});
+
+describe('Concurrency', () => {
+	const fake = useFakeGraph({ latencyMs: 100 });
+
+	/** Requests in flight at the fake: from arrival (`at`) until the fake answered (its 'request' event). */
+	async function maxInFlight(run: () => Promise<void>): Promise<number> {
+		const answeredAt = new Map<RecordedRequest, number>();
+		const onAnswer = (record: RecordedRequest) => answeredAt.set(record, Date.now());
+		fake().events.on('request', onAnswer);
+		try {
+			await run();
+		} finally {
+			fake().events.off('request', onAnswer);
+		}
+		// Answers before arrivals at the same millisecond: the answer is emitted before it is written.
+		const events = fake()
+			.requests.flatMap((record) => [
+				{ at: record.at, delta: 1 },
+				{ at: answeredAt.get(record) ?? Infinity, delta: -1 },
+			])
+			.sort((a, b) => a.at - b.at || a.delta - b.delta);
+		let inFlight = 0;
+		let max = 0;
+		for (const { delta } of events) max = Math.max(max, (inFlight += delta));
+		return max;
+	}
+
+	test('Concurrency 3: never more than 3 requests in flight, outputs in input order', async () => {
+		fake().clearRequests();
+		const items = textItems('three at a time', 12);
+		let run: RunNodeResult | undefined;
+		const max = await maxInFlight(async () => {
+			run = await runSocialMessaging(metaCredentials(fake()), perItemSend({ concurrency: 3 }), { items });
+		});
+		assert.ok(run);
+		assertNoError(run);
+		assert.equal(max, 3, `${max} requests were in flight at once`);
+		assertOneItemPerInput(run, 12);
+		run.items.forEach((item, index) => assertSent(item, fake(), items[index].json as { text: string; to: string }));
+	});
+
+	test('default concurrency: at most 20 in flight', async () => {
+		fake().clearRequests();
+		const items = textItems('default concurrency', 60);
+		let run: RunNodeResult | undefined;
+		const max = await maxInFlight(async () => {
+			run = await runSocialMessaging(metaCredentials(fake()), perItemSend(), { items });
+		});
+		assert.ok(run);
+		assertNoError(run);
+		assert.ok(max <= 20, `${max} requests were in flight at once`);
+		assert.ok(max > 3, `only ${max} in flight: the default does not send in parallel`);
+		assertOneItemPerInput(run, 60);
+		run.items.forEach((item, index) => assertSent(item, fake(), items[index].json as { text: string; to: string }));
+	});
+
+	test('batch requests: 2 in flight by default, Concurrency 1 sends them one after another', async () => {
+		fake().clearRequests();
+		const items = textItems('batches in flight', 250);
+		let run: RunNodeResult | undefined;
+		const byDefault = await maxInFlight(async () => {
+			run = await runSocialMessaging(metaCredentials(fake()), perItemSend(BATCH), { items });
+		});
+		assert.ok(run);
+		assertNoError(run);
+		assert.equal(fake().requests.length, 5);
+		assert.equal(byDefault, 2);
+		assertOneItemPerInput(run, 250);
+
+		fake().clearRequests();
+		const one = await maxInFlight(async () => {
+			run = await runSocialMessaging(metaCredentials(fake()), perItemSend({ ...BATCH, concurrency: 1 }), { items: textItems('one batch at a time', 120) });
+		});
+		assertNoError(run);
+		assert.equal(fake().requests.length, 3);
+		assert.equal(one, 1);
+	});
+});
