@@ -5,6 +5,7 @@ import * as attachment from './actions/attachment/Attachment.resource';
 import * as conversation from './actions/conversation/Conversation.resource';
 import * as message from './actions/message/Message.resource';
 import { route } from './actions/router';
+import { platformField } from '../shared/platformField';
 import { searchConversations, searchRecipients } from './methods/listSearch';
 
 export class SocialMessaging implements INodeType {
@@ -22,17 +23,7 @@ export class SocialMessaging implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'socialMessagingApi', required: true }],
 		properties: [
-			{
-				displayName: 'Platform',
-				name: 'platform',
-				type: 'options',
-				default: 'messenger',
-				description: 'Where the messages are. The credential\'s provider decides how they are reached.',
-				options: [
-					{ name: 'Facebook Messenger', value: 'messenger' },
-					{ name: 'Instagram', value: 'instagram' },
-				],
-			},
+			platformField,
 			{
 				displayName: 'Resource',
 				name: 'resource',

@@ -1,6 +1,8 @@
 /** The trigger's fields: platform, events, auto-response and options. */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { platformField } from '../shared/platformField';
+
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
@@ -9,16 +11,7 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Platform',
-		name: 'platform',
-		type: 'options',
-		default: 'messenger',
-		options: [
-			{ name: 'Facebook Messenger', value: 'messenger' },
-			{ name: 'Instagram', value: 'instagram' },
-		],
-	},
+	platformField,
 	{
 		displayName: 'Trigger On',
 		name: 'events',
