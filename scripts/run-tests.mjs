@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: type-checks the tests, then runs every *.test.ts under test/unit and test/workflows with
 // Node's test runner (files in parallel, each in its own process). Everything runs offline against the
-// local fake platform servers in test/fakes.
+// local fake platform servers in test/fakes. On a fresh clone it runs `npm ci` first.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDependencies } from './ensure-deps.mjs';
 
 const roots = ['test/unit', 'test/workflows'];
 const only = process.argv.slice(2);
@@ -33,5 +34,6 @@ if (files.length === 0) {
 	console.error('No test files found.');
 	process.exit(1);
 }
+ensureDependencies();
 run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json']);
 run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files]);
