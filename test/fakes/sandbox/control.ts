@@ -7,6 +7,9 @@
  *   POST /deliver                { platform?, event?, from?, text?, payload?, title?, signature? } -> webhook result
  *   GET  /deliveries             messages the platform delivered, per recipient (exactly-once checks)
  *   GET  /requests?since=N       requests the platform received after index N (method, path, query, body)
+ *   GET  /stats                  counts for benchmarks: HTTP requests and logical calls (batch parts
+ *                                counted one by one) by status and Graph error code, the busiest second
+ *                                of accepted sends, first and last arrival
  *   POST /reset                  forget recorded requests and deliveries
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -20,6 +23,7 @@ import {
 	quickReplyEvent,
 	webhookPayload,
 	type FakeGraph,
+	type RecordedRequest,
 	type SignatureMode,
 } from '../graph';
 
@@ -73,6 +77,59 @@ export async function deliver(graph: FakeGraph, request: DeliverRequest) {
 	return await graph.emitWebhook(payload, { signature: request.signature ?? 'valid' });
 }
 
+function errorCodeOf(record: RecordedRequest): number | undefined {
+	const error = (record.response as { error?: { code?: unknown } } | undefined)?.error;
+	return typeof error?.code === 'number' ? error.code : undefined;
+}
+
+function countBy<T>(list: T[], key: (entry: T) => string | undefined): Record<string, number> {
+	const counts: Record<string, number> = {};
+	for (const entry of list) {
+		const name = key(entry);
+		if (name !== undefined) counts[name] = (counts[name] ?? 0) + 1;
+	}
+	return counts;
+}
+
+/** `/` for batch requests, else the path with its ids replaced: `/{id}/messages`. */
+function edgeOf(path: string): string {
+	const segments = path.split('/').filter(Boolean);
+	if (segments.length === 0) return '/';
+	return `/{id}${segments.length > 1 ? `/${segments.slice(1).join('/')}` : ''}`;
+}
+
+/** Most entries of sorted times within any window of `windowMs` (the platform's sliding second). */
+function busiestWindow(times: number[], windowMs = 1000): number {
+	let most = 0;
+	let start = 0;
+	for (let end = 0; end < times.length; end++) {
+		while (times[end] - times[start] >= windowMs) start++;
+		most = Math.max(most, end - start + 1);
+	}
+	return most;
+}
+
+/** What the platform saw since the last reset, counted (the raw log can be large). */
+export function stats(graph: FakeGraph) {
+	const requests = graph.requests;
+	const calls = graph.calls();
+	const sends = calls.filter((call) => call.method === 'POST' && /\/messages$/.test(call.path));
+	const accepted = sends.filter((call) => call.status === 200).map((call) => call.at).sort((a, b) => a - b);
+	return {
+		httpRequests: requests.length,
+		httpByStatus: countBy(requests, (r) => String(r.status ?? 'pending')),
+		httpByEdge: countBy(requests, (r) => `${r.method} ${edgeOf(r.path)}`),
+		calls: calls.length,
+		callsByStatus: countBy(calls, (c) => String(c.status ?? 'pending')),
+		callsByErrorCode: countBy(calls, (c) => (errorCodeOf(c) === undefined ? undefined : String(errorCodeOf(c)))),
+		sends: sends.length,
+		acceptedSends: accepted.length,
+		busiestSecondOfAcceptedSends: busiestWindow(accepted),
+		firstAt: requests.reduce<number | null>((first, r) => (first === null || r.at < first ? r.at : first), null),
+		lastAt: requests.reduce<number | null>((last, r) => (last === null || r.at > last ? r.at : last), null),
+	};
+}
+
 export function startControlServer(graph: FakeGraph, port: number, host = '127.0.0.1'): Promise<Server> {
 	const server = createServer((request, response) => {
 		void (async () => {
@@ -105,6 +162,9 @@ export function startControlServer(graph: FakeGraph, port: number, host = '127.0
 						at,
 					}));
 					return send(response, 200, { total: graph.requests.length, requests });
+				}
+				if (request.method === 'GET' && url.pathname === '/stats') {
+					return send(response, 200, stats(graph));
 				}
 				if (request.method === 'POST' && url.pathname === '/reset') {
 					graph.clearRequests();

@@ -3,10 +3,31 @@
  * land) in one process on loopback, plus the control API that makes them send signed webhooks.
  *   tsx test/fakes/sandbox/main.ts
  * Env: SANDBOX_GRAPH_PORT (8088), SANDBOX_CONTROL_PORT (8089), SANDBOX_LATENCY_MS (0),
- *      SANDBOX_RATE_LIMIT (Send API calls/s per Page; off by default).
+ *      SANDBOX_RATE_LIMIT (Send API calls/s per Page; off by default),
+ *      SANDBOX_SEED (`default`, or `large` for generated people and conversations, e.g. for benchmarks),
+ *      SANDBOX_CONVERSATIONS (100) and SANDBOX_MESSAGES_PER_CONVERSATION (30) for the large seed.
+ * Port 0 picks a free port; the ready line names the ports actually used.
  */
-import { startFakeGraph } from '../graph';
+import type { AddressInfo } from 'node:net';
+
+import { createDefaultState, createLargeState, startFakeGraph } from '../graph';
 import { startControlServer } from './control';
+
+function seedState() {
+	const seed = process.env.SANDBOX_SEED ?? 'default';
+	if (seed === 'default') return createDefaultState();
+	if (seed === 'large') {
+		const count = (name: string) => {
+			const value = Number(process.env[name]);
+			return Number.isInteger(value) && value >= 0 ? value : undefined;
+		};
+		return createLargeState({
+			conversations: count('SANDBOX_CONVERSATIONS'),
+			messagesPerConversation: count('SANDBOX_MESSAGES_PER_CONVERSATION'),
+		});
+	}
+	throw new Error(`SANDBOX_SEED must be "default" or "large", not "${seed}"`);
+}
 
 async function main(): Promise<void> {
 	const graphPort = Number(process.env.SANDBOX_GRAPH_PORT ?? 8088);
@@ -18,9 +39,11 @@ async function main(): Promise<void> {
 		rateLimitPerSecond: rate > 0 ? rate : undefined,
 		// The sandbox limits per second; Meta's "minutes to regain access" would stall a local demo.
 		regainAccessMinutes: 0,
+		state: seedState(),
 	});
 	const control = await startControlServer(graph, controlPort);
-	console.log(JSON.stringify({ event: 'sandbox-ready', graphUrl: graph.url, controlUrl: `http://127.0.0.1:${controlPort}` }));
+	const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
+	console.log(JSON.stringify({ event: 'sandbox-ready', graphUrl: graph.url, controlUrl }));
 	const stop = (): void => {
 		control.close();
 		void graph.close().then(() => process.exit(0));
