@@ -80,6 +80,7 @@ export async function createPlatform(
 		gate: options.gate,
 		maxRateLimitWaitMs: options.maxRateLimitWaitMs,
 		secrets: credentialSecrets(credentials),
+		credentials,
 	});
 	return new MetaPlatform(transport, {
 		provider,
