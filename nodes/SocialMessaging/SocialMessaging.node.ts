@@ -15,7 +15,8 @@ export class SocialMessaging implements INodeType {
 		icon: { light: 'file:../../icons/social-messaging.svg', dark: 'file:../../icons/social-messaging.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ $parameter["platform"] + ": " + $parameter["operation"] + " " + $parameter["resource"] }}',
+		subtitle:
+			'={{ ($parameter["platform"] === "instagram" ? "Instagram" : "Messenger") + ": " + ({ getAll: "get many", sendAction: "send action" }[$parameter["operation"]] ?? $parameter["operation"]) + " " + $parameter["resource"] }}',
 		description: 'Read and send direct messages on Facebook Messenger and Instagram',
 		defaults: { name: 'Social Messaging' },
 		usableAsTool: true,

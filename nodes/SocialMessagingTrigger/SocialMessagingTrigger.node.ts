@@ -25,7 +25,8 @@ export class SocialMessagingTrigger implements INodeType {
 		icon: { light: 'file:../../icons/social-messaging.svg', dark: 'file:../../icons/social-messaging.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ "On " + $parameter["platform"] + " " + $parameter["events"].join(", ") }}',
+		subtitle:
+			'={{ ($parameter["platform"] === "instagram" ? "Instagram" : "Messenger") + ": " + $parameter["events"].join(", ").replace(/_/g, " ") }}',
 		description: 'Starts the workflow when a Messenger or Instagram direct message event arrives',
 		defaults: { name: 'Social Messaging Trigger' },
 		inputs: [],
