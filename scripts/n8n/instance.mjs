@@ -198,7 +198,12 @@ export async function installPackageTarball({ userFolder, tarball }) {
 
 // ---------------------------------------------------------------- REST client
 
-function restClient(baseUrl) {
+/**
+ * The REST client of an n8n that is already running (startN8n() adds it to the
+ * instance): a test process that did not start n8n itself connects with
+ * `restClient(url)` and logs in with `login()`.
+ */
+export function restClient(baseUrl) {
 	let cookie = '';
 
 	async function request(method, path, body) {
