@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+// `npm run test:e2e`: the packed package inside a real n8n, on every version in
+// scripts/n8n/versions.json.
+//
+//   node scripts/e2e.mjs                      # all versions, all test/e2e/*.e2e.ts
+//   node scripts/e2e.mjs --version 2.0.3      # one version (repeatable)
+//   node scripts/e2e.mjs --parallel|--serial  # versions side by side or one after the other
+//   node scripts/e2e.mjs test/e2e/trigger.e2e.ts   # some files only
+//
+// Steps: build, `npm pack`, install the n8n versions that are not cached yet (in
+// parallel), then per version: start n8n with its own temporary user folder and
+// the tarball installed under <userFolder>/.n8n/nodes the way a user installs a
+// community package, create the owner, run the test files against it (each file
+// starts its own platform sandbox and imports its own credentials and
+// workflows), scan n8n's whole log, stop n8n. Prints a summary per version and
+// exits non-zero when anything failed. The user folder of a failed version is
+// kept and named in the summary (its log is in there).
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { installN8n, versions } from './n8n/install.mjs';
+import { startN8n } from './n8n/instance.mjs';
+import { describeProblems, logProblems, packageLoadEntry } from '../test/e2e/lib/n8n-log.mjs';
+import { ensureDependencies } from './ensure-deps.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function parseArgs(argv) {
+	const options = { versions: [], files: [], mode: 'parallel', concurrency: 1 };
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (arg === '--version') options.versions.push(argv[++i]);
+		else if (arg.startsWith('--version=')) options.versions.push(arg.slice('--version='.length));
+		else if (arg === '--parallel') options.mode = 'parallel';
+		else if (arg === '--serial') options.mode = 'serial';
+		else if (arg.startsWith('--concurrency=')) options.concurrency = Number(arg.slice('--concurrency='.length));
+		else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
+		else options.files.push(arg);
+	}
+	return options;
+}
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+function run(command, args, { cwd = root, env = process.env, onLine } = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		let output = '';
+		let pending = '';
+		const take = (chunk) => {
+			const text = chunk.toString();
+			output += text;
+			if (!onLine) return;
+			pending += text;
+			const lines = pending.split('\n');
+			pending = lines.pop();
+			for (const line of lines) onLine(line);
+		};
+		child.stdout.on('data', take);
+		child.stderr.on('data', take);
+		child.on('error', reject);
+		child.on('close', (code) => {
+			if (onLine && pending) onLine(pending);
+			resolve({ code, output });
+		});
+	});
+}
+
+async function buildAndPack() {
+	const started = Date.now();
+	const build = await run('npm', ['run', 'build']);
+	if (build.code !== 0) throw new Error(`npm run build failed:\n${build.output}`);
+	const destination = mkdtempSync(join(tmpdir(), 'e2e-pack-'));
+	// The project's .npmrc turns lifecycle scripts off, so the build above is what gets packed.
+	const pack = await run('npm', ['pack', '--json', '--pack-destination', destination]);
+	if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.output}`);
+	const [{ filename, files }] = JSON.parse(pack.output.slice(pack.output.indexOf('[')));
+	console.log(`[e2e] built and packed ${filename} (${files.length} files) in ${seconds(Date.now() - started)}`);
+	return { tarball: join(destination, filename), destination };
+}
+
+// Started first when files run side by side: on newer n8n it mostly waits (about 15 s) while n8n
+// retries a trigger that fails to activate on purpose.
+const START_FIRST = ['trigger-conflict.e2e.ts'];
+
+function testFiles(requested) {
+	if (requested.length) return requested;
+	const dir = join(root, 'test', 'e2e');
+	const rank = (name) => (START_FIRST.includes(name) ? 0 : 1);
+	return readdirSync(dir)
+		.filter((name) => name.endsWith('.e2e.ts'))
+		.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+		.map((name) => relative(root, join(dir, name)));
+}
+
+/** Parses the spec reporter's closing counts ("ℹ tests 12", "ℹ pass 12", …). */
+function counts(output) {
+	const read = (name) => Number(new RegExp(`^ℹ ${name} (\\d+)$`, 'm').exec(output)?.[1] ?? NaN);
+	return { tests: read('tests'), pass: read('pass'), fail: read('fail'), skipped: read('skipped'), cancelled: read('cancelled') };
+}
+
+async function runVersion(entry, { tarball, files, prefix, concurrency }) {
+	const version = entry.n8n;
+	const say = (line) => console.log(prefix ? `[${version}] ${line}` : line);
+	const result = { version, node: entry.node === 'system' ? process.version.slice(1) : entry.node, ok: false };
+	const started = Date.now();
+	let n8n;
+	try {
+		n8n = await startN8n({
+			version,
+			packages: [tarball],
+			// JSON lines with their level, debug included: the log scan reads every entry.
+			env: { N8N_LOG_LEVEL: 'debug', N8N_LOG_FORMAT: 'json' },
+		});
+		result.startMs = n8n.startMs;
+		result.userFolder = n8n.userFolder;
+		say(`[e2e] n8n ${version} (Node ${result.node}) ready at ${n8n.url} in ${seconds(n8n.startMs)}`);
+		await n8n.setupOwner();
+
+		const testsStarted = Date.now();
+		const tests = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files], {
+			env: { ...process.env, E2E_N8N_URL: n8n.url, E2E_N8N_VERSION: version, E2E_N8N_LOG: n8n.logFile },
+			onLine: say,
+		});
+		result.testsMs = Date.now() - testsStarted;
+		result.counts = counts(tests.output);
+		result.testsOk = tests.code === 0;
+
+		// The whole log, after every test: a warning or a stack trace from a run counts too.
+		const log = n8n.log();
+		result.loaded = packageLoadEntry(log)?.metadata ?? null;
+		result.problems = logProblems(log);
+		if (!result.loaded) say('[e2e] n8n never logged "Loaded all credentials and nodes from n8n-nodes-social-messaging"');
+		if (result.problems.length) say(`[e2e] n8n's log has ${result.problems.length} unexpected entries:\n${describeProblems(result.problems)}`);
+		result.ok = result.testsOk && !!result.loaded && result.problems.length === 0;
+	} catch (error) {
+		result.error = error;
+		say(`[e2e] n8n ${version}: ${error.stack ?? error.message}`);
+	} finally {
+		if (n8n) await n8n.stop({ keep: !result.ok });
+		result.totalMs = Date.now() - started;
+	}
+	return result;
+}
+
+function summary(results, { mode, wallMs, installMs }) {
+	const lines = ['', `e2e summary (${mode}, ${seconds(wallMs)} in all, installs ${seconds(installMs)}):`];
+	for (const r of results) {
+		const c = r.counts;
+		const tests = c ? `${c.pass}/${c.tests} tests passed${c.fail ? `, ${c.fail} failed` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}` : 'tests did not run';
+		const log = r.problems ? (r.problems.length ? `log: ${r.problems.length} problems` : 'log clean') : 'log not checked';
+		const times = r.startMs ? `start ${seconds(r.startMs)}, tests ${seconds(r.testsMs ?? 0)}, total ${seconds(r.totalMs)}` : `total ${seconds(r.totalMs)}`;
+		lines.push(`  ${r.ok ? 'PASS' : 'FAIL'}  n8n ${r.version} on Node ${r.node}: ${tests}; ${log}; ${times}`);
+		if (r.error) lines.push(`        ${String(r.error.message).split('\n')[0]}`);
+		if (!r.ok && r.userFolder) lines.push(`        kept ${r.userFolder} (n8n log inside)`);
+	}
+	return lines.join('\n');
+}
+
+async function main() {
+	const options = parseArgs(process.argv.slice(2));
+	ensureDependencies();
+	const selected = options.versions.length ? options.versions.map((v) => versions.find((entry) => entry.n8n === v) ?? { n8n: v }) : versions;
+	const files = testFiles(options.files);
+	const wallStart = Date.now();
+
+	const [{ tarball, destination }, installMs] = await Promise.all([
+		buildAndPack(),
+		// Every version at once: each is mostly waiting on the registry and the disk.
+		(async () => {
+			const t = Date.now();
+			await Promise.all(selected.map((entry) => installN8n(entry.n8n, { log: (line) => console.log(line) })));
+			return Date.now() - t;
+		})(),
+	]);
+
+	let results;
+	if (options.mode === 'parallel' && selected.length > 1) {
+		results = await Promise.all(selected.map((entry) => runVersion(entry, { tarball, files, prefix: true, concurrency: options.concurrency })));
+	} else {
+		results = [];
+		for (const entry of selected) results.push(await runVersion(entry, { tarball, files, prefix: false, concurrency: options.concurrency }));
+	}
+	rmSync(destination, { recursive: true, force: true });
+
+	console.log(summary(results, { mode: options.mode, wallMs: Date.now() - wallStart, installMs }));
+	return results.every((r) => r.ok) ? 0 : 1;
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error) => {
+		console.error(error.stack ?? error.message);
+		process.exit(1);
+	},
+);

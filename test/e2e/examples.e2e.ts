@@ -1,0 +1,247 @@
+/**
+ * The three workflows in examples/ exactly as users import them (only the credential reference is
+ * pointed at the credential created here, as the editor asks a user to pick one), inside n8n with n8n's
+ * own Edit Fields and Switch nodes: the order update run by hand, the lead funnel and the support desk
+ * activated and driven by deliveries from the sandbox, whose record of received requests and delivered
+ * messages shows the replies.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
+
+import { APP_ID, APP_SECRET, IG_ACCOUNT_ID, PAGE_ID, PAGE_TOKEN, USERS, appSecretProof } from './lib/fixtures';
+import { E2E, REPO, connect, nodeOutput, type Execution, type N8nClient, type StoredWorkflow, type Workflow } from './lib/n8n';
+import { startSandbox, type DeliverRequest, type Sandbox, type SandboxRequest } from './lib/sandbox';
+
+let n8n: N8nClient;
+let sandbox: Sandbox;
+let credentialId: string;
+
+const CREDENTIAL_NAME = 'Social Messaging (sandbox)';
+const proof = appSecretProof(APP_SECRET, PAGE_TOKEN);
+
+before(async () => {
+	[n8n, sandbox] = await Promise.all([connect(), startSandbox()]);
+	const credential = await n8n.importCredential({
+		name: CREDENTIAL_NAME,
+		type: 'socialMessagingApi',
+		data: {
+			provider: 'metaGraph',
+			pageId: PAGE_ID,
+			accessToken: PAGE_TOKEN,
+			instagramAccountId: IG_ACCOUNT_ID,
+			appId: APP_ID,
+			appSecret: APP_SECRET,
+			graphApiVersion: 'v23.0',
+			useCustomBaseUrl: true,
+			baseUrl: sandbox.graphUrl,
+		},
+	});
+	credentialId = credential.id;
+});
+
+after(async () => {
+	await sandbox?.stop();
+});
+
+/** An example file, its credential reference pointed at the credential created above. */
+async function importExample(file: string): Promise<{ stored: StoredWorkflow; source: Workflow }> {
+	const source = JSON.parse(readFileSync(join(REPO, 'examples', file), 'utf8')) as Workflow;
+	const nodes = source.nodes.map((node) => {
+		if (!node.credentials?.socialMessagingApi) return node;
+		assert.deepEqual(node.credentials.socialMessagingApi, { id: 'socialMessagingSandbox', name: CREDENTIAL_NAME });
+		return { ...node, credentials: { socialMessagingApi: { id: credentialId, name: CREDENTIAL_NAME } } };
+	});
+	return { stored: await n8n.createWorkflow({ ...source, nodes }), source };
+}
+
+type Recorded = Omit<SandboxRequest, 'at'>;
+
+async function requestsSince(since: number): Promise<Recorded[]> {
+	return (await sandbox.requests(since)).map(({ at: _at, ...rest }) => rest);
+}
+
+const send = (body: Record<string, unknown>): Recorded => ({ method: 'POST', path: `/${PAGE_ID}/messages`, version: 'v23.0', query: { appsecret_proof: proof }, body, status: 200 });
+
+/** The platform delivered `message` to `recipient` exactly once, under the mid the node reported. */
+async function assertDeliveredOnce(recipient: string, message: Record<string, unknown>, messageId: unknown): Promise<void> {
+	const { deliveries, duplicates } = await sandbox.deliveries();
+	// Marking a conversation seen twice is fine; a message twice is not.
+	assert.deepEqual(duplicates.filter((entry) => entry.content.message !== undefined), []);
+	const delivery = deliveries.find((entry) => entry.recipient === recipient && isDeepStrictEqual(entry.content, { message }));
+	assert.ok(delivery, `nothing like ${JSON.stringify(message)} reached ${recipient}`);
+	assert.equal(delivery.count, 1);
+	assert.deepEqual(delivery.mids, [messageId]);
+}
+
+/** One Send output item with the platform's message id. */
+function sentItem(items: Array<Record<string, unknown>>, platform: string, recipientId: string): Record<string, unknown> {
+	assert.equal(items.length, 1);
+	const [{ sentAt, messageId, ...rest }] = items;
+	assert.deepEqual(rest, { platform, recipientId });
+	assert.match(String(sentAt), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+	assert.equal(typeof messageId, 'string');
+	return items[0];
+}
+
+/** Delivers a signed event to the app's registered callback and waits for the execution it starts. */
+async function deliverAndRun(workflow: StoredWorkflow, request: DeliverRequest, known: string[]): Promise<{ execution: Execution; event: Record<string, any>; requests: Recorded[] }> {
+	const since = await sandbox.mark();
+	const result = await sandbox.deliver(request);
+	assert.equal(result.delivered, true, result.reason);
+	assert.equal(result.result?.status, 200);
+	const event = JSON.parse(Buffer.from(result.result!.sentBody.data).toString('utf8')).entry[0].messaging[0] as Record<string, any>;
+	const execution = await n8n.waitForNewExecution(workflow.id, { known });
+	assert.equal(execution.status, 'success', JSON.stringify(execution.data.resultData.error ?? {}));
+	known.push(String(execution.id));
+	return { execution, event, requests: await requestsSince(since) };
+}
+
+describe(`examples/ in n8n ${E2E.version}`, () => {
+	test('order-update-notification.json: run by hand, sends the receipt and the follow-up to the customer', async () => {
+		const { stored, source } = await importExample('order-update-notification.json');
+		const order = JSON.parse(String(source.nodes.find((node) => node.name === 'Order from your shop')!.parameters.jsonOutput)) as Record<string, unknown>;
+		const since = await sandbox.mark();
+		const execution = await n8n.runWorkflow(stored.id);
+		assert.equal(execution.status, 'success', JSON.stringify(execution.data.resultData.error ?? {}));
+
+		const receipt = {
+			attachment: {
+				type: 'template',
+				payload: {
+					template_type: 'receipt',
+					recipient_name: 'Alice Müller',
+					order_number: 'ORD-10042',
+					currency: 'EUR',
+					payment_method: 'Visa 4242',
+					order_url: 'https://shop.example.com/orders/10042',
+					timestamp: String(Date.parse('2026-11-20T14:05:00Z') / 1000),
+					summary: { subtotal: 49, shipping_cost: 4.9, total_tax: 0, total_cost: 53.9 },
+					elements: [
+						{ title: 'Ethiopia Yirgacheffe, 250 g', quantity: 2, price: 12.5, currency: 'EUR' },
+						{ title: 'Ceramic pour-over dripper', quantity: 1, price: 24, currency: 'EUR' },
+					],
+				},
+			},
+		};
+		const followUp = { text: 'Thanks for your order ORD-10042! We will message you here as soon as it ships.' };
+		assert.equal(order.customerPsid, USERS.alice.id);
+		assert.deepEqual(await requestsSince(since), [
+			send({ recipient: { id: USERS.alice.id }, messaging_type: 'UTILITY', message: receipt }),
+			send({ recipient: { id: USERS.alice.id }, messaging_type: 'UTILITY', message: followUp }),
+		]);
+		const receiptItem = sentItem(await nodeOutput(execution, 'Send receipt'), 'messenger', USERS.alice.id);
+		const followUpItem = sentItem(await nodeOutput(execution, 'Tell them when it ships'), 'messenger', USERS.alice.id);
+		await assertDeliveredOnce(USERS.alice.id, receipt, receiptItem.messageId);
+		await assertDeliveredOnce(USERS.alice.id, followUp, followUpItem.messageId);
+	});
+
+	test('lead-generation-funnel.json: an Instagram DM gets quick replies, Pricing gets the plans, a plan is recorded and confirmed', async () => {
+		const { stored } = await importExample('lead-generation-funnel.json');
+		await n8n.activateWorkflow(stored.id, stored.versionId);
+		const known: string[] = [];
+		const ines = USERS.ines.id;
+		try {
+			const subscription = (await sandbox.status()).appSubscriptions.find((s) => s.object === 'instagram');
+			assert.equal(subscription?.callbackUrl, `${E2E.url}webhook/c71c5aa5-59b8-5a25-9a2d-5a24f10f041b/webhook`);
+
+			// 1. A new conversation: the Switch's first output asks what they need.
+			const first = await deliverAndRun(stored, { platform: 'instagram', event: 'message', from: 'ines', text: '¡Hola! Do you have a plan for small shops?' }, known);
+			const ask = {
+				text: 'Hi! Thanks for reaching out. What can we help you with?',
+				quick_replies: [
+					{ content_type: 'text', title: 'Pricing', payload: 'PRICING' },
+					{ content_type: 'text', title: 'Book a demo', payload: 'DEMO' },
+					{ content_type: 'text', title: 'Just browsing', payload: 'BROWSING' },
+				],
+			};
+			assert.deepEqual(first.requests, [send({ recipient: { id: ines }, messaging_type: 'RESPONSE', message: ask })]);
+			const trigger = await nodeOutput(first.execution, 'Instagram DM');
+			assert.deepEqual(
+				trigger.map((item) => [item.type, item.text, (item.sender as { id: string }).id, item.accountId]),
+				[['message', '¡Hola! Do you have a plan for small shops?', ines, IG_ACCOUNT_ID]],
+			);
+			await assertDeliveredOnce(ines, ask, sentItem(await nodeOutput(first.execution, 'Ask what they need'), 'instagram', ines).messageId);
+
+			// 2. The Pricing quick reply: the plans as a generic template.
+			const second = await deliverAndRun(stored, { platform: 'instagram', event: 'quick_reply', from: 'ines', text: 'Pricing', payload: 'PRICING' }, known);
+			const plans = {
+				attachment: {
+					type: 'template',
+					payload: {
+						template_type: 'generic',
+						image_aspect_ratio: 'horizontal',
+						elements: [
+							{
+								title: 'Starter',
+								subtitle: 'Up to 1,000 messages a month, 19 EUR',
+								image_url: 'https://example.com/plans/starter.png',
+								buttons: [{ type: 'postback', title: 'Choose Starter', payload: 'PLAN_STARTER' }],
+							},
+							{
+								title: 'Growth',
+								subtitle: 'Up to 20,000 messages a month, 79 EUR',
+								image_url: 'https://example.com/plans/growth.png',
+								buttons: [{ type: 'postback', title: 'Choose Growth', payload: 'PLAN_GROWTH' }],
+							},
+						],
+					},
+				},
+			};
+			assert.deepEqual(second.requests, [send({ recipient: { id: ines }, messaging_type: 'RESPONSE', message: plans })]);
+			await assertDeliveredOnce(ines, plans, sentItem(await nodeOutput(second.execution, 'Show plans'), 'instagram', ines).messageId);
+
+			// 3. A plan's postback button: the lead is recorded and confirmed.
+			const third = await deliverAndRun(stored, { platform: 'instagram', event: 'postback', from: 'ines', title: 'Choose Growth', payload: 'PLAN_GROWTH' }, known);
+			assert.deepEqual(await nodeOutput(third.execution, 'Record lead'), [
+				{ instagramUserId: ines, plan: 'growth', capturedAt: new Date(third.event.timestamp as number).toISOString(), source: 'instagram-dm-funnel' },
+			]);
+			const confirmation = { text: 'Great choice! We have noted your interest in the growth plan; someone from our team will message you today.' };
+			assert.deepEqual(third.requests, [send({ recipient: { id: ines }, messaging_type: 'RESPONSE', message: confirmation })]);
+			await assertDeliveredOnce(ines, confirmation, sentItem(await nodeOutput(third.execution, 'Confirm to lead'), 'instagram', ines).messageId);
+			assert.deepEqual((await n8n.listExecutions(stored.id)).map((e) => String(e.id)).sort(), [...known].sort());
+		} finally {
+			await n8n.deactivateWorkflow(stored.id);
+		}
+		assert.deepEqual((await sandbox.status()).appSubscriptions, []);
+	});
+
+	test('support-desk-auto-reply.json: the first message gets the auto-reply once, every message is marked seen and ticketed', async () => {
+		const { stored, source } = await importExample('support-desk-auto-reply.json');
+		const autoResponseText = String(source.nodes.find((node) => node.name === 'Messenger inbox')!.parameters.autoResponseText);
+		await n8n.activateWorkflow(stored.id, stored.versionId);
+		const known: string[] = [];
+		const bob = USERS.bob.id;
+		try {
+			const subscription = (await sandbox.status()).appSubscriptions.find((s) => s.object === 'page');
+			assert.equal(subscription?.callbackUrl, `${E2E.url}webhook/64bedc82-c874-585a-b2c6-8cc10dc5520f/webhook`);
+			const markSeen = send({ recipient: { id: bob }, sender_action: 'mark_seen' });
+
+			const first = await deliverAndRun(stored, { platform: 'messenger', event: 'message', from: 'bob', text: 'My order #1042 is late 😟' }, known);
+			const reply = { text: autoResponseText };
+			// The trigger answers before the workflow runs; then the workflow marks the message seen.
+			assert.deepEqual(first.requests, [send({ recipient: { id: bob }, messaging_type: 'RESPONSE', message: reply }), markSeen]);
+			const [event] = await nodeOutput(first.execution, 'Messenger inbox');
+			const autoResponse = event.autoResponse as Record<string, unknown>;
+			assert.equal(autoResponse.status, 'sent');
+			await assertDeliveredOnce(bob, reply, autoResponse.messageId);
+			assert.deepEqual(await nodeOutput(first.execution, 'Mark as seen'), [{ platform: 'messenger', action: 'mark_seen', recipientId: bob, success: true }]);
+			assert.deepEqual(await nodeOutput(first.execution, 'Ticket for the support team'), [
+				{ customerId: bob, message: 'My order #1042 is late 😟', receivedAt: new Date(first.event.timestamp as number).toISOString(), autoReply: 'sent' },
+			]);
+
+			// Within the hour: no second auto-reply, still marked seen and ticketed.
+			const second = await deliverAndRun(stored, { platform: 'messenger', event: 'message', from: 'bob', text: 'Hello?' }, known);
+			assert.deepEqual(second.requests, [markSeen]);
+			assert.deepEqual(await nodeOutput(second.execution, 'Ticket for the support team'), [
+				{ customerId: bob, message: 'Hello?', receivedAt: new Date(second.event.timestamp as number).toISOString(), autoReply: 'skipped' },
+			]);
+			await assertDeliveredOnce(bob, reply, autoResponse.messageId);
+		} finally {
+			await n8n.deactivateWorkflow(stored.id);
+		}
+		assert.deepEqual((await sandbox.status()).appSubscriptions, []);
+	});
+});

@@ -1,0 +1,733 @@
+/**
+ * Every resource and operation of the Social Messaging node, run inside n8n on one route (Messenger or
+ * Instagram through the Meta Graph API, Instagram through Instagram Login). Each operation is its own
+ * workflow, saved and run over n8n's REST API like the editor's "Execute workflow" button; each test
+ * asserts the node's output items and exactly the requests the sandbox's platform received during the
+ * run (GET /requests). Binary files come from n8n's own nodes: Convert to File, and a Webhook receiving
+ * a multipart upload.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
+
+import {
+	APP_ID,
+	APP_SECRET,
+	CONVERSATION_IDS,
+	IG_ACCOUNT_ID,
+	IG_USER_TOKEN,
+	PAGE_ID,
+	PAGE_NAME,
+	PAGE_TOKEN,
+	TINY_PNG,
+	USERS,
+	appSecretProof,
+	createDefaultState,
+	type MessageRecord,
+} from './fixtures';
+import { E2E, connect, nodeOutput, nodeRun, type Execution, type N8nClient, type WorkflowNode } from './n8n';
+import { startSandbox, type Sandbox, type SandboxRequest } from './sandbox';
+import { base64ToFile, byId, chain, manualTrigger, setFields, socialMessaging, webhook, type CredentialRef } from './workflows';
+
+export interface Route {
+	key: string;
+	label: string;
+	platform: 'messenger' | 'instagram';
+	credential(graphUrl: string): { name: string; type: string; data: Record<string, unknown> };
+	/** The token the credential sends; appsecret_proof is derived from it. */
+	token: string;
+	/** The Graph node of the Send and Attachment Upload APIs. */
+	account: string;
+	/** The Graph node whose conversations edge lists the conversations. */
+	conversationsNode: string;
+	/** What the credential test asks for. */
+	credentialTest: { path: string; fields: string };
+	/** Instagram Login reads first look up the account's own id (to tell inbound from outbound). */
+	ownIdLookup: boolean;
+	uploadPlatform?: 'instagram';
+	user: typeof USERS.alice | typeof USERS.ines;
+	conversationId: string;
+	/** The business's participant as the unified output names it. */
+	business: Record<string, string>;
+	/** Each seeded conversation of the platform, unified, newest first. */
+	conversations: Array<Record<string, unknown>>;
+}
+
+const messengerPerson = (id: string, name: string) => ({ id, name, email: `${id}@facebook.com` });
+const igPerson = (user: typeof USERS.ines | typeof USERS.kenji) => ({ id: user.id, username: user.username });
+const IG_ACCOUNT = { id: IG_ACCOUNT_ID, username: 'acme.coffee' };
+const PAGE = messengerPerson(PAGE_ID, PAGE_NAME);
+
+const messengerConversation = (user: keyof typeof USERS & ('alice' | 'bob' | 'chloe' | 'dana'), updatedAt: string, messageCount: number, unreadCount: number) => ({
+	id: CONVERSATION_IDS[user],
+	platform: 'messenger',
+	participants: [messengerPerson(USERS[user].id, USERS[user].name), PAGE],
+	updatedAt,
+	messageCount,
+	unreadCount,
+	link: `/${PAGE_ID}/inbox/${CONVERSATION_IDS[user]}`,
+});
+
+const instagramConversation = (user: 'ines' | 'kenji', updatedAt: string, messageCount: number, unreadCount: number) => ({
+	id: CONVERSATION_IDS[user],
+	platform: 'instagram',
+	participants: [igPerson(USERS[user]), IG_ACCOUNT],
+	updatedAt,
+	messageCount,
+	unreadCount,
+	link: `/${IG_ACCOUNT_ID}/inbox/${CONVERSATION_IDS[user]}`,
+});
+
+const MESSENGER_CONVERSATIONS = [
+	messengerConversation('chloe', '2024-05-01T12:09:00.000Z', 3, 1),
+	messengerConversation('alice', '2024-05-01T11:10:00.000Z', 6, 1),
+	messengerConversation('bob', '2024-05-01T09:25:00.000Z', 25, 0),
+	messengerConversation('dana', '2024-04-30T09:00:00.000Z', 1, 0),
+];
+// Lena's request-folder thread has been idle for 60 days: Meta does not list it.
+const INSTAGRAM_CONVERSATIONS = [instagramConversation('kenji', '2024-05-01T13:06:00.000Z', 3, 0), instagramConversation('ines', '2024-05-01T10:05:00.000Z', 4, 2)];
+
+const metaGraphCredential = (name: string) => (graphUrl: string) => ({
+	name,
+	type: 'socialMessagingApi',
+	data: {
+		provider: 'metaGraph',
+		pageId: PAGE_ID,
+		accessToken: PAGE_TOKEN,
+		instagramAccountId: IG_ACCOUNT_ID,
+		appId: APP_ID,
+		appSecret: APP_SECRET,
+		graphApiVersion: 'v23.0',
+		useCustomBaseUrl: true,
+		baseUrl: graphUrl,
+	},
+});
+
+export const MESSENGER: Route = {
+	key: 'messenger',
+	label: 'Messenger (Meta Graph API)',
+	platform: 'messenger',
+	credential: metaGraphCredential('Sandbox: Meta Graph API (Messenger)'),
+	token: PAGE_TOKEN,
+	account: PAGE_ID,
+	conversationsNode: PAGE_ID,
+	credentialTest: { path: `/${PAGE_ID}`, fields: 'id,name' },
+	ownIdLookup: false,
+	user: USERS.alice,
+	conversationId: CONVERSATION_IDS.alice,
+	business: PAGE,
+	conversations: MESSENGER_CONVERSATIONS,
+};
+
+export const INSTAGRAM_GRAPH: Route = {
+	key: 'instagram-graph',
+	label: 'Instagram (Meta Graph API)',
+	platform: 'instagram',
+	credential: metaGraphCredential('Sandbox: Meta Graph API (Instagram)'),
+	token: PAGE_TOKEN,
+	account: PAGE_ID,
+	conversationsNode: PAGE_ID,
+	credentialTest: { path: `/${PAGE_ID}`, fields: 'id,name' },
+	ownIdLookup: false,
+	uploadPlatform: 'instagram',
+	user: USERS.ines,
+	conversationId: CONVERSATION_IDS.ines,
+	business: IG_ACCOUNT,
+	conversations: INSTAGRAM_CONVERSATIONS,
+};
+
+export const INSTAGRAM_LOGIN: Route = {
+	key: 'instagram-login',
+	label: 'Instagram (Instagram Login)',
+	platform: 'instagram',
+	credential: (graphUrl) => ({
+		name: 'Sandbox: Instagram Login',
+		type: 'socialMessagingApi',
+		data: {
+			provider: 'instagramLogin',
+			accessToken: IG_USER_TOKEN,
+			instagramAccountId: '',
+			appId: APP_ID,
+			appSecret: APP_SECRET,
+			graphApiVersion: 'v23.0',
+			useCustomBaseUrl: true,
+			baseUrl: graphUrl,
+		},
+	}),
+	token: IG_USER_TOKEN,
+	account: 'me',
+	conversationsNode: 'me',
+	credentialTest: { path: '/me', fields: 'id,username' },
+	ownIdLookup: true,
+	user: USERS.ines,
+	conversationId: CONVERSATION_IDS.ines,
+	business: IG_ACCOUNT,
+	conversations: INSTAGRAM_CONVERSATIONS,
+};
+
+const CONVERSATION_FIELDS = 'id,updated_time,link,message_count,unread_count,participants';
+const MESSAGE_FIELDS = 'id,created_time,from,to,message,attachments,sticker,shares,reply_to';
+
+/** A request as the sandbox reports it, without its arrival time. */
+type Recorded = Omit<SandboxRequest, 'at'>;
+
+/**
+ * The same requests, in any order: Instagram Login reads look up the account's own id while the main
+ * request is in flight, so the two arrive in either order.
+ */
+function assertRequestsInAnyOrder(actual: Recorded[], expected: Recorded[]): void {
+	const key = (request: Recorded) => JSON.stringify([request.method, request.path, request.query]);
+	const sort = (list: Recorded[]) => [...list].sort((a, b) => key(a).localeCompare(key(b)));
+	assert.deepEqual(sort(actual), sort(expected));
+}
+
+export interface OperationRun {
+	items: Array<Record<string, unknown>>;
+	pairedItems: unknown[];
+	requests: Recorded[];
+	execution: Execution;
+	startedAt: number;
+	finishedAt: number;
+}
+
+/** The seeded messages, for their ids (the sandbox seeds the same state on every start). */
+const seeded = createDefaultState();
+function seededMessages(conversationId: string): MessageRecord[] {
+	const conversation = seeded.conversations.get(conversationId);
+	assert.ok(conversation, `no seeded conversation ${conversationId}`);
+	return conversation.messages;
+}
+
+export function defineActionSuite(route: Route): void {
+	let n8n: N8nClient;
+	let sandbox: Sandbox;
+	let credential: CredentialRef;
+	const proof = appSecretProof(APP_SECRET, route.token);
+
+	// ---- expected requests -------------------------------------------------------------
+	const get = (path: string, query: Record<string, string>): Recorded => ({
+		method: 'GET',
+		path,
+		version: 'v23.0',
+		query: { ...query, appsecret_proof: proof },
+		status: 200,
+	});
+	const post = (path: string, body: unknown): Recorded => ({ method: 'POST', path, version: 'v23.0', query: { appsecret_proof: proof }, body, status: 200 });
+	const ownIdLookup: Recorded[] = route.ownIdLookup ? [get('/me', { fields: 'user_id,username' })] : [];
+	const sendPath = `/${route.account}/messages`;
+	const uploadPath = `/${route.account}/message_attachments`;
+	const sendBody = (message: Record<string, unknown>) => ({ recipient: { id: route.user.id }, messaging_type: 'RESPONSE', message });
+	const platformField = route.uploadPlatform ? { platform: route.uploadPlatform } : {};
+
+	// ---- expected items ----------------------------------------------------------------
+	const person = route.platform === 'messenger' ? messengerPerson(route.user.id, route.user.name) : igPerson(route.user as typeof USERS.ines);
+	const inbound = { direction: 'inbound', sender: person, recipient: route.business };
+	const outbound = { direction: 'outbound', sender: route.business, recipient: person };
+	const cdn = (name: string) => `${sandbox.graphUrl}/cdn/seed/${name}`;
+	const PNG_SIZE = TINY_PNG.length;
+
+	/** The user's conversation's messages, newest first, in the unified model. */
+	function expectedMessages(withConversationId: boolean): Array<Record<string, unknown>> {
+		const records = seededMessages(route.conversationId);
+		const common = { platform: route.platform, ...(withConversationId ? { conversationId: route.conversationId } : {}) };
+		const m = (index: number, fields: Record<string, unknown>) => ({ id: records[index].id, ...common, ...fields, detailsAvailable: true });
+		if (route.platform === 'messenger') {
+			return [
+				m(0, { ...inbound, text: 'Danke! Passt 👍', attachments: [], timestamp: '2024-05-01T11:10:00.000Z', replyToId: records[1].id }),
+				m(1, {
+					...outbound,
+					attachments: [{ type: 'file', url: cdn('invoice.pdf'), id: '3000000000000002', mimeType: 'application/pdf', fileName: 'invoice.pdf', size: records[1].attachments[0].size }],
+					timestamp: '2024-05-01T11:08:00.000Z',
+				}),
+				m(2, {
+					...inbound,
+					attachments: [{ type: 'image', url: cdn('label.png'), id: '3000000000000001', mimeType: 'image/png', fileName: 'label.png', size: PNG_SIZE }],
+					timestamp: '2024-05-01T11:06:00.000Z',
+				}),
+				m(3, { ...inbound, text: 'Grüße 👋 — here is a photo of the label', attachments: [], timestamp: '2024-05-01T11:05:00.000Z' }),
+				m(4, { ...outbound, text: 'Yes, we ship across the EU 🇪🇺', attachments: [], timestamp: '2024-05-01T11:02:00.000Z' }),
+				m(5, { ...inbound, text: 'Hi! Do you ship to Austria?', attachments: [], timestamp: '2024-05-01T11:00:00.000Z' }),
+			];
+		}
+		return [
+			m(0, { ...inbound, text: 'Perfecto, gracias 🙏', attachments: [], timestamp: '2024-05-01T10:05:00.000Z' }),
+			m(1, {
+				...inbound,
+				attachments: [{ type: 'image', url: cdn('label.png'), id: '3000000000000003', mimeType: 'image/png', fileName: 'label.png', size: PNG_SIZE }],
+				timestamp: '2024-05-01T10:04:00.000Z',
+			}),
+			m(2, { ...outbound, text: '¡Sí! 😊 Oat, almond and soy.', attachments: [], timestamp: '2024-05-01T10:03:00.000Z' }),
+			m(3, { ...inbound, text: '¡Hola! ¿Tienen leche de avena? 🥛', attachments: [], timestamp: '2024-05-01T10:00:00.000Z' }),
+		];
+	}
+
+	// ---- running ----------------------------------------------------------------------
+	/** Saves Manual Trigger → producers → Social Messaging as a workflow and runs it. */
+	async function runOperation(title: string, parameters: Record<string, unknown>, producers: WorkflowNode[] = []): Promise<OperationRun> {
+		const node = socialMessaging('Social Messaging', { platform: route.platform, ...parameters }, credential);
+		const workflow = await n8n.createWorkflow(chain(`e2e ${route.key}: ${title}`, [manualTrigger(), ...producers, node]));
+		const since = await sandbox.mark();
+		const startedAt = Date.now();
+		const execution = await n8n.runWorkflow(workflow.id);
+		const finishedAt = Date.now();
+		const runError = execution.data.resultData.error;
+		assert.equal(execution.status, 'success', `the run failed: ${runError?.message ?? ''} ${JSON.stringify(runError?.description ?? '')}`);
+		const items = await nodeOutput(execution, 'Social Messaging');
+		const pairedItems = (nodeRun(execution, 'Social Messaging').data?.main?.[0] ?? []).map((item) => item.pairedItem);
+		const requests = (await sandbox.requests(since)).map(({ at: _at, ...rest }) => rest);
+		return { items, pairedItems, requests, execution, startedAt, finishedAt };
+	}
+
+	function assertSentAt(value: unknown, run: OperationRun): void {
+		assert.equal(typeof value, 'string');
+		assert.match(value as string, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+		const at = Date.parse(value as string);
+		assert.ok(at >= run.startedAt - 5 && at <= run.finishedAt + 5, `sentAt ${value as string} is not during the run`);
+	}
+
+	/** One Send item whose messageId is the one the platform stored for exactly this message, once. */
+	async function assertSent(run: OperationRun, message: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<string> {
+		assert.equal(run.items.length, 1);
+		const { sentAt, ...rest } = run.items[0];
+		assertSentAt(sentAt, run);
+		const { deliveries, duplicates } = await sandbox.deliveries();
+		assert.deepEqual(duplicates, []);
+		const delivery = deliveries.find((entry) => entry.recipient === route.user.id && isDeepStrictEqual(entry.content, { message }));
+		assert.ok(delivery, `the platform has no delivery of ${JSON.stringify(message)} to ${route.user.id}`);
+		assert.equal(delivery.count, 1);
+		assert.equal(delivery.mids.length, 1);
+		assert.deepEqual(rest, { platform: route.platform, messageId: delivery.mids[0], recipientId: route.user.id, ...extra });
+		assert.deepEqual(run.pairedItems, [{ item: 0 }]);
+		return delivery.mids[0];
+	}
+
+	/** Sends one message that must go out as exactly one Send API call with `message`. */
+	async function sendsExactly(title: string, parameters: Record<string, unknown>, message: Record<string, unknown>): Promise<void> {
+		const run = await runOperation(title, { resource: 'message', operation: 'send', recipientType: 'user', recipientId: byId(route.user.id), ...parameters });
+		assert.deepEqual(run.requests, [post(sendPath, sendBody(message))]);
+		await assertSent(run, message);
+	}
+
+	/** A multipart upload as recorded: the message JSON, the platform field (Instagram via a Page), the file. */
+	function assertMultipartUpload(request: Recorded, type: string, file: { fileName: string; mimeType: string; size: number }): void {
+		const { body, ...line } = request;
+		assert.deepEqual(line, { method: 'POST', path: uploadPath, version: 'v23.0', query: { appsecret_proof: proof }, status: 200 });
+		const parts = body as Array<{ name: string; filename?: string; contentType?: string; size: number; value?: string }>;
+		assert.deepEqual(parts.map((part) => part.name), route.uploadPlatform ? ['message', 'platform', 'filedata'] : ['message', 'filedata']);
+		assert.deepEqual(JSON.parse(parts[0].value ?? ''), { attachment: { type, payload: { is_reusable: true } } });
+		if (route.uploadPlatform) assert.equal(parts[1].value, route.uploadPlatform);
+		const filedata = parts.at(-1)!;
+		assert.deepEqual({ filename: filedata.filename, contentType: filedata.contentType, size: filedata.size }, { filename: file.fileName, contentType: file.mimeType, size: file.size });
+	}
+
+	/** The bytes the platform stored for an uploaded attachment are the file's. */
+	async function assertStoredBytes(attachmentId: string, fileName: string, bytes: Buffer): Promise<void> {
+		const response = await sandbox.fetchGraph(`/cdn/uploads/${attachmentId}/${encodeURIComponent(fileName)}`);
+		assert.equal(response.status, 200);
+		assert.ok(Buffer.from(await response.arrayBuffer()).equals(bytes), 'the platform stored other bytes than the file n8n made');
+	}
+
+	/** Edit Fields → Convert to File: a binary property `photo` made by n8n's own nodes. */
+	const fileProducers = (fileName: string, mimeType: string, bytes: Buffer): WorkflowNode[] => [
+		setFields('File contents', { base64: bytes.toString('base64') }),
+		base64ToFile('Convert to File', { sourceProperty: 'base64', binaryPropertyName: 'photo', fileName, mimeType }),
+	];
+
+	const PDF = Buffer.from('%PDF-1.4\n% Preisliste 2024 — Grüße\n%%EOF\n');
+
+	describe(`${route.label} in n8n ${E2E.version}`, () => {
+		before(async () => {
+			[n8n, sandbox] = await Promise.all([connect(), startSandbox()]);
+			const created = await n8n.importCredential(route.credential(sandbox.graphUrl));
+			credential = { id: created.id, name: created.name };
+		});
+
+		after(async () => {
+			await sandbox?.stop();
+		});
+
+		test('the credential\'s Test button succeeds against the platform', async () => {
+			const stored = route.credential(sandbox.graphUrl);
+			const since = await sandbox.mark();
+			const result = await n8n.request<{ status: string; message: string }>('POST', '/rest/credentials/test', {
+				credentials: { id: credential.id, name: credential.name, type: stored.type, data: stored.data },
+			});
+			assert.deepEqual(result, { status: 'OK', message: 'Connection successful!' });
+			assert.deepEqual(
+				(await sandbox.requests(since)).map(({ at: _at, ...rest }) => rest),
+				[get(route.credentialTest.path, { fields: route.credentialTest.fields })],
+			);
+		});
+
+		describe('Conversation', () => {
+			test('Get Many (Return All): every listed conversation, newest first', async () => {
+				const run = await runOperation('conversation getAll', { resource: 'conversation', operation: 'getAll', returnAll: true });
+				assert.deepEqual(run.items, route.conversations);
+				assert.deepEqual(run.pairedItems, route.conversations.map(() => ({ item: 0 })));
+				assertRequestsInAnyOrder(run.requests, [
+					...ownIdLookup,
+					get(`/${route.conversationsNode}/conversations`, { platform: route.platform, fields: CONVERSATION_FIELDS, limit: '100' }),
+				]);
+			});
+
+			test('Get: one conversation with its 3 most recent messages, in one request', async () => {
+				const run = await runOperation('conversation get', { resource: 'conversation', operation: 'get', conversationId: byId(route.conversationId), messageLimit: 3 });
+				const conversation = route.conversations.find((c) => c.id === route.conversationId)!;
+				assert.deepEqual(run.items, [{ ...conversation, messages: expectedMessages(true).slice(0, 3) }]);
+				assert.deepEqual(run.pairedItems, [{ item: 0 }]);
+				assertRequestsInAnyOrder(run.requests, [
+					...ownIdLookup,
+					get(`/${route.conversationId}`, { fields: `${CONVERSATION_FIELDS},messages.limit(3){${MESSAGE_FIELDS}}` }),
+				]);
+			});
+		});
+
+		describe('Message: reading', () => {
+			test('Get Many (Limit 50): the conversation\'s messages with senders, texts, attachments and replies', async () => {
+				const run = await runOperation('message getAll', { resource: 'message', operation: 'getAll', conversationId: byId(route.conversationId), limit: 50 });
+				assert.deepEqual(run.items, expectedMessages(true));
+				assertRequestsInAnyOrder(run.requests, [...ownIdLookup, get(`/${route.conversationId}/messages`, { fields: MESSAGE_FIELDS, limit: '50' })]);
+			});
+
+			test('Get: one message by ID', async () => {
+				const [newest] = expectedMessages(false);
+				const run = await runOperation('message get', { resource: 'message', operation: 'get', messageId: newest.id });
+				assert.deepEqual(run.items, [newest]);
+				assert.deepEqual(run.pairedItems, [{ item: 0 }]);
+				assertRequestsInAnyOrder(run.requests, [...ownIdLookup, get(`/${String(newest.id)}`, { fields: MESSAGE_FIELDS })]);
+			});
+		});
+
+		describe('Message: Send', () => {
+			test('text with non-ASCII characters and emoji', async () => {
+				const text = `Grüße aus Köln ☕️ — 日本語もOK 👋🏽 via ${route.label}`;
+				await sendsExactly('send text', { messageType: 'text', text }, { text });
+			});
+
+			test('text with quick replies', async () => {
+				await sendsExactly(
+					'send quick replies',
+					{
+						messageType: 'text',
+						text: 'Which roast?',
+						quickReplies: {
+							quickReply: [
+								{ contentType: 'text', title: 'Dark ☕', payload: 'ROAST_DARK', imageUrl: 'https://cdn.example.com/dark.png' },
+								{ contentType: 'text', title: 'Light', payload: 'ROAST_LIGHT' },
+							],
+						},
+					},
+					{
+						text: 'Which roast?',
+						quick_replies: [
+							{ content_type: 'text', title: 'Dark ☕', payload: 'ROAST_DARK', image_url: 'https://cdn.example.com/dark.png' },
+							{ content_type: 'text', title: 'Light', payload: 'ROAST_LIGHT' },
+						],
+					},
+				);
+			});
+
+			if (route.platform === 'messenger') {
+				test('quick replies asking for e-mail and phone number', async () => {
+					await sendsExactly(
+						'send contact quick replies',
+						{ messageType: 'text', text: 'How can we reach you?', quickReplies: { quickReply: [{ contentType: 'user_email' }, { contentType: 'user_phone_number' }] } },
+						{ text: 'How can we reach you?', quick_replies: [{ content_type: 'user_email' }, { content_type: 'user_phone_number' }] },
+					);
+				});
+			}
+
+			test('generic template: two cards with URL and postback buttons', async () => {
+				await sendsExactly(
+					'send generic template',
+					{
+						messageType: 'template',
+						templateType: 'generic',
+						elements: {
+							element: [
+								{
+									title: 'Oat latte',
+									subtitle: '¡Nuevo! 🥛',
+									imageUrl: 'https://shop.example.com/oat.jpg',
+									defaultActionUrl: 'https://shop.example.com/oat',
+									buttons: {
+										button: [
+											{ type: 'web_url', title: 'Order', url: 'https://shop.example.com/oat' },
+											{ type: 'postback', title: 'Tell me more', payload: 'OAT_INFO' },
+										],
+									},
+								},
+								{ title: 'Cold brew', subtitle: 'Summer special' },
+							],
+						},
+					},
+					{
+						attachment: {
+							type: 'template',
+							payload: {
+								template_type: 'generic',
+								image_aspect_ratio: 'horizontal',
+								elements: [
+									{
+										title: 'Oat latte',
+										subtitle: '¡Nuevo! 🥛',
+										image_url: 'https://shop.example.com/oat.jpg',
+										default_action: { type: 'web_url', url: 'https://shop.example.com/oat' },
+										buttons: [
+											{ type: 'web_url', title: 'Order', url: 'https://shop.example.com/oat', webview_height_ratio: 'full' },
+											{ type: 'postback', title: 'Tell me more', payload: 'OAT_INFO' },
+										],
+									},
+									{ title: 'Cold brew', subtitle: 'Summer special' },
+								],
+							},
+						},
+					},
+				);
+			});
+
+			test('button template', async () => {
+				await sendsExactly(
+					'send button template',
+					{
+						messageType: 'template',
+						templateType: 'button',
+						buttonTemplateText: 'What can we do to help? 🙂',
+						templateButtons: {
+							button: [
+								{ type: 'web_url', title: 'Visit our website', url: 'https://shop.example.com', webviewHeightRatio: 'tall' },
+								{ type: 'postback', title: 'Talk to a human', payload: 'HUMAN' },
+							],
+						},
+					},
+					{
+						attachment: {
+							type: 'template',
+							payload: {
+								template_type: 'button',
+								text: 'What can we do to help? 🙂',
+								buttons: [
+									{ type: 'web_url', title: 'Visit our website', url: 'https://shop.example.com', webview_height_ratio: 'tall' },
+									{ type: 'postback', title: 'Talk to a human', payload: 'HUMAN' },
+								],
+							},
+						},
+					},
+				);
+			});
+
+			if (route.platform === 'messenger') {
+				test('media template: a video by Facebook URL with a button', async () => {
+					const url = 'https://www.facebook.com/acmecoffee/videos/1234567890123/';
+					await sendsExactly(
+						'send media template',
+						{
+							messageType: 'template',
+							templateType: 'media',
+							templateMediaType: 'video',
+							templateMedia: url,
+							mediaTemplateButtons: { button: [{ type: 'web_url', title: 'Shop the look', url: 'https://shop.example.com/look' }] },
+						},
+						{
+							attachment: {
+								type: 'template',
+								payload: {
+									template_type: 'media',
+									elements: [{ media_type: 'video', url, buttons: [{ type: 'web_url', title: 'Shop the look', url: 'https://shop.example.com/look', webview_height_ratio: 'full' }] }],
+								},
+							},
+						},
+					);
+				});
+
+				test('receipt template: items, address, summary and adjustments', async () => {
+					await sendsExactly(
+						'send receipt template',
+						{
+							messageType: 'template',
+							templateType: 'receipt',
+							receiptRecipientName: 'Alice Müller',
+							receiptOrderNumber: 'ORD-1042',
+							receiptCurrency: 'EUR',
+							receiptPaymentMethod: 'Visa 2345',
+							receiptTotalCost: 56.14,
+							receiptItems: {
+								item: [
+									{ title: 'Classic T-Shirt', subtitle: '100% cotton', quantity: 2, price: 25, currency: 'EUR', imageUrl: 'https://shop.example.com/shirt.jpg' },
+									{ title: 'Mug', price: 12.5 },
+								],
+							},
+							receiptDetails: {
+								street1: 'Hauptstraße 1',
+								city: 'Wien',
+								postalCode: '1010',
+								state: 'Wien',
+								country: 'AT',
+								orderUrl: 'https://shop.example.com/orders/1042',
+								subtotal: 75,
+								shippingCost: 4.95,
+								totalTax: 6.15,
+								timestamp: '2024-05-01T09:00:00Z',
+							},
+							receiptAdjustments: { adjustment: [{ name: 'New customer discount', amount: 20 }] },
+						},
+						{
+							attachment: {
+								type: 'template',
+								payload: {
+									template_type: 'receipt',
+									recipient_name: 'Alice Müller',
+									order_number: 'ORD-1042',
+									currency: 'EUR',
+									payment_method: 'Visa 2345',
+									order_url: 'https://shop.example.com/orders/1042',
+									timestamp: '1714554000',
+									address: { street_1: 'Hauptstraße 1', city: 'Wien', postal_code: '1010', state: 'Wien', country: 'AT' },
+									summary: { subtotal: 75, shipping_cost: 4.95, total_tax: 6.15, total_cost: 56.14 },
+									adjustments: [{ name: 'New customer discount', amount: 20 }],
+									elements: [
+										{ title: 'Classic T-Shirt', subtitle: '100% cotton', quantity: 2, price: 25, currency: 'EUR', image_url: 'https://shop.example.com/shirt.jpg' },
+										{ title: 'Mug', quantity: 1, price: 12.5 },
+									],
+								},
+							},
+						},
+					);
+				});
+
+				test('product template', async () => {
+					await sendsExactly(
+						'send product template',
+						{ messageType: 'template', templateType: 'product', productIds: '4340000000000000, 4340000000000001' },
+						{ attachment: { type: 'template', payload: { template_type: 'product', elements: [{ id: '4340000000000000' }, { id: '4340000000000001' }] } } },
+					);
+				});
+			}
+
+			test('media by URL', async () => {
+				const url = 'https://cdn.example.com/catalog/spring.jpg';
+				await sendsExactly('send media url', { messageType: 'media', mediaType: 'image', mediaSource: 'url', mediaUrl: url }, { attachment: { type: 'image', payload: { url } } });
+			});
+
+			test('media by saved attachment ID (from Attachment > Upload in an earlier workflow)', async () => {
+				const uploaded = await runOperation('upload for reuse', { resource: 'attachment', operation: 'upload', mediaType: 'image', mediaSource: 'url', mediaUrl: 'https://cdn.example.com/catalog/reuse.png' });
+				const attachmentId = String(uploaded.items[0]?.attachmentId ?? '');
+				assert.match(attachmentId, /^\d+$/);
+				await sendsExactly(
+					'send media attachment id',
+					{ messageType: 'media', mediaType: 'image', mediaSource: 'attachmentId', attachmentId },
+					{ attachment: { type: 'image', payload: { attachment_id: attachmentId } } },
+				);
+			});
+
+			test('media from a binary file made by Convert to File: uploaded (multipart), then sent by attachment ID', async () => {
+				const file = route.platform === 'messenger' ? { fileName: 'Preisliste 2024.pdf', mimeType: 'application/pdf', bytes: PDF, type: 'file' } : { fileName: 'label.png', mimeType: 'image/png', bytes: TINY_PNG, type: 'image' };
+				const run = await runOperation(
+					'send media binary',
+					{ resource: 'message', operation: 'send', recipientId: byId(route.user.id), messageType: 'media', mediaType: file.type, mediaSource: 'binary', binaryPropertyName: 'photo' },
+					fileProducers(file.fileName, file.mimeType, file.bytes),
+				);
+				assert.equal(run.requests.length, 2);
+				assertMultipartUpload(run.requests[0], file.type, { fileName: file.fileName, mimeType: file.mimeType, size: file.bytes.length });
+				const attachmentId = String((run.requests[1].body as { message: { attachment: { payload: { attachment_id: string } } } }).message.attachment.payload.attachment_id);
+				assert.deepEqual(run.requests[1], post(sendPath, sendBody({ attachment: { type: file.type, payload: { attachment_id: attachmentId } } })));
+				await assertSent(run, { attachment: { type: file.type, payload: { attachment_id: attachmentId } } });
+				await assertStoredBytes(attachmentId, file.fileName, file.bytes);
+			});
+
+			test('media from a file POSTed to a Webhook node (multipart upload), answered with the sent message', async () => {
+				const path = `e2e-upload-${route.key}-${Date.now()}`;
+				const send = socialMessaging(
+					'Social Messaging',
+					{
+						platform: route.platform,
+						resource: 'message',
+						operation: 'send',
+						recipientId: byId('={{ $json.body.recipient }}'),
+						messageType: 'media',
+						mediaType: 'image',
+						mediaSource: 'binary',
+						binaryPropertyName: 'photo',
+					},
+					credential,
+				);
+				const workflow = await n8n.createWorkflow(chain(`e2e ${route.key}: webhook upload`, [webhook('Upload', path), send]));
+				await n8n.activateWorkflow(workflow.id, workflow.versionId);
+				try {
+					const form = new FormData();
+					form.append('recipient', route.user.id);
+					form.append('photo', new Blob([TINY_PNG], { type: 'image/png' }), 'from-webhook.png');
+					const since = await sandbox.mark();
+					const startedAt = Date.now();
+					const response = await fetch(new URL(`webhook/${path}`, E2E.url), { method: 'POST', body: form });
+					const answer = (await response.json()) as Record<string, unknown>;
+					const finishedAt = Date.now();
+					assert.equal(response.status, 200, JSON.stringify(answer));
+					const execution = await n8n.waitForNewExecution(workflow.id);
+					assert.equal(execution.status, 'success');
+					const items = await nodeOutput(execution, 'Social Messaging');
+					assert.deepEqual(answer, items[0], 'the webhook answered with the Send output');
+					const requests = (await sandbox.requests(since)).map(({ at: _at, ...rest }) => rest);
+					assert.equal(requests.length, 2);
+					assertMultipartUpload(requests[0], 'image', { fileName: 'from-webhook.png', mimeType: 'image/png', size: TINY_PNG.length });
+					const attachmentId = String((requests[1].body as { message: { attachment: { payload: { attachment_id: string } } } }).message.attachment.payload.attachment_id);
+					const message = { attachment: { type: 'image', payload: { attachment_id: attachmentId } } };
+					assert.deepEqual(requests[1], post(sendPath, sendBody(message)));
+					await assertSent({ items, pairedItems: [{ item: 0 }], requests, execution, startedAt, finishedAt }, message);
+					await assertStoredBytes(attachmentId, 'from-webhook.png', TINY_PNG);
+				} finally {
+					await n8n.deactivateWorkflow(workflow.id);
+				}
+			});
+		});
+
+		describe('Message: Send Action, React, Unreact', () => {
+			for (const action of ['typing_on', 'typing_off', 'mark_seen']) {
+				test(`Send Action ${action}`, async () => {
+					const run = await runOperation(`send action ${action}`, { resource: 'message', operation: 'sendAction', recipientId: byId(route.user.id), senderAction: action });
+					assert.deepEqual(run.requests, [post(sendPath, { recipient: { id: route.user.id }, sender_action: action })]);
+					assert.deepEqual(run.items, [{ platform: route.platform, action, recipientId: route.user.id, success: true }]);
+					assert.deepEqual(run.pairedItems, [{ item: 0 }]);
+				});
+			}
+
+			const reaction = route.platform === 'messenger' ? 'love' : '❤️';
+			test(`React with ${reaction} to the person's last message, then Unreact`, async () => {
+				const mid = String(expectedMessages(false)[0].id);
+				const reacted = await runOperation('react', { resource: 'message', operation: 'react', recipientId: byId(route.user.id), messageId: mid, reaction });
+				assert.deepEqual(reacted.requests, [post(sendPath, { recipient: { id: route.user.id }, sender_action: 'react', payload: { message_id: mid, reaction } })]);
+				assert.deepEqual(reacted.items, [{ platform: route.platform, messageId: mid, reaction, success: true }]);
+
+				const unreacted = await runOperation('unreact', { resource: 'message', operation: 'unreact', recipientId: byId(route.user.id), messageId: mid });
+				assert.deepEqual(unreacted.requests, [post(sendPath, { recipient: { id: route.user.id }, sender_action: 'unreact', payload: { message_id: mid } })]);
+				assert.deepEqual(unreacted.items, [{ platform: route.platform, messageId: mid, success: true }]);
+			});
+		});
+
+		describe('Attachment: Upload', () => {
+			test('by URL', async () => {
+				const url = 'https://cdn.example.com/media/oat-latte.jpg';
+				const run = await runOperation('upload url', { resource: 'attachment', operation: 'upload', mediaType: 'image', mediaSource: 'url', mediaUrl: url });
+				assert.deepEqual(run.requests, [post(uploadPath, { message: { attachment: { type: 'image', payload: { url, is_reusable: true } } }, ...platformField })]);
+				assert.equal(run.items.length, 1);
+				assert.match(String(run.items[0].attachmentId), /^\d+$/);
+				assert.deepEqual(run.items, [{ platform: route.platform, attachmentId: run.items[0].attachmentId, type: 'image' }]);
+				assert.deepEqual(run.pairedItems, [{ item: 0 }]);
+			});
+
+			test('a binary file made by Convert to File: multipart with the exact bytes', async () => {
+				const run = await runOperation(
+					'upload binary',
+					{ resource: 'attachment', operation: 'upload', mediaType: 'image', mediaSource: 'binary', binaryPropertyName: 'photo' },
+					fileProducers('label.png', 'image/png', TINY_PNG),
+				);
+				assert.equal(run.requests.length, 1);
+				assertMultipartUpload(run.requests[0], 'image', { fileName: 'label.png', mimeType: 'image/png', size: TINY_PNG.length });
+				const attachmentId = String(run.items[0]?.attachmentId);
+				assert.match(attachmentId, /^\d+$/);
+				assert.deepEqual(run.items, [{ platform: route.platform, attachmentId, type: 'image' }]);
+				await assertStoredBytes(attachmentId, 'label.png', TINY_PNG);
+			});
+		});
+	});
+}

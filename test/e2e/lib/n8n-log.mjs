@@ -1,0 +1,84 @@
+// Reads n8n's log (started with N8N_LOG_FORMAT=json and N8N_LOG_LEVEL=debug by
+// scripts/e2e.mjs: one JSON object per line, with its level) and finds what
+// should not be there: errors, warnings other than n8n's own start-up notices,
+// "Failed to load", stack traces, and anything that is not a log entry at all
+// (a console.log or an uncaught error's trace printed by a library or a node).
+// Plain JS: the runner (scripts/e2e.mjs) and the tests (test/e2e) both use it.
+
+export const PACKAGE_NAME = 'n8n-nodes-social-messaging';
+
+/**
+ * Warnings every n8n start logs on this set-up, none about this package:
+ * migrations on a new user folder, no Python for the Python task runner, the
+ * licence not renewing (turned off), and 2.41's list of deprecated variables
+ * (WEBHOOK_URL is kept because 2.0 knows only that name).
+ */
+export const EXPECTED_WARNINGS = [
+	/^Migrations in progress, please do NOT stop the process\.$/,
+	/^Failed to start Python task runner in internal mode\./,
+	/^Automatic license renewal is disabled\./,
+	/^\s*There are deprecations related to your n8n setup\./,
+];
+
+/**
+ * Errors the e2e tests provoke on purpose, which n8n logs: the trigger's conflict test activates a
+ * second trigger on a Meta app whose "page" webhook already points at another workflow.
+ */
+export const PROVOKED_ERRORS = [/^(400 )?This Meta app already sends "page" webhooks to another URL: /];
+
+/** Parses the log into entries: { line, level, message, metadata, raw }. */
+export function parseLog(text) {
+	const entries = [];
+	text.split('\n').forEach((raw, index) => {
+		if (!raw.trim()) return;
+		let parsed;
+		try {
+			parsed = JSON.parse(raw);
+		} catch {
+			parsed = undefined;
+		}
+		if (parsed && typeof parsed === 'object' && typeof parsed.level === 'string') {
+			entries.push({ line: index + 1, level: parsed.level, message: String(parsed.message ?? ''), metadata: parsed.metadata ?? {}, raw });
+		} else {
+			entries.push({ line: index + 1, level: 'unstructured', message: raw, metadata: {}, raw });
+		}
+	});
+	return entries;
+}
+
+/**
+ * Entries that point at a problem. `expected` lists patterns for errors a test
+ * provoked on purpose (matched against the message; PROVOKED_ERRORS unless
+ * given); they are not problems.
+ */
+export function logProblems(text, { expected = PROVOKED_ERRORS } = {}) {
+	const problems = [];
+	for (const entry of parseLog(text)) {
+		const all = `${entry.message} ${JSON.stringify(entry.metadata)}`;
+		if (expected.some((pattern) => pattern.test(entry.message))) continue;
+		if (entry.level === 'unstructured') {
+			// A deprecation block's continuation lines are inside its JSON message; anything
+			// else printed to the console is not n8n's logger speaking.
+			problems.push(entry);
+		} else if (entry.level === 'error') {
+			problems.push(entry);
+		} else if (entry.level === 'warn' && !EXPECTED_WARNINGS.some((pattern) => pattern.test(entry.message))) {
+			problems.push(entry);
+		} else if (/Failed to load/i.test(all) || /\n\s+at .+:\d+:\d+\)?/.test(all) || entry.metadata.stack) {
+			problems.push(entry);
+		}
+	}
+	return problems;
+}
+
+/** The loader's "Loaded all credentials and nodes from <package>" entry, if any. */
+export function packageLoadEntry(text, packageName = PACKAGE_NAME) {
+	return parseLog(text).find((entry) => entry.message === `Loaded all credentials and nodes from ${packageName}`);
+}
+
+/** One line per problem, for an assertion message or the runner's summary. */
+export function describeProblems(problems, limit = 20) {
+	const shown = problems.slice(0, limit).map((entry) => `  line ${entry.line} [${entry.level}] ${entry.raw.slice(0, 400)}`);
+	if (problems.length > limit) shown.push(`  … and ${problems.length - limit} more`);
+	return shown.join('\n');
+}

@@ -1,0 +1,154 @@
+/**
+ * The local platform sandbox as its own process (`tsx test/fakes/sandbox/main.ts`, the one `npm start`
+ * runs), on free loopback ports. Each e2e file starts its own, so the seeded conversations are the same
+ * at the start of every file and files can run side by side; n8n reaches it through the credential's
+ * Custom Base URL. The tests only use the sandbox's HTTP surfaces: the fake Graph API (what n8n talks
+ * to) and the control API (deliveries and the record of what the platform received).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+import { REPO } from './n8n';
+
+/** A request as GET /requests reports it (multipart parts without their bytes). */
+export interface SandboxRequest {
+	method: string;
+	path: string;
+	version: string | null;
+	query: Record<string, string>;
+	body?: unknown;
+	status?: number;
+	at: number;
+}
+
+export interface DeliverRequest {
+	platform?: 'messenger' | 'instagram';
+	event?: 'message' | 'quick_reply' | 'postback';
+	from?: string;
+	text?: string;
+	payload?: string;
+	title?: string;
+	signature?: 'valid' | 'wrong' | 'missing' | 'tampered';
+}
+
+export interface DeliverResult {
+	delivered: boolean;
+	reason?: string;
+	result?: { status: number; body: string; sentBody: { type: 'Buffer'; data: number[] }; signature256?: string };
+}
+
+export interface AppSubscription {
+	object: string;
+	callbackUrl: string;
+	verifyToken: string;
+	fields: Array<{ name: string; version: string }>;
+	includeValues: boolean;
+	active: boolean;
+}
+
+export interface SandboxStatus {
+	graphUrl: string;
+	appSubscriptions: AppSubscription[];
+	/** Page / Instagram account id -> app id -> subscribed fields. */
+	subscribedApps: Record<string, Record<string, string[]>>;
+	requests: number;
+	deliveries: number;
+}
+
+export interface Delivery {
+	recipient: string;
+	key: string;
+	content: { message?: Record<string, unknown>; [key: string]: unknown };
+	count: number;
+	mids: string[];
+}
+
+export interface Sandbox {
+	graphUrl: string;
+	controlUrl: string;
+	status(): Promise<SandboxStatus>;
+	deliver(request: DeliverRequest): Promise<DeliverResult>;
+	/** Requests the platform received after the first `since`. */
+	requests(since?: number): Promise<SandboxRequest[]>;
+	/** How many requests the platform has received so far: pass it to requests() later. */
+	mark(): Promise<number>;
+	deliveries(): Promise<{ deliveries: Delivery[]; duplicates: Delivery[] }>;
+	/** GET on the fake Graph host itself, e.g. an uploaded file under /cdn/uploads/…. */
+	fetchGraph(path: string): Promise<Response>;
+	stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', resolve);
+	});
+	const { port } = server.address() as { port: number };
+	await new Promise((resolve) => server.close(resolve));
+	return port;
+}
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+	for (const child of running) child.kill('SIGKILL');
+});
+
+export async function startSandbox(): Promise<Sandbox> {
+	const controlPort = await freePort();
+	const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test', 'fakes', 'sandbox', 'main.ts')], {
+		cwd: REPO,
+		env: { ...process.env, SANDBOX_GRAPH_PORT: '0', SANDBOX_CONTROL_PORT: String(controlPort) },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	running.add(child);
+	let stderr = '';
+	child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+	const ready = await new Promise<{ graphUrl: string; controlUrl: string }>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`the sandbox did not start within 20 s\n${stderr}`)), 20_000);
+		child.once('exit', (code) => reject(new Error(`the sandbox exited (code ${code}) before it was ready\n${stderr}`)));
+		createInterface({ input: child.stdout! }).on('line', (line) => {
+			try {
+				const message = JSON.parse(line) as { event?: string; graphUrl: string };
+				if (message.event === 'sandbox-ready') {
+					clearTimeout(timer);
+					// The control port is the one given (older sandboxes print the configured port).
+					resolve({ graphUrl: message.graphUrl, controlUrl: `http://127.0.0.1:${controlPort}` });
+				}
+			} catch {
+				// not the ready line
+			}
+		});
+	});
+
+	async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
+		const response = await fetch(`${ready.controlUrl}${path}`, {
+			method,
+			headers: body === undefined ? {} : { 'content-type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`sandbox ${method} ${path} -> ${response.status}: ${text}`);
+		return JSON.parse(text) as T;
+	}
+
+	return {
+		...ready,
+		status: async () => await control<SandboxStatus>('GET', '/status'),
+		deliver: async (request) => await control<DeliverResult>('POST', '/deliver', request),
+		requests: async (since = 0) => (await control<{ requests: SandboxRequest[] }>('GET', `/requests?since=${since}`)).requests,
+		mark: async () => (await control<{ total: number }>('GET', '/requests?since=1000000000')).total,
+		deliveries: async () => await control('GET', '/deliveries'),
+		fetchGraph: async (path) => await fetch(`${ready.graphUrl}${path}`),
+		async stop() {
+			if (child.exitCode === null && child.signalCode === null) {
+				child.kill('SIGTERM');
+				await once(child, 'exit');
+			}
+			running.delete(child);
+		},
+	};
+}

@@ -1,0 +1,124 @@
+/**
+ * What the trigger tests share: a sandbox with a Meta Graph API and an Instagram Login credential in
+ * n8n, trigger workflows, signed deliveries, and the requests Meta sees for webhook registrations.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
+
+import { APP_ID, APP_SECRET, IG_ACCOUNT_ID, IG_USER_TOKEN, PAGE_ID, PAGE_TOKEN, appSecretProof } from './fixtures';
+import { E2E, connect, nodeOutput, type Execution, type N8nClient, type StoredWorkflow } from './n8n';
+import { startSandbox, type DeliverRequest, type DeliverResult, type Sandbox, type SandboxRequest } from './sandbox';
+import { chain, noOp, socialMessagingTrigger, type CredentialRef } from './workflows';
+
+export type Recorded = Omit<SandboxRequest, 'at'>;
+
+/** App-level calls carry the app access token ("App ID|App Secret"), so no appsecret_proof. */
+export const app = (method: string, query: Record<string, string> = {}, body?: unknown): Recorded => ({
+	method,
+	path: `/${APP_ID}/subscriptions`,
+	version: 'v23.0',
+	query,
+	...(body === undefined ? {} : { body }),
+	status: 200,
+});
+
+/** Page / account calls carry that token and its proof. */
+export const account = (token: string, method: string, node: string, query: Record<string, string> = {}): Recorded => ({
+	method,
+	path: `/${node}/subscribed_apps`,
+	version: 'v23.0',
+	query: { ...query, appsecret_proof: appSecretProof(APP_SECRET, token) },
+	status: 200,
+});
+
+export const productionUrl = (webhookId: string) => `${E2E.url}webhook/${webhookId}/webhook`;
+
+export interface TriggerContext {
+	n8n: N8nClient;
+	sandbox: Sandbox;
+	metaGraph: CredentialRef;
+	instagramLogin: CredentialRef;
+}
+
+/** Starts this file's sandbox and stores both credentials in n8n; `ctx()` returns them in tests. */
+export function useTriggerContext(): () => TriggerContext {
+	let context: TriggerContext | undefined;
+	before(async () => {
+		const [n8n, sandbox] = await Promise.all([connect(), startSandbox()]);
+		const common = { appId: APP_ID, appSecret: APP_SECRET, graphApiVersion: 'v23.0', useCustomBaseUrl: true, baseUrl: sandbox.graphUrl };
+		const metaGraph = await n8n.importCredential({
+			name: 'Sandbox: Meta Graph API',
+			type: 'socialMessagingApi',
+			data: { provider: 'metaGraph', pageId: PAGE_ID, accessToken: PAGE_TOKEN, instagramAccountId: IG_ACCOUNT_ID, ...common },
+		});
+		const instagramLogin = await n8n.importCredential({
+			name: 'Sandbox: Instagram Login',
+			type: 'socialMessagingApi',
+			data: { provider: 'instagramLogin', accessToken: IG_USER_TOKEN, instagramAccountId: '', ...common },
+		});
+		context = { n8n, sandbox, metaGraph, instagramLogin };
+	});
+	after(async () => {
+		await context?.sandbox.stop();
+	});
+	return () => {
+		assert.ok(context, 'the trigger test context is not set up');
+		return context;
+	};
+}
+
+export async function requestsSince(sandbox: Sandbox, since: number): Promise<Recorded[]> {
+	return (await sandbox.requests(since)).map(({ at: _at, ...rest }) => rest);
+}
+
+/** Social Messaging Trigger "Inbox" → No Operation "Received", with a webhook id of its own. */
+export async function createTriggerWorkflow(n8n: N8nClient, name: string, parameters: Record<string, unknown>, credential: CredentialRef, webhookId = randomUUID()) {
+	const trigger = socialMessagingTrigger('Inbox', parameters, credential, webhookId);
+	const workflow = await n8n.createWorkflow(chain(name, [trigger, noOp('Received')]));
+	return { workflow, url: productionUrl(webhookId) };
+}
+
+export interface MetaPayload {
+	object: string;
+	entry: Array<{ id: string; messaging: Array<Record<string, any>> }>;
+}
+
+/** What the sandbox posted: the raw bytes as Meta sends them (non-ASCII escaped), parsed. */
+export function sentPayload(result: DeliverResult): MetaPayload {
+	assert.ok(result.result, `the sandbox did not deliver: ${result.reason ?? ''}`);
+	const raw = Buffer.from(result.result.sentBody.data).toString('utf8');
+	assert.doesNotMatch(raw, /[^\x00-\x7f]/, 'Meta escapes non-ASCII characters');
+	return JSON.parse(raw) as MetaPayload;
+}
+
+/** A correctly signed delivery to the app's registered callback, acknowledged by the trigger. */
+export async function deliverSigned(sandbox: Sandbox, request: DeliverRequest): Promise<MetaPayload> {
+	const result = await sandbox.deliver(request);
+	assert.equal(result.delivered, true, result.reason);
+	assert.equal(result.result?.status, 200, result.result?.body);
+	assert.equal(result.result?.body, 'EVENT_RECEIVED');
+	return sentPayload(result);
+}
+
+/**
+ * The fields the app receives for a Page or account, asked of the platform itself the way Meta
+ * answers it (GET /{id}/subscribed_apps with that id's token); undefined when the app is not subscribed.
+ */
+export async function subscribedFields(sandbox: Sandbox, node: string, token: string): Promise<string[] | undefined> {
+	const response = await fetch(`${sandbox.graphUrl}/v23.0/${node}/subscribed_apps`, { headers: { authorization: `Bearer ${token}` } });
+	assert.equal(response.status, 200);
+	const { data } = (await response.json()) as { data: Array<{ id?: string; subscribed_fields: string[] }> };
+	return data.find((entry) => entry.id === undefined || entry.id === APP_ID)?.subscribed_fields;
+}
+
+export async function executionsOf(n8n: N8nClient, workflow: StoredWorkflow): Promise<string[]> {
+	return (await n8n.listExecutions(workflow.id)).map((execution) => String(execution.id));
+}
+
+/** The trigger's items of a finished production (webhook) execution. */
+export async function triggerItems(execution: Execution): Promise<Array<Record<string, unknown>>> {
+	assert.equal(execution.status, 'success');
+	assert.equal(execution.mode, 'webhook');
+	return await nodeOutput(execution, 'Inbox');
+}

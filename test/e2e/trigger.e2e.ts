@@ -1,0 +1,196 @@
+/**
+ * The Social Messaging Trigger inside n8n against the platform sandbox: activation registers n8n's
+ * production webhook URL with the Meta app and subscribes the Page (or the Instagram Login account),
+ * Meta's verification request is answered, signed deliveries start exactly one execution each with the
+ * right items, forged ones start none, and deactivation removes the registrations. The conflict with a
+ * second trigger is in trigger-conflict.e2e.ts.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { APP_SECRET, IG_ACCOUNT_ID, IG_USER_TOKEN, PAGE_ID, PAGE_TOKEN, USERS } from './lib/fixtures';
+import { E2E, nodeOutput, type StoredWorkflow } from './lib/n8n';
+import {
+	account,
+	app,
+	createTriggerWorkflow,
+	deliverSigned,
+	executionsOf,
+	requestsSince,
+	subscribedFields,
+	triggerItems,
+	useTriggerContext,
+} from './lib/triggers';
+
+const ctx = useTriggerContext();
+
+describe(`Social Messaging Trigger in n8n ${E2E.version}: Messenger (Meta Graph API)`, () => {
+	let workflow: StoredWorkflow;
+	let url: string;
+	let firstExecution: string;
+
+	test('activation registers n8n\'s production URL with the app and subscribes the Page; Meta\'s verification GET passed', async () => {
+		({ workflow, url } = await createTriggerWorkflow(ctx().n8n, 'e2e trigger: Messenger', { platform: 'messenger', events: ['message', 'postback'] }, ctx().metaGraph));
+		assert.deepEqual((await ctx().sandbox.status()).appSubscriptions, []);
+		assert.equal(await subscribedFields(ctx().sandbox, PAGE_ID, PAGE_TOKEN), undefined);
+
+		const since = await ctx().sandbox.mark();
+		await ctx().n8n.activateWorkflow(workflow.id, workflow.versionId);
+		const requests = await requestsSince(ctx().sandbox, since);
+		const status = await ctx().sandbox.status();
+
+		// The sandbox, like Meta, stores an app subscription only after the callback answered its
+		// GET ?hub.mode=subscribe&hub.challenge=…&hub.verify_token=… with the challenge.
+		assert.equal(status.appSubscriptions.length, 1);
+		const [subscription] = status.appSubscriptions;
+		const verifyToken = subscription.verifyToken;
+		assert.match(verifyToken, /^\S{16,}$/);
+		assert.ok(!verifyToken.includes(APP_SECRET));
+		assert.deepEqual(subscription, {
+			object: 'page',
+			callbackUrl: url,
+			verifyToken,
+			fields: [
+				{ name: 'messages', version: 'v23.0' },
+				{ name: 'messaging_postbacks', version: 'v23.0' },
+			],
+			includeValues: true,
+			active: true,
+		});
+		assert.deepEqual(requests, [
+			app('GET'),
+			app('POST', {}, { object: 'page', callback_url: url, fields: 'messages,messaging_postbacks', verify_token: verifyToken, include_values: true }),
+			account(PAGE_TOKEN, 'GET', PAGE_ID),
+			account(PAGE_TOKEN, 'POST', PAGE_ID, { subscribed_fields: 'messages,messaging_postbacks' }),
+		]);
+		assert.deepEqual(await subscribedFields(ctx().sandbox, PAGE_ID, PAGE_TOKEN), ['messages', 'messaging_postbacks']);
+
+		// Meta's check, repeated here: the right token gets the challenge back as text, a wrong one 403.
+		const challenge = '1158201444';
+		const verified = await fetch(`${url}?hub.mode=subscribe&hub.challenge=${challenge}&hub.verify_token=${encodeURIComponent(verifyToken)}`);
+		assert.equal(verified.status, 200);
+		assert.match(verified.headers.get('content-type') ?? '', /^text\/plain/);
+		assert.equal(await verified.text(), challenge);
+		const refused = await fetch(`${url}?hub.mode=subscribe&hub.challenge=${challenge}&hub.verify_token=not-the-token`);
+		assert.equal(refused.status, 403);
+		// Verification requests start no execution.
+		assert.deepEqual(await executionsOf(ctx().n8n, workflow), []);
+	});
+
+	test('a signed delivery starts exactly one execution with the message as its item', async () => {
+		const text = 'Hallo! Ist meine Bestellung unterwegs? 📦';
+		const payload = await deliverSigned(ctx().sandbox, { platform: 'messenger', event: 'message', from: 'bob', text });
+		const [event] = payload.entry[0].messaging;
+		const execution = await ctx().n8n.waitForNewExecution(workflow.id);
+		firstExecution = String(execution.id);
+		assert.deepEqual(await triggerItems(execution), [
+			{
+				type: 'message',
+				platform: 'messenger',
+				accountId: PAGE_ID,
+				sender: { id: USERS.bob.id },
+				recipient: { id: PAGE_ID },
+				conversationKey: `${PAGE_ID}:${USERS.bob.id}`,
+				messageId: event.message.mid,
+				text,
+				attachments: [],
+				timestamp: new Date(event.timestamp as number).toISOString(),
+			},
+		]);
+		assert.deepEqual(await nodeOutput(execution, 'Received'), await nodeOutput(execution, 'Inbox'));
+		assert.deepEqual(await executionsOf(ctx().n8n, workflow), [firstExecution]);
+	});
+
+	test('wrong, missing and tampered signatures are refused (403, 401, 403) and start no execution', async () => {
+		for (const [signature, status] of [
+			['wrong', 403],
+			['missing', 401],
+			['tampered', 403],
+		] as const) {
+			const result = await ctx().sandbox.deliver({ platform: 'messenger', event: 'message', from: 'chloe', text: `forged (${signature})`, signature });
+			assert.equal(result.delivered, true);
+			assert.equal(result.result?.status, status, `${signature}: ${result.result?.body ?? ''}`);
+		}
+		// A genuine delivery after the forged ones: once its execution is there, any execution the
+		// forged ones had started (they were handled first) would be there too.
+		const payload = await deliverSigned(ctx().sandbox, { platform: 'messenger', event: 'postback', from: 'chloe', title: 'Track my order', payload: 'TRACK_ORDER' });
+		const [event] = payload.entry[0].messaging;
+		const execution = await ctx().n8n.waitForNewExecution(workflow.id, { known: [firstExecution] });
+		assert.deepEqual(await triggerItems(execution), [
+			{
+				type: 'postback',
+				platform: 'messenger',
+				accountId: PAGE_ID,
+				sender: { id: USERS.chloe.id },
+				recipient: { id: PAGE_ID },
+				conversationKey: `${PAGE_ID}:${USERS.chloe.id}`,
+				attachments: [],
+				messageId: event.postback.mid,
+				payload: 'TRACK_ORDER',
+				title: 'Track my order',
+				timestamp: new Date(event.timestamp as number).toISOString(),
+			},
+		]);
+		assert.deepEqual((await executionsOf(ctx().n8n, workflow)).sort(), [firstExecution, String(execution.id)].sort());
+	});
+
+	test('deactivation removes the app webhook and the Page subscription', async () => {
+		const since = await ctx().sandbox.mark();
+		await ctx().n8n.deactivateWorkflow(workflow.id);
+		assert.deepEqual(await requestsSince(ctx().sandbox, since), [app('GET'), app('DELETE', { object: 'page' }), account(PAGE_TOKEN, 'DELETE', PAGE_ID)]);
+		assert.deepEqual((await ctx().sandbox.status()).appSubscriptions, []);
+		assert.equal(await subscribedFields(ctx().sandbox, PAGE_ID, PAGE_TOKEN), undefined);
+		// Meta has nowhere to send a message now.
+		const result = await ctx().sandbox.deliver({ platform: 'messenger', event: 'message', from: 'bob', text: 'anyone there?' });
+		assert.equal(result.delivered, false);
+		assert.match(result.reason ?? '', /no subscription/);
+	});
+});
+
+describe(`Social Messaging Trigger in n8n ${E2E.version}: Instagram (Instagram Login)`, () => {
+	test('activate, receive a signed quick reply, deactivate: the account subscribes itself with its own token', async () => {
+		const { workflow, url } = await createTriggerWorkflow(ctx().n8n, 'e2e trigger: Instagram Login', { platform: 'instagram', events: ['message', 'quick_reply'] }, ctx().instagramLogin);
+		const since = await ctx().sandbox.mark();
+		await ctx().n8n.activateWorkflow(workflow.id, workflow.versionId);
+		const status = await ctx().sandbox.status();
+		assert.equal(status.appSubscriptions.length, 1);
+		const [subscription] = status.appSubscriptions;
+		assert.deepEqual(
+			{ object: subscription.object, callbackUrl: subscription.callbackUrl, fields: subscription.fields.map((f) => f.name) },
+			{ object: 'instagram', callbackUrl: url, fields: ['messages'] },
+		);
+		assert.deepEqual(await requestsSince(ctx().sandbox, since), [
+			app('GET'),
+			app('POST', {}, { object: 'instagram', callback_url: url, fields: 'messages', verify_token: subscription.verifyToken, include_values: true }),
+			account(IG_USER_TOKEN, 'GET', 'me'),
+			account(IG_USER_TOKEN, 'POST', 'me', { subscribed_fields: 'messages' }),
+		]);
+		assert.deepEqual(await subscribedFields(ctx().sandbox, 'me', IG_USER_TOKEN), ['messages']);
+
+		const payload = await deliverSigned(ctx().sandbox, { platform: 'instagram', event: 'quick_reply', from: 'ines', text: 'Precios', payload: 'PRICING' });
+		const [event] = payload.entry[0].messaging;
+		const execution = await ctx().n8n.waitForNewExecution(workflow.id);
+		assert.deepEqual(await triggerItems(execution), [
+			{
+				type: 'quick_reply',
+				platform: 'instagram',
+				accountId: IG_ACCOUNT_ID,
+				sender: { id: USERS.ines.id },
+				recipient: { id: IG_ACCOUNT_ID },
+				conversationKey: `${IG_ACCOUNT_ID}:${USERS.ines.id}`,
+				messageId: event.message.mid,
+				text: 'Precios',
+				attachments: [],
+				payload: 'PRICING',
+				timestamp: new Date(event.timestamp as number).toISOString(),
+			},
+		]);
+
+		const removal = await ctx().sandbox.mark();
+		await ctx().n8n.deactivateWorkflow(workflow.id);
+		assert.deepEqual(await requestsSince(ctx().sandbox, removal), [app('GET'), app('DELETE', { object: 'instagram' }), account(IG_USER_TOKEN, 'DELETE', 'me')]);
+		assert.deepEqual((await ctx().sandbox.status()).appSubscriptions, []);
+		assert.equal(await subscribedFields(ctx().sandbox, 'me', IG_USER_TOKEN), undefined);
+		assert.deepEqual(await executionsOf(ctx().n8n, workflow), [String(execution.id)]);
+	});
+});
