@@ -6,6 +6,7 @@
  * second trigger is in trigger-conflict.e2e.ts.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 
 import { APP_SECRET, IG_ACCOUNT_ID, IG_USER_TOKEN, PAGE_ID, PAGE_TOKEN, USERS } from './lib/fixtures';
@@ -192,5 +193,51 @@ describe(`Social Messaging Trigger in n8n ${E2E.version}: Instagram (Instagram L
 		assert.deepEqual((await ctx().sandbox.status()).appSubscriptions, []);
 		assert.equal(await subscribedFields(ctx().sandbox, 'me', IG_USER_TOKEN), undefined);
 		assert.deepEqual(await executionsOf(ctx().n8n, workflow), [String(execution.id)]);
+	});
+});
+
+describe(`Social Messaging Trigger in n8n ${E2E.version}: "Listen for test event" in the editor`, () => {
+	test('the test URL is registered, one delivery runs the workflow once, then the registration is removed', async () => {
+		const { n8n, sandbox } = ctx();
+		const webhookId = randomUUID();
+		const { workflow } = await createTriggerWorkflow(n8n, 'e2e trigger: test event', { platform: 'messenger', events: ['message'] }, ctx().metaGraph, webhookId);
+		const testUrl = `${E2E.url}webhook-test/${webhookId}/webhook`;
+		const since = await sandbox.mark();
+		// What the editor's "Execute workflow" button sends for a workflow that starts with this trigger.
+		const started = await n8n.request('POST', `/rest/workflows/${workflow.id}/run`, {
+			workflowData: await n8n.getWorkflow(workflow.id),
+			triggerToStartFrom: { name: 'Inbox' },
+		});
+		assert.deepEqual(started, { waitingForWebhook: true });
+		const [subscription] = (await sandbox.status()).appSubscriptions;
+		assert.equal(subscription?.callbackUrl, testUrl);
+		assert.deepEqual(await requestsSince(sandbox, since), [
+			app('GET'),
+			app('POST', {}, { object: 'page', callback_url: testUrl, fields: 'messages', verify_token: subscription.verifyToken, include_values: true }),
+			account(PAGE_TOKEN, 'GET', PAGE_ID),
+			account(PAGE_TOKEN, 'POST', PAGE_ID, { subscribed_fields: 'messages' }),
+		]);
+
+		const delivered = await sandbox.mark();
+		const payload = await deliverSigned(sandbox, { platform: 'messenger', event: 'message', from: 'alice', text: 'Testing 1, 2, 3' });
+		const execution = await n8n.waitForNewExecution(workflow.id);
+		assert.equal(execution.status, 'success');
+		assert.equal(execution.mode, 'manual');
+		assert.deepEqual(
+			(await nodeOutput(execution, 'Inbox')).map((item) => [item.type, item.text, item.messageId]),
+			[['message', 'Testing 1, 2, 3', payload.entry[0].messaging[0].message.mid]],
+		);
+
+		// The test webhook is single-use: n8n removes it after the execution, and the trigger removes
+		// what it registered at Meta.
+		const deadline = Date.now() + 10_000;
+		while ((await requestsSince(sandbox, delivered)).length < 3) {
+			assert.ok(Date.now() < deadline, 'the test registration was not removed within 10 s');
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		assert.deepEqual(await requestsSince(sandbox, delivered), [app('GET'), app('DELETE', { object: 'page' }), account(PAGE_TOKEN, 'DELETE', PAGE_ID)]);
+		assert.deepEqual((await sandbox.status()).appSubscriptions, []);
+		assert.equal(await subscribedFields(sandbox, PAGE_ID, PAGE_TOKEN), undefined);
+		assert.deepEqual(await executionsOf(n8n, workflow), [String(execution.id)]);
 	});
 });

@@ -40,8 +40,6 @@ export interface Route {
 	account: string;
 	/** The Graph node whose conversations edge lists the conversations. */
 	conversationsNode: string;
-	/** What the credential test asks for. */
-	credentialTest: { path: string; fields: string };
 	/** Instagram Login reads first look up the account's own id (to tell inbound from outbound). */
 	ownIdLookup: boolean;
 	uploadPlatform?: 'instagram';
@@ -111,7 +109,6 @@ export const MESSENGER: Route = {
 	token: PAGE_TOKEN,
 	account: PAGE_ID,
 	conversationsNode: PAGE_ID,
-	credentialTest: { path: `/${PAGE_ID}`, fields: 'id,name' },
 	ownIdLookup: false,
 	user: USERS.alice,
 	conversationId: CONVERSATION_IDS.alice,
@@ -127,7 +124,6 @@ export const INSTAGRAM_GRAPH: Route = {
 	token: PAGE_TOKEN,
 	account: PAGE_ID,
 	conversationsNode: PAGE_ID,
-	credentialTest: { path: `/${PAGE_ID}`, fields: 'id,name' },
 	ownIdLookup: false,
 	uploadPlatform: 'instagram',
 	user: USERS.ines,
@@ -157,7 +153,6 @@ export const INSTAGRAM_LOGIN: Route = {
 	token: IG_USER_TOKEN,
 	account: 'me',
 	conversationsNode: 'me',
-	credentialTest: { path: '/me', fields: 'id,username' },
 	ownIdLookup: true,
 	user: USERS.ines,
 	conversationId: CONVERSATION_IDS.ines,
@@ -346,16 +341,44 @@ export function defineActionSuite(route: Route): void {
 			await sandbox?.stop();
 		});
 
-		test('the credential\'s Test button succeeds against the platform', async () => {
-			const stored = route.credential(sandbox.graphUrl);
+		test('the editor\'s "From List" for Conversation and Recipient lists the recent conversations and their people', async () => {
+			const listSearch = async (methodName: string, path: string, parameters: Record<string, unknown>, filter?: string) =>
+				await n8n.request<{ results: Array<Record<string, unknown>>; paginationToken?: unknown }>('POST', '/rest/dynamic-node-parameters/resource-locator-results', {
+					nodeTypeAndVersion: { name: 'n8n-nodes-social-messaging.socialMessaging', version: 1 },
+					path,
+					methodName,
+					currentNodeParameters: { platform: route.platform, ...parameters },
+					credentials: { socialMessagingApi: credential },
+					...(filter === undefined ? {} : { filter }),
+				});
 			const since = await sandbox.mark();
-			const result = await n8n.request<{ status: string; message: string }>('POST', '/rest/credentials/test', {
-				credentials: { id: credential.id, name: credential.name, type: stored.type, data: stored.data },
+			const conversations = await listSearch('searchConversations', 'parameters.conversationId', {
+				resource: 'message',
+				operation: 'getAll',
+				conversationId: { __rl: true, mode: 'list', value: '' },
 			});
-			assert.deepEqual(result, { status: 'OK', message: 'Connection successful!' });
+			const people = route.conversations.map((conversation) => (conversation.participants as Array<Record<string, string>>)[0]);
+			const inbox = (id: string) => (route.platform === 'messenger' ? { url: `https://www.facebook.com/${PAGE_ID}/inbox/${id}` } : {});
 			assert.deepEqual(
+				conversations.results,
+				route.conversations.map((conversation, index) => ({
+					name: `${people[index].name ?? people[index].username} (${String(conversation.updatedAt).slice(0, 10)})`,
+					value: conversation.id,
+					...inbox(String(conversation.id)),
+				})),
+			);
+			const recipients = await listSearch(
+				'searchRecipients',
+				'parameters.recipientId',
+				{ resource: 'message', operation: 'send', recipientType: 'user', recipientId: { __rl: true, mode: 'list', value: '' } },
+				(route.user as { username?: string }).username ?? route.user.name.slice(0, 4),
+			);
+			const label = (route.user as { username?: string }).username ?? route.user.name;
+			assert.deepEqual(recipients.results, [{ name: `${label} (${route.user.id})`, value: route.user.id }]);
+			const list = get(`/${route.conversationsNode}/conversations`, { platform: route.platform, fields: CONVERSATION_FIELDS, limit: '50' });
+			assertRequestsInAnyOrder(
 				(await sandbox.requests(since)).map(({ at: _at, ...rest }) => rest),
-				[get(route.credentialTest.path, { fields: route.credentialTest.fields })],
+				[...ownIdLookup, list, ...ownIdLookup, list],
 			);
 		});
 
