@@ -258,6 +258,26 @@ function resetPeak(pid) {
 	}
 }
 
+const MEMORY_FILE = join(work, `n8n-memory-${process.pid}.json`);
+
+/** n8n's memory after a full garbage collection (see memory-hook.cjs), in MB; undefined without the hook. */
+async function retainedMemory(pid) {
+	rmSync(MEMORY_FILE, { force: true });
+	try {
+		process.kill(pid, 'SIGUSR2');
+	} catch {
+		return undefined;
+	}
+	const deadline = Date.now() + 10_000;
+	while (!existsSync(MEMORY_FILE)) {
+		if (Date.now() > deadline) return undefined;
+		await sleep(50);
+	}
+	const usage = JSON.parse(readFileSync(MEMORY_FILE, 'utf8'));
+	const mb = (bytes) => bytes / 1024 / 1024;
+	return { heapUsedMb: mb(usage.heapUsed), rssMb: mb(usage.rss), externalMb: mb(usage.external) };
+}
+
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
 
 /** Deliveries the sandbox counted since its last reset (each text is unique to one item of one run). */
@@ -428,10 +448,16 @@ async function memoryPhase(n8n) {
 		for (const count of [config.n, config.memoryN]) {
 			const [a] = await sendVariants(n8n, { sandbox, count, phase: `memory-${count}`, keys: ['a'] });
 			for (let round = 0; round < 2; round++) {
+				const retainedBefore = await retainedMemory(n8n.pid);
 				const result = await runN8nVariant({ n8n, sandbox, variant: a, count, settleMs: 1000 });
+				result.retainedBefore = retainedBefore;
+				result.retainedAfter = await retainedMemory(n8n.pid);
 				result.count = count;
 				result.round = round;
-				log(`memory N=${count} round ${round}: rss ${result.rss.beforeMb.toFixed(0)} -> ${result.rss.afterMb.toFixed(0)} MB, peak ${result.rss.peakMb?.toFixed(0)} MB, node ${fmtMs(result.nodeMs)}`);
+				log(
+					`memory N=${count} round ${round}: rss ${result.rss.beforeMb.toFixed(0)} -> ${result.rss.afterMb.toFixed(0)} MB, peak ${result.rss.peakMb?.toFixed(0)} MB, ` +
+						`heap after GC ${result.retainedBefore?.heapUsedMb.toFixed(0)} -> ${result.retainedAfter?.heapUsedMb.toFixed(0)} MB, node ${fmtMs(result.nodeMs)}`,
+				);
 				results.push(result);
 			}
 		}
@@ -628,9 +654,15 @@ function listingTable(results, count, conversations, pageSize) {
 }
 
 function memoryTable(results) {
-	const lines = ['| N | run | n8n RSS before | after | peak during the run (VmHWM) | node wall time |', '|---|---|---|---|---|---|'];
+	const mb = (value) => (typeof value === 'number' ? `${value.toFixed(0)} MB` : '–');
+	const lines = [
+		'| N | run | n8n RSS before | RSS after | peak RSS during the run (VmHWM) | heap after GC, before | heap after GC, after | node wall time |',
+		'|---|---|---|---|---|---|---|---|',
+	];
 	for (const r of results) {
-		lines.push(`| ${r.count} | ${r.round + 1} | ${r.rss.beforeMb.toFixed(0)} MB | ${r.rss.afterMb.toFixed(0)} MB | ${r.rss.peakMb === undefined ? '–' : `${r.rss.peakMb.toFixed(0)} MB`} | ${s(r.nodeMs)} |`);
+		lines.push(
+			`| ${r.count} | ${r.round + 1} | ${mb(r.rss.beforeMb)} | ${mb(r.rss.afterMb)} | ${mb(r.rss.peakMb)} | ${mb(r.retainedBefore?.heapUsedMb)} | ${mb(r.retainedAfter?.heapUsedMb)} | ${s(r.nodeMs)} |`,
+		);
 	}
 	return lines.join('\n');
 }
@@ -702,7 +734,17 @@ async function main() {
 	log('packing the node');
 	const tarball = packNode();
 	log(`starting n8n ${config.version} with ${relative(root, tarball)}`);
-	const n8n = await startN8n({ version: config.version, packages: [tarball], env: { N8N_LOG_LEVEL: 'warn', ...config.n8nEnv } });
+	const n8n = await startN8n({
+		version: config.version,
+		packages: [tarball],
+		env: {
+			N8N_LOG_LEVEL: 'warn',
+			// Only used by the memory phase, on demand (SIGUSR2); does nothing otherwise.
+			NODE_OPTIONS: `--require ${join(root, 'scripts/bench/memory-hook.cjs')}`,
+			BENCH_MEMORY_FILE: MEMORY_FILE,
+			...config.n8nEnv,
+		},
+	});
 	try {
 		await n8n.setupOwner();
 		all.n8nVersion = config.version;
