@@ -9,10 +9,9 @@
 //   node scripts/e2e.mjs test/e2e/trigger.e2e.ts   # some files only
 //
 // Defaults measured on a 2-CPU machine with both versions cached (wall time of the
-// whole command, 82 tests per version): serial, files one at a time 100 s; serial,
-// 3 files at once 78 s; both versions at once, files one at a time 79 s; both at
-// once with 2 files each 65 s; with 3 files each 63 s (within the noise, more
-// processes). Each file has its own sandbox, so files do not share state.
+// whole command, 86 tests per version): versions one after the other, 3 files at
+// a time 81 s; versions side by side, 1 file at a time 91 s, 2 files each 63 s,
+// 3 files each 65 s. Each file has its own sandbox, so files share no state.
 //
 // Steps: build, `npm pack`, install the n8n versions that are not cached yet (in
 // parallel), then per version: start n8n with its own temporary user folder and
@@ -90,14 +89,18 @@ async function buildAndPack() {
 	return { tarball: join(destination, filename), destination };
 }
 
-// Started first when files run side by side: on newer n8n it mostly waits (about 15 s) while n8n
-// retries a trigger that fails to activate on purpose.
-const START_FIRST = ['trigger-conflict.e2e.ts'];
+// JSON lines with their level, debug included: the log scan reads every entry.
+const N8N_E2E_ENV = { N8N_LOG_LEVEL: 'debug', N8N_LOG_FORMAT: 'json' };
+
+// Started first when files run side by side, being the longest: restart.e2e.ts starts (twice) an
+// n8n of its own; trigger-conflict.e2e.ts mostly waits on newer n8n (about 15 s) while n8n retries
+// a trigger that fails to activate on purpose.
+const START_FIRST = ['restart.e2e.ts', 'trigger-conflict.e2e.ts'];
 
 function testFiles(requested) {
 	if (requested.length) return requested;
 	const dir = join(root, 'test', 'e2e');
-	const rank = (name) => (START_FIRST.includes(name) ? 0 : 1);
+	const rank = (name) => (START_FIRST.includes(name) ? START_FIRST.indexOf(name) : START_FIRST.length);
 	return readdirSync(dir)
 		.filter((name) => name.endsWith('.e2e.ts'))
 		.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
@@ -129,12 +132,7 @@ async function runVersion(entry, { tarball, files, prefix, concurrency }) {
 	const started = Date.now();
 	let n8n;
 	try {
-		n8n = await startN8n({
-			version,
-			packages: [tarball],
-			// JSON lines with their level, debug included: the log scan reads every entry.
-			env: { N8N_LOG_LEVEL: 'debug', N8N_LOG_FORMAT: 'json' },
-		});
+		n8n = await startN8n({ version, packages: [tarball], env: N8N_E2E_ENV });
 		result.startMs = n8n.startMs;
 		result.userFolder = n8n.userFolder;
 		say(`[e2e] n8n ${version} (Node ${result.node}) ready at ${n8n.url} in ${seconds(n8n.startMs)}`);
@@ -142,7 +140,7 @@ async function runVersion(entry, { tarball, files, prefix, concurrency }) {
 
 		const testsStarted = Date.now();
 		const tests = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files], {
-			env: { ...process.env, E2E_N8N_URL: n8n.url, E2E_N8N_VERSION: version, E2E_N8N_LOG: n8n.logFile },
+			env: { ...process.env, E2E_N8N_URL: n8n.url, E2E_N8N_VERSION: version, E2E_N8N_LOG: n8n.logFile, E2E_TARBALL: tarball },
 			onLine: say,
 		});
 		result.testsMs = Date.now() - testsStarted;
@@ -173,7 +171,7 @@ function summary(results, { mode, concurrency, wallMs, installMs }) {
 	const lines = ['', `e2e summary (${versionsHow}, ${concurrency} test file${concurrency === 1 ? '' : 's'} at a time; ${seconds(wallMs)} in all; ${install}):`];
 	for (const r of results) {
 		const c = r.counts;
-		const tests = c ? `${c.pass}/${c.tests} tests passed${c.fail ? `, ${c.fail} failed` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}` : 'tests did not run';
+		const tests = c && Number.isFinite(c.tests) ? `${c.pass}/${c.tests} tests passed${c.fail ? `, ${c.fail} failed` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}` : 'the tests did not report';
 		const log = r.problems ? (r.problems.length ? `log: ${r.problems.length} problems` : 'log clean') : 'log not checked';
 		const times = r.startMs ? `start ${seconds(r.startMs)}, tests ${seconds(r.testsMs ?? 0)}, total ${seconds(r.totalMs)}` : `total ${seconds(r.totalMs)}`;
 		lines.push(`  ${r.ok ? 'PASS' : 'FAIL'}  n8n ${r.version} on Node ${r.node}: ${tests}; ${log}; ${times}`);

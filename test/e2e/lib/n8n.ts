@@ -3,6 +3,7 @@
  * it with its own user folder, creates the owner and passes its address in the environment; each test
  * file logs in with the REST client of scripts/n8n/instance.mjs (the API the editor uses).
  */
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +21,8 @@ export const E2E = (() => {
 		url,
 		version: process.env.E2E_N8N_VERSION ?? 'unknown',
 		logFile: process.env.E2E_N8N_LOG ?? '',
+		/** The packed package scripts/e2e.mjs installed, for tests that start an n8n of their own. */
+		tarball: process.env.E2E_TARBALL ?? '',
 	};
 })();
 
@@ -90,7 +93,19 @@ export interface N8nClient {
 	waitForNewExecution(workflowId: string, options?: { known?: string[]; timeoutMs?: number }): Promise<Execution>;
 }
 
+/** An n8n a test started itself (scripts/n8n/instance.mjs startN8n()), with its REST client. */
+export interface OwnN8n extends N8nClient {
+	url: string;
+	port: number;
+	userFolder: string;
+	logFile: string;
+	log(): string;
+	setupOwner(): Promise<unknown>;
+	stop(options?: { keep?: boolean }): Promise<void>;
+}
+
 interface InstanceModule {
+	startN8n(options: { version: string; packages?: string[]; userFolder?: string; port?: number; env?: Record<string, string> }): Promise<OwnN8n>;
 	restClient(url: string): N8nClient;
 	nodeOutput(execution: Execution, nodeName: string, options?: { run?: number; output?: number }): Array<Record<string, unknown>>;
 }
@@ -107,6 +122,22 @@ export async function connect(): Promise<N8nClient> {
 	const client = (await instance()).restClient(E2E.url);
 	await client.login();
 	return client;
+}
+
+/**
+ * Starts another n8n of the version under test, logging like the one scripts/e2e.mjs started. With
+ * `installPackage` the packed package is installed into its user folder first; pass the `userFolder`
+ * and `port` of a stopped one to restart it (its webhook URLs stay the same).
+ */
+export async function startOwnN8n(options: { installPackage: boolean; userFolder?: string; port?: number }): Promise<OwnN8n> {
+	assert.ok(E2E.tarball || !options.installPackage, 'E2E_TARBALL is not set (scripts/e2e.mjs sets it)');
+	return await (await instance()).startN8n({
+		version: E2E.version,
+		packages: options.installPackage ? [E2E.tarball] : [],
+		userFolder: options.userFolder,
+		port: options.port,
+		env: { N8N_LOG_LEVEL: 'debug', N8N_LOG_FORMAT: 'json' },
+	});
 }
 
 /** Items (json) the node produced in an execution; fails with the node's own error if it failed. */
@@ -138,5 +169,3 @@ interface LogModule {
 export async function logTools(): Promise<LogModule> {
 	return (await import(pathToFileURL(join(__dirname, 'n8n-log.mjs')).href)) as LogModule;
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
