@@ -37,11 +37,20 @@ function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 	return new NodeApiError(ctx.getNode(), { message: String(error) } as JsonObject, { itemIndex });
 }
 
-function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
+/**
+ * The item of a failed input under "On Error: Continue". With "Continue (using error output)" it is
+ * `{ error }` alone, the shape n8n recognises as an error item: n8n moves it to the error output and
+ * adds the input item's fields, as for its own nodes. (Any other field, or an `error` property on the
+ * item, would keep it on the success output or make n8n drop the input's fields.) With "Continue
+ * (using regular output)" it also says how to fix it and carries the platform's error code.
+ */
+function errorItem(error: NodeError, itemIndex: number, toErrorOutput: boolean): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
-	if (error.description) json.errorDescription = error.description;
-	const code = error.context?.platformErrorCode;
-	if (code !== undefined) json.errorCode = code as IDataObject[string];
+	if (!toErrorOutput) {
+		if (error.description) json.errorDescription = error.description;
+		const code = error.context?.platformErrorCode;
+		if (code !== undefined) json.errorCode = code as IDataObject[string];
+	}
 	return { json, pairedItem: { item: itemIndex } };
 }
 
@@ -100,6 +109,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	};
 
 	const continueOnFail = this.continueOnFail();
+	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 	const results: INodeExecutionData[][] = new Array(items.length);
 	let firstFailure: { error: NodeError; itemIndex: number } | undefined;
 	let succeeded = 0;
@@ -113,7 +123,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	};
 	const fail = (itemIndex: number, caught: unknown) => {
 		const error = toNodeError(this, caught, itemIndex);
-		if (continueOnFail) results[itemIndex] = [errorItem(error, itemIndex)];
+		if (continueOnFail) results[itemIndex] = [errorItem(error, itemIndex, toErrorOutput)];
 		else if (!firstFailure || itemIndex < firstFailure.itemIndex) firstFailure = { error, itemIndex };
 	};
 
