@@ -27,7 +27,7 @@ import {
 } from './fixtures';
 import { E2E, connect, nodeOutput, nodeRun, type Execution, type N8nClient, type WorkflowNode } from './n8n';
 import { startSandbox, type Sandbox, type SandboxRequest } from './sandbox';
-import { base64ToFile, byId, chain, manualTrigger, setFields, socialMessaging, webhook, type CredentialRef } from './workflows';
+import { base64ToFile, byId, chain, manualTrigger, noOp, setFields, setJson, socialMessaging, splitOut, webhook, type CredentialRef } from './workflows';
 
 export interface Route {
 	key: string;
@@ -257,6 +257,8 @@ export function defineActionSuite(route: Route): void {
 	}
 
 	// ---- running ----------------------------------------------------------------------
+	const requestsSince = async (since: number): Promise<Recorded[]> => (await sandbox.requests(since)).map(({ at: _at, ...rest }) => rest);
+
 	/** Saves Manual Trigger → producers → Social Messaging as a workflow and runs it. */
 	async function runOperation(title: string, parameters: Record<string, unknown>, producers: WorkflowNode[] = []): Promise<OperationRun> {
 		const node = socialMessaging('Social Messaging', { platform: route.platform, ...parameters }, credential);
@@ -726,6 +728,92 @@ export function defineActionSuite(route: Route): void {
 				assert.deepEqual(unreacted.items, [{ platform: route.platform, messageId: mid, success: true }]);
 			});
 		});
+
+		if (route.platform === 'messenger') {
+			describe('Several items and failing items', () => {
+				const people = [
+					{ id: USERS.alice.id, name: 'Alice' },
+					{ id: USERS.bob.id, name: 'Bob' },
+					{ id: USERS.chloe.id, name: 'Chloé' },
+				];
+				const textFor = (name: string) => `Hi ${name}, your order has shipped.`;
+
+				test('one message per item; outputs paired with their items, so later nodes reach each item\'s source', async () => {
+					const send = socialMessaging(
+						'Social Messaging',
+						{ platform: 'messenger', resource: 'message', operation: 'send', recipientId: byId('={{ $json.id }}'), text: '=Hi {{ $json.name }}, your order has shipped.' },
+						credential,
+					);
+					const check = setFields('Check', { name: "={{ $('Split Out').item.json.name }}", messageId: '={{ $json.messageId }}' });
+					const workflow = await n8n.createWorkflow(chain(`e2e ${route.key}: several items`, [manualTrigger(), setJson('People', { people }), splitOut('Split Out', 'people'), send, check]));
+					const since = await sandbox.mark();
+					const execution = await n8n.runWorkflow(workflow.id);
+					assert.equal(execution.status, 'success', JSON.stringify(execution.data.resultData.error ?? {}));
+					const sent = await nodeOutput(execution, 'Social Messaging');
+					assert.deepEqual(
+						(nodeRun(execution, 'Social Messaging').data?.main?.[0] ?? []).map((item) => item.pairedItem),
+						[{ item: 0 }, { item: 1 }, { item: 2 }],
+					);
+					assert.deepEqual(sent.map((item) => item.recipientId), people.map((p) => p.id));
+					assert.deepEqual(await nodeOutput(execution, 'Check'), people.map((p, index) => ({ name: p.name, messageId: sent[index].messageId })));
+					// Sent concurrently: any order on the wire.
+					assertRequestsInAnyOrder(
+						await requestsSince(since),
+						people.map((p) => post(sendPath, { recipient: { id: p.id }, messaging_type: 'RESPONSE', message: { text: textFor(p.name) } })),
+					);
+					const { deliveries } = await sandbox.deliveries();
+					for (const [index, p] of people.entries()) {
+						const delivery = deliveries.find((entry) => entry.recipient === p.id && isDeepStrictEqual(entry.content, { message: { text: textFor(p.name) } }));
+						assert.deepEqual(delivery?.mids, [sent[index].messageId]);
+					}
+				});
+
+				test('On Error: Continue (using error output): failed items go to the error output with Meta\'s reason explained', async () => {
+					const recipients = [
+						{ id: USERS.dana.id, name: 'Dana' }, // has blocked the Page: 10 / 2018108
+						{ id: USERS.alice.id, name: 'Alice again' },
+						{ id: USERS.erik.id, name: 'Erik' }, // not available: 551 / 1545041
+					];
+					const send = {
+						...socialMessaging(
+							'Social Messaging',
+							{ platform: 'messenger', resource: 'message', operation: 'send', recipientId: byId('={{ $json.id }}'), text: '=Hi {{ $json.name }}, your order has shipped.' },
+							credential,
+						),
+						onError: 'continueErrorOutput',
+					};
+					const nodes = [manualTrigger(), setJson('People', { people: recipients }), splitOut('Split Out', 'people'), send, noOp('Sent'), noOp('Failed')];
+					const workflow = chain(`e2e ${route.key}: error output`, nodes.slice(0, 4));
+					workflow.nodes.push(nodes[4], nodes[5]);
+					workflow.connections['Social Messaging'] = {
+						main: [[{ node: 'Sent', type: 'main', index: 0 }], [{ node: 'Failed', type: 'main', index: 0 }]],
+					};
+					const stored = await n8n.createWorkflow(workflow);
+					const since = await sandbox.mark();
+					const execution = await n8n.runWorkflow(stored.id);
+					assert.equal(execution.status, 'success', JSON.stringify(execution.data.resultData.error ?? {}));
+					const sent = await nodeOutput(execution, 'Sent');
+					assert.deepEqual(sent.map((item) => item.recipientId), [USERS.alice.id]);
+					// n8n adds the input item's fields to what goes to the error output.
+					assert.deepEqual(await nodeOutput(execution, 'Failed'), [
+						{ ...recipients[0], error: 'This person cannot receive messages from the Page right now' },
+						{ ...recipients[2], error: 'This person is not available' },
+					]);
+					const outputs = nodeRun(execution, 'Social Messaging').data?.main ?? [];
+					assert.deepEqual((outputs[0] ?? []).map((item) => item.pairedItem), [{ item: 1 }]);
+					assert.deepEqual((outputs[1] ?? []).map((item) => item.pairedItem), [{ item: 0 }, { item: 2 }]);
+					const requests = await requestsSince(since);
+					assert.deepEqual(
+						requests.map((r) => [(r.body as { recipient: { id: string } }).recipient.id, r.status]).sort(),
+						[
+							[USERS.alice.id, 200],
+							[USERS.dana.id, 400],
+							[USERS.erik.id, 400],
+						].sort(),
+					);
+				});
+			});
+		}
 
 		describe('Attachment: Upload', () => {
 			test('by URL', async () => {

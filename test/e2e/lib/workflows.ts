@@ -58,6 +58,16 @@ export function webhook(name: string, path: string): WorkflowNode {
 	return node(name, 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} }, { webhookId: randomUUID() });
 }
 
+/** Edit Fields (Set) in JSON mode: one item with exactly this JSON. */
+export function setJson(name: string, json: unknown): WorkflowNode {
+	return node(name, 'n8n-nodes-base.set', 3.4, { mode: 'raw', jsonOutput: JSON.stringify(json, null, 2), options: {} });
+}
+
+/** Split Out: one item per entry of an array field. */
+export function splitOut(name: string, field: string): WorkflowNode {
+	return node(name, 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: field, options: {} });
+}
+
 export function noOp(name: string): WorkflowNode {
 	return node(name, 'n8n-nodes-base.noOp', 1, {});
 }
