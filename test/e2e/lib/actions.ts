@@ -260,12 +260,14 @@ export function defineActionSuite(route: Route): void {
 	const requestsSince = async (since: number): Promise<Recorded[]> => (await sandbox.requests(since)).map(({ at: _at, ...rest }) => rest);
 
 	/** Saves Manual Trigger → producers → Social Messaging as a workflow and runs it. */
-	async function runOperation(title: string, parameters: Record<string, unknown>, producers: WorkflowNode[] = []): Promise<OperationRun> {
+	async function runOperation(title: string, parameters: Record<string, unknown>, producers: WorkflowNode[] = [], settings: Record<string, unknown> = {}): Promise<OperationRun> {
 		const node = socialMessaging('Social Messaging', { platform: route.platform, ...parameters }, credential);
-		const workflow = await n8n.createWorkflow(chain(`e2e ${route.key}: ${title}`, [manualTrigger(), ...producers, node]));
+		const workflow = chain(`e2e ${route.key}: ${title}`, [manualTrigger(), ...producers, node]);
+		workflow.settings = { ...workflow.settings, ...settings };
+		const stored = await n8n.createWorkflow(workflow);
 		const since = await sandbox.mark();
 		const startedAt = Date.now();
-		const execution = await n8n.runWorkflow(workflow.id);
+		const execution = await n8n.runWorkflow(stored.id);
 		const finishedAt = Date.now();
 		const runError = execution.data.resultData.error;
 		assert.equal(execution.status, 'success', `the run failed: ${runError?.message ?? ''} ${JSON.stringify(runError?.description ?? '')}`);
@@ -299,8 +301,8 @@ export function defineActionSuite(route: Route): void {
 	}
 
 	/** Sends one message that must go out as exactly one Send API call with `message`. */
-	async function sendsExactly(title: string, parameters: Record<string, unknown>, message: Record<string, unknown>): Promise<void> {
-		const run = await runOperation(title, { resource: 'message', operation: 'send', recipientType: 'user', recipientId: byId(route.user.id), ...parameters });
+	async function sendsExactly(title: string, parameters: Record<string, unknown>, message: Record<string, unknown>, settings: Record<string, unknown> = {}): Promise<void> {
+		const run = await runOperation(title, { resource: 'message', operation: 'send', recipientType: 'user', recipientId: byId(route.user.id), ...parameters }, [], settings);
 		assert.deepEqual(run.requests, [post(sendPath, sendBody(message))]);
 		await assertSent(run, message);
 	}
@@ -565,7 +567,7 @@ export function defineActionSuite(route: Route): void {
 					);
 				});
 
-				test('receipt template: items, address, summary and adjustments', async () => {
+				test('receipt template: items, address, summary and adjustments; a date picked without an offset is in the workflow\'s time zone', async () => {
 					await sendsExactly(
 						'send receipt template',
 						{
@@ -592,7 +594,8 @@ export function defineActionSuite(route: Route): void {
 								subtotal: 75,
 								shippingCost: 4.95,
 								totalTax: 6.15,
-								timestamp: '2024-05-01T09:00:00Z',
+								// As the editor's date picker stores it: no offset.
+								timestamp: '2024-05-01T09:00:00',
 							},
 							receiptAdjustments: { adjustment: [{ name: 'New customer discount', amount: 20 }] },
 						},
@@ -606,7 +609,7 @@ export function defineActionSuite(route: Route): void {
 									currency: 'EUR',
 									payment_method: 'Visa 2345',
 									order_url: 'https://shop.example.com/orders/1042',
-									timestamp: '1714554000',
+									timestamp: String(Date.parse('2024-05-01T07:00:00Z') / 1000), // 09:00 in Vienna (CEST)
 									address: { street_1: 'Hauptstraße 1', city: 'Wien', postal_code: '1010', state: 'Wien', country: 'AT' },
 									summary: { subtotal: 75, shipping_cost: 4.95, total_tax: 6.15, total_cost: 56.14 },
 									adjustments: [{ name: 'New customer discount', amount: 20 }],
@@ -617,6 +620,7 @@ export function defineActionSuite(route: Route): void {
 								},
 							},
 						},
+						{ timezone: 'Europe/Vienna' },
 					);
 				});
 
@@ -764,6 +768,47 @@ export function defineActionSuite(route: Route): void {
 					const { deliveries } = await sandbox.deliveries();
 					for (const [index, p] of people.entries()) {
 						const delivery = deliveries.find((entry) => entry.recipient === p.id && isDeepStrictEqual(entry.content, { message: { text: textFor(p.name) } }));
+						assert.deepEqual(delivery?.mids, [sent[index].messageId]);
+					}
+				});
+
+				test('Use Batch Requests: the items go out as one Graph batch request, each answered and reported on its own', async () => {
+					const send = socialMessaging(
+						'Social Messaging',
+						{
+							platform: 'messenger',
+							resource: 'message',
+							operation: 'send',
+							recipientId: byId('={{ $json.id }}'),
+							text: '=Batched: hi {{ $json.name }}',
+							options: { batchRequests: true },
+						},
+						credential,
+					);
+					const workflow = await n8n.createWorkflow(chain(`e2e ${route.key}: batch`, [manualTrigger(), setJson('People', { people }), splitOut('Split Out', 'people'), send]));
+					const since = await sandbox.mark();
+					const execution = await n8n.runWorkflow(workflow.id);
+					assert.equal(execution.status, 'success', JSON.stringify(execution.data.resultData.error ?? {}));
+					const requests = await requestsSince(since);
+					assert.equal(requests.length, 1, 'one HTTP request for the three messages');
+					const [{ body, ...envelope }] = requests;
+					// Graph batch requests go to the host root, without a version.
+					assert.deepEqual(envelope, { method: 'POST', path: '/', version: null, query: { appsecret_proof: proof }, status: 200 });
+					const { batch, ...rest } = body as { batch: Array<{ method: string; relative_url: string; body: string }>; include_headers: boolean };
+					assert.deepEqual(rest, { include_headers: false });
+					assert.deepEqual(
+						batch.map((part) => ({ method: part.method, relative_url: part.relative_url, fields: Object.fromEntries(new URLSearchParams(part.body)) })),
+						people.map((p) => ({
+							method: 'POST',
+							relative_url: `v23.0/${PAGE_ID}/messages`,
+							fields: { recipient: JSON.stringify({ id: p.id }), messaging_type: 'RESPONSE', message: JSON.stringify({ text: `Batched: hi ${p.name}` }) },
+						})),
+					);
+					const sent = await nodeOutput(execution, 'Social Messaging');
+					assert.deepEqual(sent.map((item) => item.recipientId), people.map((p) => p.id));
+					const { deliveries } = await sandbox.deliveries();
+					for (const [index, p] of people.entries()) {
+						const delivery = deliveries.find((entry) => entry.recipient === p.id && isDeepStrictEqual(entry.content, { message: { text: `Batched: hi ${p.name}` } }));
 						assert.deepEqual(delivery?.mids, [sent[index].messageId]);
 					}
 				});
