@@ -18,9 +18,11 @@
 // the tarball installed under <userFolder>/.n8n/nodes the way a user installs a
 // community package, create the owner, run the test files against it (each file
 // starts its own platform sandbox and imports its own credentials and
-// workflows), scan n8n's whole log, stop n8n. Prints a summary per version and
-// exits non-zero when anything failed. The user folder of a failed version is
-// kept and named in the summary (its log is in there).
+// workflows), scan n8n's whole log (no warning, error, stack trace, console
+// output, nor a token, the app secret or an appsecret_proof of the sandbox
+// credentials), stop n8n. Prints a summary per version and exits non-zero when
+// anything failed. The user folder of a failed version is kept and named in the
+// summary (its log is in there).
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -30,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 
 import { installN8n, versions } from './n8n/install.mjs';
 import { startN8n } from './n8n/instance.mjs';
-import { describeProblems, logProblems, packageLoadEntry } from '../test/e2e/lib/n8n-log.mjs';
+import { describeProblems, logProblems, packageLoadEntry, sandboxSecrets, secretLeaks } from '../test/e2e/lib/n8n-log.mjs';
 import { ensureDependencies } from './ensure-deps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -125,6 +127,8 @@ function failingTests(output) {
 		.map((line) => line.slice(2).replace(/ \(\d+(\.\d+)?ms\)$/, ''));
 }
 
+const secrets = sandboxSecrets(root);
+
 async function runVersion(entry, { tarball, files, prefix, concurrency }) {
 	const version = entry.n8n;
 	const say = (line) => console.log(prefix ? `[${version}] ${line}` : line);
@@ -151,7 +155,7 @@ async function runVersion(entry, { tarball, files, prefix, concurrency }) {
 		// The whole log, after every test: a warning or a stack trace from a run counts too.
 		const log = n8n.log();
 		result.loaded = packageLoadEntry(log)?.metadata ?? null;
-		result.problems = logProblems(log);
+		result.problems = [...logProblems(log), ...secretLeaks(log, secrets).map((entry) => ({ ...entry, level: `${entry.level}, has a secret` }))];
 		if (!result.loaded) say('[e2e] n8n never logged "Loaded all credentials and nodes from n8n-nodes-social-messaging"');
 		if (result.problems.length) say(`[e2e] n8n's log has ${result.problems.length} unexpected entries:\n${describeProblems(result.problems)}`);
 		result.ok = result.testsOk && !!result.loaded && result.problems.length === 0;

@@ -813,6 +813,24 @@ export function defineActionSuite(route: Route): void {
 					}
 				});
 
+				test('On Error: Stop (the default): the run stops with the explanation; the stored execution holds no secret', async () => {
+					const send = socialMessaging(
+						'Social Messaging',
+						{ platform: 'messenger', resource: 'message', operation: 'send', recipientId: byId(USERS.dana.id), text: 'Are you there?' },
+						credential,
+					);
+					const workflow = await n8n.createWorkflow(chain(`e2e ${route.key}: stop on error`, [manualTrigger(), send]));
+					const execution = await n8n.runWorkflow(workflow.id);
+					assert.equal(execution.status, 'error');
+					const error = nodeRun(execution, 'Social Messaging').error;
+					assert.equal(error?.message, 'This person cannot receive messages from the Page right now');
+					assert.match(String(error?.description), /There is nothing to retry; skip this recipient\./);
+					assert.match(String(error?.description), /code 10, subcode 2018108/);
+					// What n8n stored and shows for the execution, as the editor fetches it.
+					const stored = JSON.stringify(await n8n.request('GET', `/rest/executions/${execution.id}`));
+					for (const secret of [PAGE_TOKEN, APP_SECRET, proof]) assert.ok(!stored.includes(secret), 'a secret is in the stored execution');
+				});
+
 				test('On Error: Continue (using error output): failed items go to the error output with Meta\'s reason explained', async () => {
 					const recipients = [
 						{ id: USERS.dana.id, name: 'Dana' }, // has blocked the Page: 10 / 2018108

@@ -5,6 +5,10 @@
 // (a console.log or an uncaught error's trace printed by a library or a node).
 // Plain JS: the runner (scripts/e2e.mjs) and the tests (test/e2e) both use it.
 
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 export const PACKAGE_NAME = 'n8n-nodes-social-messaging';
 
 /**
@@ -22,9 +26,13 @@ export const EXPECTED_WARNINGS = [
 
 /**
  * Errors the e2e tests provoke on purpose, which n8n logs: the trigger's conflict test activates a
- * second trigger on a Meta app whose "page" webhook already points at another workflow.
+ * second trigger on a Meta app whose "page" webhook already points at another workflow, and the
+ * "On Error: Stop" test sends to a person who blocked the Page (n8n 2.41 reports the node's error).
  */
-export const PROVOKED_ERRORS = [/^(400 )?This Meta app already sends "page" webhooks to another URL: /];
+export const PROVOKED_ERRORS = [
+	/^(400 )?This Meta app already sends "page" webhooks to another URL: /,
+	/^This person cannot receive messages from the Page right now$/,
+];
 
 /** Parses the log into entries: { line, level, message, metadata, raw }. */
 export function parseLog(text) {
@@ -81,4 +89,26 @@ export function describeProblems(problems, limit = 20) {
 	const shown = problems.slice(0, limit).map((entry) => `  line ${entry.line} [${entry.level}] ${entry.raw.slice(0, 400)}`);
 	if (problems.length > limit) shown.push(`  … and ${problems.length - limit} more`);
 	return shown.join('\n');
+}
+
+/**
+ * The secrets the e2e credentials hold, read from the sandbox's fixtures (test/fakes/graph/fixtures.ts):
+ * the app secret, the access tokens and the appsecret_proof of each token. None may appear in n8n's log.
+ */
+export function sandboxSecrets(repoRoot) {
+	const fixtures = readFileSync(join(repoRoot, 'test', 'fakes', 'graph', 'fixtures.ts'), 'utf8');
+	const constant = (name) => {
+		const match = new RegExp(`export const ${name} = '([^']+)'`).exec(fixtures);
+		if (!match) throw new Error(`no ${name} in fixtures.ts`);
+		return match[1];
+	};
+	const appSecret = constant('APP_SECRET');
+	const tokens = ['PAGE_TOKEN', 'EXPIRED_PAGE_TOKEN', 'IG_USER_TOKEN'].map(constant);
+	const proofs = tokens.map((token) => createHmac('sha256', appSecret).update(token).digest('hex'));
+	return [appSecret, ...tokens, ...proofs];
+}
+
+/** Log entries that contain any of `secrets`. */
+export function secretLeaks(text, secrets) {
+	return parseLog(text).filter((entry) => secrets.some((secret) => entry.raw.includes(secret)));
 }
