@@ -9,9 +9,11 @@
 //   node scripts/e2e.mjs test/e2e/trigger.e2e.ts   # some files only
 //
 // Defaults measured on a 2-CPU machine with both versions cached (wall time of the
-// whole command, 86 tests per version): versions one after the other, 3 files at
-// a time 81 s; versions side by side, 1 file at a time 91 s, 2 files each 63 s,
-// 3 files each 65 s. Each file has its own sandbox, so files share no state.
+// whole command, 86 tests per version then): versions one after the other, 3
+// files at a time 81 s; versions side by side, 1 file at a time 91 s, 2 files
+// each 63 s, 3 files each 65 s. With 90 tests and other work on the machine:
+// one after the other, 2 files each 102 s; side by side, 2 files each 80 s.
+// Each file has its own sandbox, so files share no state.
 //
 // Steps: build, `npm pack`, install the n8n versions that are not cached yet (in
 // parallel), then per version: start n8n with its own temporary user folder and

@@ -273,8 +273,7 @@ export function defineActionSuite(route: Route): void {
 		assert.equal(execution.status, 'success', `the run failed: ${runError?.message ?? ''} ${JSON.stringify(runError?.description ?? '')}`);
 		const items = await nodeOutput(execution, 'Social Messaging');
 		const pairedItems = (nodeRun(execution, 'Social Messaging').data?.main?.[0] ?? []).map((item) => item.pairedItem);
-		const requests = (await sandbox.requests(since)).map(({ at: _at, ...rest }) => rest);
-		return { items, pairedItems, requests, execution, startedAt, finishedAt };
+		return { items, pairedItems, requests: await requestsSince(since), execution, startedAt, finishedAt };
 	}
 
 	function assertSentAt(value: unknown, run: OperationRun): void {
@@ -380,10 +379,7 @@ export function defineActionSuite(route: Route): void {
 			const label = (route.user as { username?: string }).username ?? route.user.name;
 			assert.deepEqual(recipients.results, [{ name: `${label} (${route.user.id})`, value: route.user.id }]);
 			const list = get(`/${route.conversationsNode}/conversations`, { platform: route.platform, fields: CONVERSATION_FIELDS, limit: '50' });
-			assertRequestsInAnyOrder(
-				(await sandbox.requests(since)).map(({ at: _at, ...rest }) => rest),
-				[...ownIdLookup, list, ...ownIdLookup, list],
-			);
+			assertRequestsInAnyOrder(await requestsSince(since), [...ownIdLookup, list, ...ownIdLookup, list]);
 		});
 
 		describe('Conversation', () => {
@@ -696,7 +692,7 @@ export function defineActionSuite(route: Route): void {
 					assert.equal(execution.status, 'success');
 					const items = await nodeOutput(execution, 'Social Messaging');
 					assert.deepEqual(answer, items[0], 'the webhook answered with the Send output');
-					const requests = (await sandbox.requests(since)).map(({ at: _at, ...rest }) => rest);
+					const requests = await requestsSince(since);
 					assert.equal(requests.length, 2);
 					assertMultipartUpload(requests[0], 'image', { fileName: 'from-webhook.png', mimeType: 'image/png', size: TINY_PNG.length });
 					const attachmentId = String((requests[1].body as { message: { attachment: { payload: { attachment_id: string } } } }).message.attachment.payload.attachment_id);
