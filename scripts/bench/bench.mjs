@@ -667,6 +667,13 @@ function memoryTable(results) {
 	return lines.join('\n');
 }
 
+/** The 1-minute load average seen before the counted runs of a phase. */
+function loadLine(results) {
+	const loads = results.filter((r) => !r.warmUp && r.loadBefore).map((r) => r.loadBefore[0]);
+	if (loads.length === 0) return '';
+	return `1-minute load average before each counted run: ${Math.min(...loads).toFixed(2)} to ${Math.max(...loads).toFixed(2)} (median ${median(loads).toFixed(2)}).`;
+}
+
 function report(all) {
 	const m = all.machine;
 	const parts = [
@@ -680,13 +687,13 @@ function report(all) {
 		`- (c) is the HTTP Request node with Options → Batching: ${config.httpBatchSize} items per batch, ${config.httpBatchIntervalMs} ms between batches (${((config.httpBatchSize * 1000) / config.httpBatchIntervalMs).toFixed(0)} starts per second nominally, just under the 300/s limit, the node's own 0.95 headroom).`,
 	];
 	if (all.unlimited) {
-		parts.push('', `### Without a rate limit: N = ${config.n}, median of ${config.runs} interleaved runs (after one warm-up round)`, '', unlimitedTable(all.unlimited.rows));
+		parts.push('', `### Without a rate limit: N = ${config.n}, median of ${config.runs} interleaved runs (after one warm-up round)`, '', loadLine(all.unlimited.results), '', unlimitedTable(all.unlimited.rows));
 	}
 	if (all.limited) {
-		parts.push('', `### Rate limit ${config.rate} calls/s per Page (code 613 beyond it): N = ${config.limitedN}, median of ${config.limitedRuns} interleaved runs (after one warm-up round)`, '', limitedTable(all.limited.rows, config.limitedN, config.rate));
+		parts.push('', `### Rate limit ${config.rate} calls/s per Page (code 613 beyond it): N = ${config.limitedN}, median of ${config.limitedRuns} interleaved runs (after one warm-up round)`, '', loadLine(all.limited.results), '', limitedTable(all.limited.rows, config.limitedN, config.rate));
 	}
 	if (all.listing) {
-		parts.push('', `### Listing: median of ${config.listingRuns} runs (after one warm-up run)`, '', all.listing.table.text);
+		parts.push('', `### Listing: median of ${config.listingRuns} runs (after one warm-up run)`, '', loadLine(all.listing.results), '', all.listing.table.text);
 	}
 	if (all.memory) {
 		parts.push('', '### Memory: n8n main process around (a), no rate limit', '', memoryTable(all.memory));
