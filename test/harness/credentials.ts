@@ -155,7 +155,8 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		if (output[expirable.name] === undefined) return undefined;
 		const details = node.credentials?.[credentialType.name];
 		if (details) {
-			await this.updateCredentials(details, credentialType.name, { ...credentials, ...output });
+			// n8n's CredentialsHelper writes back Object.assign(credentials, output); the same merge, on a copy.
+			await this.updateCredentials(details, credentialType.name, Object.assign({}, credentials, output));
 			return Object.assign(credentials, output);
 		}
 		return undefined;

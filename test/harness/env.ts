@@ -22,6 +22,8 @@ import { GlobalConfig, InstanceSettingsConfig } from '@n8n/config';
 import { Container } from '@n8n/di';
 import { BinaryDataService, InstanceSettings } from 'n8n-core';
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 let ready = false;
 
 export function ensureN8nCore(): void {
@@ -38,7 +40,9 @@ export function ensureN8nCore(): void {
 
 	const folder = mkdtempSync(path.join(tmpdir(), 'n8n-harness-'));
 	process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
-	const instanceConfig = Container.get(InstanceSettingsConfig);
+	// userHome and n8nFolder are `readonly` in the typings but plain fields filled in by the constructor;
+	// the harness points them at the throw-away folder before InstanceSettings reads them.
+	const instanceConfig: Mutable<InstanceSettingsConfig> = Container.get(InstanceSettingsConfig);
 	instanceConfig.n8nFolder = folder;
 	instanceConfig.userHome = folder;
 	instanceConfig.enforceSettingsFilePermissions = false;
@@ -53,7 +57,7 @@ export function ensureN8nCore(): void {
 	// keep a test process alive after its last test; create it now and unref the timer.
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager') as {
-		SSHClientsManager: new (...args: never[]) => { cleanupTimer?: NodeJS.Timeout };
+		SSHClientsManager: new (...args: unknown[]) => { cleanupTimer?: NodeJS.Timeout };
 	};
 	Container.get(SSHClientsManager).cleanupTimer?.unref();
 

@@ -172,7 +172,18 @@ interface RegisteredWebhook {
 }
 
 type HarnessRequest = IncomingMessage & IDataObject & { rawBody: Buffer; body: unknown; query: IDataObject };
-type HarnessResponseObject = ServerResponse & IDataObject;
+/** The Express response methods `expressify` adds (the ones n8n nodes call on `getResponseObject()`). */
+interface ExpressResponseMethods {
+	status(code: number): HarnessResponseObject;
+	set(field: string | Record<string, string>, value?: string | string[]): HarnessResponseObject;
+	header(field: string | Record<string, string>, value?: string | string[]): HarnessResponseObject;
+	get(field: string): ReturnType<ServerResponse['getHeader']>;
+	type(type: string): HarnessResponseObject;
+	json(body: unknown): HarnessResponseObject;
+	send(body?: unknown): HarnessResponseObject;
+	sendStatus(code: number): HarnessResponseObject;
+}
+type HarnessResponseObject = ServerResponse & ExpressResponseMethods;
 
 function jsonCopy<T>(value: T): T {
 	return JSON.parse(JSON.stringify(value ?? {})) as T;
@@ -198,7 +209,7 @@ const MIME_SHORTHANDS: Record<string, string> = {
 
 /** Gives a Node ServerResponse the Express methods n8n nodes call on `getResponseObject()`. */
 function expressify(res: ServerResponse): HarnessResponseObject {
-	const r = res as HarnessResponseObject & Record<string, unknown>;
+	const r = res as HarnessResponseObject;
 	const withCharset = (type: string) => (/^text\/|json/.test(type) && !type.includes('charset') ? `${type}; charset=utf-8` : type);
 	r.status = (code: number) => {
 		res.statusCode = code;
@@ -233,13 +244,13 @@ function expressify(res: ServerResponse): HarnessResponseObject {
 			res.setHeader('Content-Length', Buffer.byteLength(body));
 			res.end(body);
 		} else {
-			(r.json as (b: unknown) => unknown)(body);
+			r.json(body);
 		}
 		return r;
 	};
 	r.sendStatus = (code: number) => {
 		res.statusCode = code;
-		return (r.send as (b: unknown) => unknown)(http.STATUS_CODES[code] ?? String(code));
+		return r.send(http.STATUS_CODES[code] ?? String(code));
 	};
 	return r;
 }
@@ -409,7 +420,7 @@ export async function startTriggerHarness(options: TriggerHarnessOptions): Promi
 			executionData: { nodeExecutionStack: [{ node: workflow.getNode(nodeName)!, data: { main: workflowData }, source: null }] },
 		});
 		const workflowExecute = new WorkflowExecute(buildAdditionalData({ credentialsHelper, baseUrl: origin, hooks, executionId }), 'webhook', runExecutionData);
-		workflowExecute.processRunExecutionData(workflow).catch((error: unknown) => finished.reject(error));
+		workflowExecute.processRunExecutionData(workflow).catch(finished.reject);
 		runs.push(await finished.promise);
 	};
 

@@ -180,7 +180,7 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunWorkfl
 	}
 
 	const execution = workflowExecute.run(workflow, startNode, undefined, workflowJson.pinData);
-	execution.catch((error: unknown) => finished.reject(error));
+	execution.catch(finished.reject);
 	let timedOut = false;
 	const timer = setTimeout(() => {
 		timedOut = true;

@@ -335,7 +335,7 @@ describe('Conversation > Get Many across several pages', () => {
 		const requests = messenger().requests;
 		assert.equal(requests.length, 3);
 		requests.forEach((request, index) => {
-			const after = index === 0 ? {} : { after: pageOf(requests[index - 1]).paging!.cursors!.after! };
+			const after: Record<string, string> = index === 0 ? {} : { after: pageOf(requests[index - 1]).paging!.cursors!.after! };
 			assertGraphGet(request, { path: messengerConversations(), query: conversationsQuery('messenger', 100, after), token: PAGE_TOKEN });
 		});
 		assertCursorChain(requests);
@@ -461,7 +461,7 @@ describe('Conversation > Get Many: a page that is empty but has a next link', ()
 		assert.deepEqual(pages.map((page) => pageOf(page).data.length), [2, 0, 1]);
 		assert.ok(pageOf(pages[1]).paging?.next, 'the empty page must carry a next link for this test to mean anything');
 		pages.forEach((page, index) => {
-			const after = index === 0 ? {} : { after: pageOf(pages[index - 1]).paging!.cursors!.after! };
+			const after: Record<string, string> = index === 0 ? {} : { after: pageOf(pages[index - 1]).paging!.cursors!.after! };
 			assertGraphGet(page, { path: '/me/conversations', query: conversationsQuery('instagram', 3, after), token: IG_USER_TOKEN });
 		});
 	});

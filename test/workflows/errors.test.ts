@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import {
 	CONVERSATION_IDS,
@@ -37,7 +37,7 @@ const getOf =
 	(call: Call): boolean =>
 		call.method === 'GET' && decodeURIComponent(call.path) === `/${id}`;
 
-function sendParams(text: string, recipient: string = USERS.alice.id): IDataObject {
+function sendParams(text: string, recipient: string = USERS.alice.id): INodeParameters {
 	return {
 		platform: 'messenger',
 		resource: 'message',
@@ -50,7 +50,7 @@ function sendParams(text: string, recipient: string = USERS.alice.id): IDataObje
 }
 
 /** Send parameters that take recipient and text from each input item. */
-const perItemSend: IDataObject = {
+const perItemSend: INodeParameters = {
 	platform: 'messenger',
 	resource: 'message',
 	operation: 'send',
@@ -60,7 +60,7 @@ const perItemSend: IDataObject = {
 	text: '={{ $json.text }}',
 };
 
-const getParams = (messageId: string): IDataObject => ({ platform: 'messenger', resource: 'message', operation: 'get', messageId });
+const getParams = (messageId: string): INodeParameters => ({ platform: 'messenger', resource: 'message', operation: 'get', messageId });
 
 /** The n-th newest message of a seeded conversation (0-19 are readable in detail). */
 function messageId(conversation: keyof typeof CONVERSATION_IDS, rank: number): string {

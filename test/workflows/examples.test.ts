@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IConnections, IDataObject, INode } from 'n8n-workflow';
 
 import { IG_ACCOUNT_ID, PAGE_ID, USERS, messageEvent, postbackEvent, quickReplyEvent, webhookPayload } from '../fakes/graph';
 import { runNode, runWorkflow, startTriggerHarness, TEST_ITEMS_TYPE } from '../harness';
@@ -18,7 +18,7 @@ import { metaCredentials, useFakeGraph } from './setup';
 interface WorkflowFile {
 	name: string;
 	nodes: INode[];
-	connections: IDataObject;
+	connections: IConnections;
 }
 
 function example(file: string): WorkflowFile {

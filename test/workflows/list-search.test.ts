@@ -282,11 +282,12 @@ describe('searchRecipients', () => {
 	test('Instagram Login: IGSIDs with usernames, the own account excluded', async () => {
 		clear(fake());
 		const result = await search('searchRecipients', instagramLoginCredentials(fake()), sendParameters('instagram'));
+		// Checked before the exact list: assert.deepEqual narrows `results` to the expected literal values.
+		assert.ok(!result.results.some((r) => r.value === IG_ACCOUNT_ID));
 		assert.deepEqual(result.results, [
 			{ name: `kenji_t (${USERS.kenji.id})`, value: USERS.kenji.id },
 			{ name: `ines.garcia (${USERS.ines.id})`, value: USERS.ines.id },
 		]);
-		assert.ok(!result.results.some((r) => r.value === IG_ACCOUNT_ID));
 		assertGraphGet(fake().calls('GET /me/conversations')[0], {
 			path: '/me/conversations',
 			query: conversationsQuery('instagram'),

@@ -272,7 +272,7 @@ describe('Message > Get Many across pages', () => {
 		const requests = fake().requests;
 		assert.equal(requests.length, 3, 'one request per page of 100');
 		requests.forEach((request, index) => {
-			const after = index === 0 ? {} : { after: pageOf(requests[index - 1]).paging!.cursors!.after! };
+			const after: Record<string, string> = index === 0 ? {} : { after: pageOf(requests[index - 1]).paging!.cursors!.after! };
 			assertGraphGet(request, { path: `/${conversation.id}/messages`, query: messagesQuery(100, after), token: PAGE_TOKEN });
 		});
 		assert.equal(pageOf(requests[2]).paging?.next, undefined);

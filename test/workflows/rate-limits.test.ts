@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { GRAPH_ERRORS, PAGE_ID, USERS, type RecordedRequest, type RequestMatcher } from '../fakes/graph';
 import { byId, metaCredentials, runSocialMessaging, useFakeGraph } from './setup';
@@ -30,11 +30,11 @@ const sendsStartingWith =
 	(call: Call): boolean =>
 		call.method === 'POST' && call.path === `/${PAGE_ID}/messages` && (textOf(call) ?? '').startsWith(prefix);
 
-function sendParams(text: string, platform = 'messenger', recipient: string = USERS.alice.id): IDataObject {
+function sendParams(text: string, platform = 'messenger', recipient: string = USERS.alice.id): INodeParameters {
 	return { platform, resource: 'message', operation: 'send', recipientType: 'user', recipientId: byId(recipient), messageType: 'text', text };
 }
 
-const perItemSend: IDataObject = { ...sendParams('={{ $json.text }}'), recipientId: { __rl: true, mode: 'id', value: '={{ $json.to }}' } };
+const perItemSend: INodeParameters = { ...sendParams('={{ $json.text }}'), recipientId: { __rl: true, mode: 'id', value: '={{ $json.to }}' } };
 
 const gaps = (calls: RecordedRequest[]) => calls.slice(1).map((call, i) => call.at - calls[i].at);
 
@@ -198,7 +198,7 @@ describe('a rate-limited send is retried and delivered exactly once', { concurre
 });
 
 describe('usage headers slow the run down before the limit is hit', () => {
-	const readParams = (messageId: string): IDataObject => ({ platform: 'messenger', resource: 'message', operation: 'get', messageId });
+	const readParams = (messageId: string): INodeParameters => ({ platform: 'messenger', resource: 'message', operation: 'get', messageId });
 	const readTwo = async () => {
 		const ids = [1, 2].map((n) => fake().state.receiveMessage(USERS.bob.id, { text: `usage ${n}` }).id);
 		const result = await runSocialMessaging(metaCredentials(fake()), readParams('={{ $json.id }}'), { items: ids.map((id) => ({ json: { id } })) });

@@ -13,11 +13,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import {
 	APP_ACCESS_TOKEN,
-	APP_ID,
 	APP_SECRET,
 	CONVERSATION_IDS,
 	EXPIRED_PAGE_TOKEN,
@@ -80,7 +79,7 @@ function record(scenario: string, result: RunNodeResult) {
 async function run(
 	scenario: string,
 	credentials: ICredentialDataDecryptedObject,
-	parameters: IDataObject,
+	parameters: INodeParameters,
 	options: Parameters<typeof runSocialMessaging>[2] = {},
 ): Promise<RunNodeResult> {
 	const result = await runSocialMessaging(credentials, parameters, options);
@@ -94,7 +93,7 @@ const sendOf =
 	(call: Call): boolean =>
 		call.method === 'POST' && call.path === `/${PAGE_ID}/messages` && (call.params.message as IDataObject | undefined)?.text === text;
 
-const send = (text: string, recipient: string = USERS.alice.id, platform = 'messenger'): IDataObject => ({
+const send = (text: string, recipient: string = USERS.alice.id, platform = 'messenger'): INodeParameters => ({
 	platform,
 	resource: 'message',
 	operation: 'send',
@@ -105,7 +104,7 @@ const send = (text: string, recipient: string = USERS.alice.id, platform = 'mess
 	options: { includeRaw: true },
 });
 
-const get = (messageId: string): IDataObject => ({ platform: 'messenger', resource: 'message', operation: 'get', messageId, options: { includeRaw: true } });
+const get = (messageId: string): INodeParameters => ({ platform: 'messenger', resource: 'message', operation: 'get', messageId, options: { includeRaw: true } });
 
 /** A spec from the error table whose message (and user message) echo every secret. */
 function echoing(name: GraphErrorName): FailSpec {

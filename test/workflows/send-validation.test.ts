@@ -59,7 +59,7 @@ async function accepts(route: Route, parameters: INodeParameters, message: IData
 
 const text = (value: string): INodeParameters => ({ messageType: 'text', text: value });
 
-const quickReplies = (count: number, make: (i: number) => IDataObject = (i) => ({ contentType: 'text', title: `Option ${i + 1}`, payload: `OPT_${i + 1}` })) => ({
+const quickReplies = (count: number, make: (i: number) => INodeParameters = (i) => ({ contentType: 'text', title: `Option ${i + 1}`, payload: `OPT_${i + 1}` })) => ({
 	quickReply: Array.from({ length: count }, (_, i) => make(i)),
 });
 const quickRepliesBody = (count: number) =>
@@ -77,7 +77,7 @@ const genericBody = (elements: IDataObject[]) => ({
 const cards = (count: number) => Array.from({ length: count }, (_, i) => ({ title: `Card ${i + 1}` }));
 const postbacks = (count: number) => Array.from({ length: count }, (_, i) => ({ type: 'postback', title: `B${i + 1}`, payload: `P${i + 1}` }));
 
-const buttonTemplate = (textValue: string, buttons: IDataObject[]): INodeParameters => ({
+const buttonTemplate = (textValue: string, buttons: INodeParameters[]): INodeParameters => ({
 	messageType: 'template',
 	templateType: 'button',
 	buttonTemplateText: textValue,

@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import {
 	IG_USER_TOKEN,
@@ -41,7 +41,7 @@ interface BatchPart {
 const MESSENGER_USERS = [USERS.alice.id, USERS.bob.id, USERS.chloe.id];
 
 /** Message > Send with recipient and text taken from each item (`to`, `text`). */
-function perItemSend(options: IDataObject = {}, extra: IDataObject = {}): IDataObject {
+function perItemSend(options: INodeParameters = {}, extra: INodeParameters = {}): INodeParameters {
 	return {
 		platform: 'messenger',
 		resource: 'message',

@@ -773,7 +773,7 @@ describe('GET verification requests', () => {
 	});
 
 	test('the verify token is stable across restarts', async () => {
-		const { harness, options, token } = await activeTrigger();
+		const { harness, token } = await activeTrigger();
 		const restarted = await triggers.restart(harness);
 		await restarted.activate();
 		const response = await restarted.request('GET', undefined, {

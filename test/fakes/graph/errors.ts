@@ -83,7 +83,7 @@ export interface FailSpec {
 	times?: number;
 }
 
-const rateLimit = (code: number, message: string, subcode?: number): FailSpec => ({
+const rateLimit = (code: number, message: string, subcode?: number): FailSpec & { error: GraphErrorFields } => ({
 	status: 400,
 	error: { message, type: 'OAuthException', code, error_subcode: subcode },
 });

@@ -51,7 +51,7 @@ export function prepareDelivery(payload: unknown, opts: DeliverOptions & { appSe
 	const original = Buffer.from(metaJson(payload, opts), 'utf8');
 	const mode = opts.signature ?? 'valid';
 	const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'facebookexternalua', ...(opts.headers ?? {}) };
-	let body = original;
+	let body: Buffer = original;
 	if (mode !== 'missing') {
 		const secret = mode === 'wrong' ? `${opts.appSecret}-wrong` : opts.appSecret;
 		headers['x-hub-signature-256'] = signature256(secret, original);
