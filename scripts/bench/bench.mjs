@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: Social Messaging against n8n's HTTP Request node and a plain Node script, in one real
 // n8n and against the local sandbox (test/fakes/sandbox), as issue 5 asks. Measurement only: nothing
-// here asserts a speed; the numbers go to BENCHMARKS.md (between the bench markers) and to
-// .tmp/bench/results-<time>.json.
+// here asserts a speed; the numbers go to BENCHMARKS.md (between the bench markers, the text around them
+// is kept), the raw results to BENCHMARKS.json and .tmp/bench/results-<time>.json.
 //
 //   npm run bench                              # everything, defaults below
 //   npm run bench -- --latency 40 --runs 5     # per-request latency of the sandbox, rounds per phase
@@ -10,7 +10,8 @@
 //   npm run bench -- --max-load 1   # first wait until the 1-minute load average is at most 1
 // Options: --version, --latency, --n, --runs, --limited-n, --limited-runs, --rate, --conversations,
 // --messages-per-conversation, --listing-runs, --memory-n, --concurrency, --http-batch-size,
-// --http-batch-interval, --variants, --only (unlimited,limited,listing,memory), --out, --no-write.
+// --http-batch-interval, --variants, --only (unlimited,limited,listing,memory), --out, --no-write,
+// --from-json <.tmp/bench/results-….json> (render an earlier run's report again, without measuring).
 //
 // Phases (each against its own sandbox process; within a phase every variant hits the same one):
 //   unlimited  N sends with no rate limit: (a) Social Messaging Send, (a+batch) with Use Batch Requests,
@@ -56,6 +57,7 @@ const { values: args } = parseArgs({
 		'max-load': { type: 'string', default: '0' },
 		'max-load-wait': { type: 'string', default: '1800' },
 		'no-write': { type: 'boolean', default: false },
+		'from-json': { type: 'string' },
 		'n8n-env': { type: 'string', multiple: true, default: [] },
 	},
 });
@@ -618,7 +620,7 @@ function unlimitedTable(rows) {
 function limitedTable(rows, count, rate) {
 	const minimumMs = (count / rate) * 1000;
 	const lines = [
-		`Theoretical minimum: N / ${rate} = ${s(minimumMs)}.`,
+		`Theoretical minimum: N / ${rate} = ${s(minimumMs)}. "Busiest second" counts accepted sends within any 1 s by their arrival at the sandbox; its limiter counts a call when it processes it, after the latency, so a sender that keeps running into the limit can show a few more than ${rate} there.`,
 		'',
 		'| variant | node wall time (median) | × minimum | all runs | whole execution | HTTP requests | refused with 613 (per run) | delivered exactly once (per run) | lost | duplicated | busiest second at the sandbox | outcome |',
 		'|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -682,7 +684,7 @@ function report(all) {
 		`- Machine: ${m.cpu}${m.mhz ? ` (${m.mhz.toFixed(0)} MHz)` : ''}, ${m.cores} cores, ${m.ramGb.toFixed(1)} GB RAM (${m.kernel}).`,
 		`- n8n ${all.n8nVersion} on Node ${all.nodeVersion} (the cached install from scripts/n8n), SQLite, manual runs over the REST API; this package packed and installed as a community package.`,
 		`- Sandbox: test/fakes/sandbox, its own process, ${all.config.latencyMs} ms latency on every request; send recipients are ${RECIPIENTS.length} generated people, every text unique so the sandbox's per-recipient count shows duplicates.`,
-		`- Load average (1/5/15 min) at start: ${all.loadStart.join(' / ')}; at the end: ${all.loadEnd.join(' / ')}; before each run: see the raw JSON (${all.rawFile}).`,
+		`- Load average (1/5/15 min) at start: ${all.loadStart.join(' / ')}; at the end: ${all.loadEnd.join(' / ')}; before each run: \`loadBefore\` in ${rawName()}, the raw results of this run.`,
 		'- "Node wall time" is the subject node\'s `executionTime` from n8n\'s run data for (a)–(c), and the script\'s own first-request-to-last-answer time for (d). "Whole execution" is n8n\'s startedAt→stoppedAt (Manual → Code → subject, incl. saving), and for (d) the whole child process incl. Node start-up.',
 		`- (c) is the HTTP Request node with Options → Batching: ${config.httpBatchSize} items per batch, ${config.httpBatchIntervalMs} ms between batches (${((config.httpBatchSize * 1000) / config.httpBatchIntervalMs).toFixed(0)} starts per second nominally, just under the 300/s limit, the node's own 0.95 headroom).`,
 	];
@@ -725,7 +727,23 @@ async function waitForLoad() {
 	}
 }
 
+/** --from-json <file>: renders the report of an earlier run again (after a change to the report's wording). */
+function rerender(file) {
+	const all = JSON.parse(readFileSync(file, 'utf8'));
+	Object.assign(config, all.config);
+	const text = report(all);
+	console.log(text);
+	if (!args['no-write']) {
+		writeReport(join(root, args.out), text);
+		writeFileSync(join(root, rawName()), JSON.stringify(all, null, 1));
+	}
+}
+
+/** The raw results next to the report: BENCHMARKS.md -> BENCHMARKS.json. */
+const rawName = () => args.out.replace(/\.md$/, '') + '.json';
+
 async function main() {
+	if (args['from-json']) return rerender(args['from-json']);
 	mkdirSync(work, { recursive: true });
 	const startedAt = new Date();
 	const all = {
@@ -781,7 +799,8 @@ async function main() {
 	console.log(text);
 	if (!args['no-write']) {
 		writeReport(join(root, args.out), text);
-		log(`wrote ${args.out} and ${all.rawFile}`);
+		writeFileSync(join(root, rawName()), JSON.stringify(all, null, 1));
+		log(`wrote ${args.out} and ${rawName()} (also ${all.rawFile})`);
 	}
 }
 
