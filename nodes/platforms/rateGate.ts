@@ -21,6 +21,13 @@ export interface Lane {
 	name: string;
 	/** Calls per second; below 1 means one call per `1 / perSecond` seconds. */
 	perSecond: number;
+	/**
+	 * Paced only once the platform has signalled a limit in this run (`RateGate.tighten`): until then the
+	 * lane only counts its calls. Where nothing limits the sender (a Page with a higher quota, a proxy, a
+	 * sandbox) a run is not slowed to the documented rate; where something does, the first rate-limit
+	 * answer or near-limit usage header switches every adaptive lane to its pace for the rest of the run.
+	 */
+	adaptive?: boolean;
 }
 
 /** How many calls of a lane one request counts as (a Graph batch of 50 text messages counts 50). */
@@ -89,6 +96,9 @@ export class RateGate {
 
 	private pauseReason: string | undefined;
 
+	/** The platform signalled a limit: adaptive lanes pace from now on. */
+	private tightened = false;
+
 	/** Resolved (and replaced) whenever a call finishes: wakes callers waiting for calls in flight. */
 	private finishedSignal: { promise: Promise<void>; resolve: () => void } | undefined;
 
@@ -120,12 +130,17 @@ export class RateGate {
 	 */
 	async pass(pacing: readonly Pacing[] = [], maxWaitMs: number = Infinity): Promise<FinishCall | undefined> {
 		const deadline = this.now() + Math.max(0, maxWaitMs);
-		const lanes = pacing.filter(({ weight }) => weight > 0).map(({ lane, weight }) => ({ window: this.windowOf(lane), weight }));
+		const lanes = pacing
+			.filter(({ weight }) => weight > 0)
+			.map(({ lane, weight }) => ({ window: this.windowOf(lane), weight, adaptive: lane.adaptive === true }));
 		for (;;) {
 			const now = this.now();
 			if (this.resumeAt > now && this.resumeAt > deadline) return undefined;
 			let wait = this.resumeAt - now;
-			for (const { window, weight } of lanes) wait = Math.max(wait, window.waitFor(weight, now));
+			for (const { window, weight, adaptive } of lanes) {
+				if (adaptive && !this.tightened) continue;
+				wait = Math.max(wait, window.waitFor(weight, now));
+			}
 			if (wait <= 0) {
 				for (const { window, weight } of lanes) window.start(weight);
 				return this.finisher(lanes);
@@ -165,6 +180,16 @@ export class RateGate {
 			this.windows.set(lane.name, window);
 		}
 		return window;
+	}
+
+	/** The platform signalled a limit (a rate-limit answer, usage near the quota): adaptive lanes pace from now on. */
+	tighten(): void {
+		this.tightened = true;
+	}
+
+	/** Whether adaptive lanes are pacing (the platform has signalled a limit in this run). */
+	get isTightened(): boolean {
+		return this.tightened;
 	}
 
 	/** Extends the pause to at least `ms` from now; a shorter pause never cuts a longer one. */

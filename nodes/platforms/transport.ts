@@ -76,6 +76,8 @@ export interface PlatformProtocol {
 	readError(response: RawResponse): PlatformError | undefined;
 	/** Milliseconds to hold all further calls, read from usage headers before a limit is hit (0: none). */
 	readBackpressure?(headers: RawResponse['headers']): number;
+	/** Usage headers say the quota is nearly used up: adaptive lanes start pacing (see RateGate.tighten). */
+	nearLimit?(headers: RawResponse['headers']): boolean;
 }
 
 export interface TransportOptions {
@@ -165,6 +167,7 @@ export class Transport {
 			// The lanes count the call until one window after this answer (see RateGate).
 			finish();
 
+			if (this.options.protocol.nearLimit?.(response.headers)) this.gate.tighten();
 			const pauseMs = this.options.protocol.readBackpressure?.(response.headers) ?? 0;
 			if (pauseMs > 0) this.gate.pauseFor(pauseMs, USAGE_LIMIT_REASON);
 
@@ -172,7 +175,9 @@ export class Transport {
 			if (!failure) return response.body as T;
 
 			if (failure.rateLimited) {
-				// Not carried out, so even a send may be repeated: wait as asked, with backoff, and the whole run with it.
+				// Not carried out, so even a send may be repeated: wait as asked, with backoff, and the whole run with
+				// it; from now on the run keeps to the platform's documented pace.
+				this.gate.tighten();
 				lastRateLimit = failure;
 				const delay = Math.max(failure.retryAfterMs ?? 0, backoffDelay(rateLimitAttempt++));
 				if (waitedMs + delay > this.maxWaitMs) throw this.waitTooLong(failure, waitedMs, delay);

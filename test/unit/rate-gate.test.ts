@@ -338,3 +338,30 @@ describe('RateGate: pause and pacing together', () => {
 		assert.equal(pacedAt, 1000);
 	});
 });
+
+describe('RateGate adaptive lanes: paced only once the platform signalled a limit', () => {
+	test('before tighten() an adaptive lane lets every call through at once; after it, the lane keeps its pace', async (t) => {
+		const clock = mockedClock(t);
+		const adaptive: Lane = { name: 'adaptive-text', perSecond: 3, adaptive: true };
+		const open = Array.from({ length: 6 }, () => clock.call(one(adaptive)));
+		await clock.advanceTo(0);
+		assert.deepEqual(times(open), [0, 0, 0, 0, 0, 0], 'unpaced before any signal');
+		assert.equal(clock.gate.isTightened, false);
+
+		clock.gate.tighten();
+		// The six calls of t=0 are still in the window: the next call waits until they leave it at t=1000,
+		// and only three fit per window from then on.
+		const paced = Array.from({ length: 4 }, () => clock.call(one(adaptive)));
+		await clock.advanceTo(2100);
+		assert.deepEqual(times(paced), [1000, 1000, 1000, 2000]);
+	});
+
+	test('a non-adaptive lane paces from the first call, whatever tighten() says', async (t) => {
+		const clock = mockedClock(t);
+		const fixed = lane('fixed-text', 2);
+		const calls = Array.from({ length: 3 }, () => clock.call(one(fixed)));
+		await clock.advanceTo(1100);
+		assert.deepEqual(times(calls), [0, 0, 1000]);
+		assert.equal(clock.gate.isTightened, false);
+	});
+});

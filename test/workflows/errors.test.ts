@@ -253,7 +253,8 @@ describe('which item failed, and Continue On Fail', () => {
 		const texts = Array.from({ length: 30 }, (_, i) => `batch stop ${i}`);
 		fake().failNext(sendOf(texts[0]), 'outsideWindow');
 		const items = texts.map((text) => ({ json: { to: USERS.chloe.id, text } }));
-		const error = failed(await runSocialMessaging(metaCredentials(fake()), perItemSend, { items }));
+		// 20 side by side (the option), so 30 items are more than run at once.
+		const error = failed(await runSocialMessaging(metaCredentials(fake()), { ...perItemSend, options: { concurrency: 20 } }, { items }));
 		assert.equal((error.context as IDataObject).itemIndex, 0);
 		const sent = texts.filter((text) => fake().state.deliveryCount(USERS.chloe.id, text) === 1).length;
 		const attempted = texts.filter((text) => fake().calls(sendOf(text)).length > 0).length;

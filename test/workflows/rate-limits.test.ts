@@ -136,7 +136,7 @@ describe('a rate-limited send is retried and delivered exactly once', { concurre
 		const texts = Array.from({ length: 24 }, (_, i) => `${prefix}${i}`);
 		fake().failNext(sendsStartingWith(prefix), { ...GRAPH_ERRORS.tooManyRequests, headers: { 'retry-after': '1' } });
 		const items = texts.map((text) => ({ json: { to: USERS.chloe.id, text } }));
-		const result = await runSocialMessaging(metaCredentials(fake()), perItemSend, { items });
+		const result = await runSocialMessaging(metaCredentials(fake()), { ...perItemSend, options: { concurrency: 20 } }, { items });
 		assert.equal(result.error, undefined, result.error?.message);
 
 		const calls = [...fake().calls(sendsStartingWith(prefix))].sort((a, b) => a.at - b.at);
@@ -165,7 +165,7 @@ describe('a rate-limited send is retried and delivered exactly once', { concurre
 		fake().failNext(sendsStartingWith(prefix), { ...GRAPH_ERRORS.pageRateLimit, headers: { 'x-business-use-case-usage': businessUsage(5) } }, 20);
 		const items = texts.map((text) => ({ json: { to: USERS.bob.id, text } }));
 		const started = Date.now();
-		const result = await runSocialMessaging(metaCredentials(fake()), perItemSend, { items, continueOnFail: true });
+		const result = await runSocialMessaging(metaCredentials(fake()), { ...perItemSend, options: { concurrency: 20 } }, { items, continueOnFail: true });
 		const elapsed = Date.now() - started;
 
 		assert.ok(elapsed < 5_000, `took ${elapsed} ms: the node waited instead of failing`);

@@ -179,7 +179,7 @@ export const sendingOptions: INodeProperties[] = [
 		default: 0,
 		typeOptions: { minValue: 0 },
 		description:
-			'How many requests may be in flight at once. 0 picks a default that reaches the platform\'s rate limit (Meta: 20; with batch requests: 2).',
+			'How many requests may be in flight at once. 0 picks a default that reaches the platform\'s rate limit (Meta: 50; with batch requests: 2).',
 	},
 	{
 		displayName: 'Max Sends per Second',
@@ -188,7 +188,7 @@ export const sendingOptions: INodeProperties[] = [
 		default: 0,
 		typeOptions: { minValue: 0 },
 		description:
-			'Pace of sends. 0 stays just under the platform\'s documented limit (Meta: 285 of its 300 calls per second per Page; audio and video 9 of 10). Lower it when several workflows send for the same Page.',
+			'0: as fast as Concurrency allows until the platform signals a limit, then just under its documented rate (Meta: 285 of its 300 calls per second per Page; audio and video always 9 of 10). A number paces every send from the first: lower it when several workflows send for the same Page.',
 	},
 ];
 

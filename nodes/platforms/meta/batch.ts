@@ -156,6 +156,7 @@ export async function runBatch(transport: Transport, calls: BatchCall[]): Promis
 			break;
 		}
 		waitedMs += delay;
+		transport.gate.tighten();
 		transport.gate.pauseFor(delay, rateLimit.description);
 	}
 	return outcomes;

@@ -34,6 +34,11 @@ export const PROVOKED_ERRORS = [
 	/^This person cannot receive messages from the Page right now$/,
 ];
 
+// n8n colours some messages (red for a webhook's error response) when its environment asks for
+// colour, as CI's does: the escape codes are not part of what the message says.
+// eslint-disable-next-line no-control-regex
+const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
+
 /** Parses the log into entries: { line, level, message, metadata, raw }. */
 export function parseLog(text) {
 	const entries = [];
@@ -46,7 +51,7 @@ export function parseLog(text) {
 			parsed = undefined;
 		}
 		if (parsed && typeof parsed === 'object' && typeof parsed.level === 'string') {
-			entries.push({ line: index + 1, level: parsed.level, message: String(parsed.message ?? ''), metadata: parsed.metadata ?? {}, raw });
+			entries.push({ line: index + 1, level: parsed.level, message: String(parsed.message ?? '').replace(ANSI_ESCAPE, ''), metadata: parsed.metadata ?? {}, raw });
 		} else {
 			entries.push({ line: index + 1, level: 'unstructured', message: raw, metadata: {}, raw });
 		}
