@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { highestUsagePercent, readGraphBackpressure, readGraphError, retryAfterMs } from '../../nodes/platforms/meta/errors';
+import { graphProtocol } from '../../nodes/platforms/meta/protocol';
 import type { RawResponse } from '../../nodes/platforms/transport';
 
 const TRACE = 'AbCdEfGhIjKlMnOpQrStUvWxYz0';
@@ -264,5 +265,22 @@ describe('usage headers: highestUsagePercent and readGraphBackpressure', () => {
 	test('at 100% with estimated_time_to_regain_access: pause that many minutes', () => {
 		const usage = JSON.stringify({ '1': [{ type: 'pages', call_count: 100, estimated_time_to_regain_access: 2 }] });
 		assert.equal(readGraphBackpressure({ 'x-business-use-case-usage': usage }), 120_000);
+	});
+});
+
+describe('usage headers: graphProtocol.nearLimit', () => {
+	const near = (headers: RawResponse['headers']) => graphProtocol.nearLimit?.(headers);
+
+	test('from 60% of any quota on any usage header the run keeps to the documented pace', () => {
+		assert.equal(near({ 'x-app-usage': JSON.stringify({ call_count: 59, total_cputime: 10, total_time: 10 }) }), false);
+		assert.equal(near({ 'x-app-usage': JSON.stringify({ call_count: 60, total_cputime: 10, total_time: 10 }) }), true);
+		assert.equal(near({ 'x-page-usage': JSON.stringify({ call_count: 1, total_cputime: 1, total_time: 61 }) }), true);
+		const business = JSON.stringify({ '1': [{ type: 'pages', call_count: 60, total_cputime: 0, total_time: 0 }] });
+		assert.equal(near({ 'x-business-use-case-usage': business }), true);
+	});
+
+	test('no usage headers, or unreadable ones: no signal', () => {
+		assert.equal(near({}), false);
+		assert.equal(near({ 'x-app-usage': 'garbage' }), false);
 	});
 });

@@ -179,7 +179,7 @@ export const sendingOptions: INodeProperties[] = [
 		default: 0,
 		typeOptions: { minValue: 0 },
 		description:
-			'How many requests may be in flight at once. 0 picks a default that reaches the platform\'s rate limit (Meta: 50; with batch requests: 2).',
+			'How many requests may be in flight at once. 0 picks a default that reaches the platform\'s rate limit (Meta: 100; with batch requests: 2).',
 	},
 	{
 		displayName: 'Max Sends per Second',

@@ -60,6 +60,12 @@ export interface MetaSettings {
 export const DOCUMENTED_SENDS_PER_SECOND = 300;
 export const DOCUMENTED_AUDIO_VIDEO_SENDS_PER_SECOND = 10;
 /**
+ * Meta allows 2 calls/s per Page on the conversations edge. Listing reads pages one after another, so it
+ * only meets this when the network is fast; then the first refusal switches the lane on (adaptive) and
+ * the remaining pages keep to it instead of being refused and retried.
+ */
+const CONVERSATIONS_LANE: Lane = { name: 'meta-conversations', perSecond: 2, adaptive: true };
+/**
  * The lanes alone already keep every second at the platform within their capacity. The headroom keeps a
  * full second below the limit itself: at exactly 300, the usage header of a full second reads 100% and the
  * transport pauses the whole run for a second. Measured in a real n8n against a sandbox limited to 300/s,
@@ -119,10 +125,10 @@ export class MetaPlatform implements Platform {
 			maxQuickReplies: META_LIMITS.maxQuickReplies,
 			maxAttachmentBytes: META_LIMITS.maxAttachmentBytes,
 			maxPageSize: MAX_PAGE_SIZE,
-			// Little's law: Meta's 300 Send API calls/s per Page at a typical Graph latency of ~170 ms is about
-			// 50 calls in flight. Measured in BENCHMARKS.md against 20 and 32: the node's own CPU per send then
-			// overlaps the network waits, as fast as n8n's HTTP Request node without a limit.
-			defaultSendConcurrency: 50,
+			// Little's law: reaching Meta's 300 Send API calls/s per Page while one send takes up to a third of a
+			// second needs 100 in flight. Where answers come faster, the adaptive send lane keeps the run under the
+			// limit once Meta signals it. Measured in BENCHMARKS.md against 20, 32 and 50.
+			defaultSendConcurrency: 100,
 			sendsPerSecond: settings.sendsPerSecond || Math.floor(DOCUMENTED_SENDS_PER_SECOND * PACING_HEADROOM),
 		};
 		// A pace the user chose holds from the first send; Meta's documented one once Meta signals a limit.
@@ -178,7 +184,13 @@ export class MetaPlatform implements Platform {
 		if (options.userId) qs.user_id = options.userId;
 		if (options.cursor) qs.after = options.cursor;
 		const [page, ownId] = await Promise.all([
-			this.transport.request<GraphPage>({ method: 'GET', path: `/${this.accountNode}/conversations`, qs, idempotent: true }),
+			this.transport.request<GraphPage>({
+				method: 'GET',
+				path: `/${this.accountNode}/conversations`,
+				qs,
+				idempotent: true,
+				pacing: [{ lane: CONVERSATIONS_LANE, weight: 1 }],
+			}),
 			this.ownId(),
 		]);
 		return {
