@@ -215,8 +215,11 @@ describe(`examples/ in n8n ${E2E.version}`, () => {
 		const known: string[] = [];
 		const bob = USERS.bob.id;
 		try {
-			const subscription = (await sandbox.status()).appSubscriptions.find((s) => s.object === 'page');
+			const status = await sandbox.status();
+			const subscription = status.appSubscriptions.find((s) => s.object === 'page');
 			assert.equal(subscription?.callbackUrl, `${E2E.url}webhook/64bedc82-c874-585a-b2c6-8cc10dc5520f/webhook`);
+			// The Page itself is subscribed to the app too: without it Meta delivers nothing.
+			assert.deepEqual(status.subscribedApps[PAGE_ID]?.[APP_ID], ['messages', 'messaging_postbacks']);
 			const markSeen = send({ recipient: { id: bob }, sender_action: 'mark_seen' });
 
 			const first = await deliverAndRun(stored, { platform: 'messenger', event: 'message', from: 'bob', text: 'My order #1042 is late 😟' }, known);
@@ -242,6 +245,8 @@ describe(`examples/ in n8n ${E2E.version}`, () => {
 		} finally {
 			await n8n.deactivateWorkflow(stored.id);
 		}
-		assert.deepEqual((await sandbox.status()).appSubscriptions, []);
+		const status = await sandbox.status();
+		assert.deepEqual(status.appSubscriptions, []);
+		assert.equal(status.subscribedApps[PAGE_ID]?.[APP_ID], undefined);
 	});
 });

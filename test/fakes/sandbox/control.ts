@@ -139,7 +139,8 @@ export function startControlServer(graph: FakeGraph, port: number, host = '127.0
 					return send(response, 200, {
 						graphUrl: graph.url,
 						appSubscriptions: [...graph.state.appSubscriptions.values()],
-						subscribedApps: Object.fromEntries(graph.state.subscribedApps),
+						// Page / account id -> app id -> fields (the state keeps nested Maps, which JSON would print as {}).
+						subscribedApps: Object.fromEntries([...graph.state.subscribedApps].map(([owner, apps]) => [owner, Object.fromEntries(apps)])),
 						requests: graph.requests.length,
 						deliveries: graph.state.deliveries().length,
 					});
