@@ -993,6 +993,21 @@ describe('fake Graph: latency, conversations limit and send events', () => {
 		}
 	});
 
+	it('optionally limits audio and video sends (Meta documents 10/s per Page); text is not counted there', async () => {
+		const fake = await startFakeGraph({ audioVideoRateLimitPerSecond: 2 });
+		try {
+			const video = (n: number) => ({ recipient: { id: USERS.bob.id }, message: { attachment: { type: 'video', payload: { url: `https://cdn.example.com/v${n}.mp4` } } } });
+			assert.equal((await send(fake, video(1))).status, 200);
+			assert.equal((await send(fake, { recipient: { id: USERS.bob.id }, message: { text: 'text in between' } })).status, 200);
+			assert.equal((await send(fake, video(2))).status, 200);
+			assertGraphError(await send(fake, video(3)), 613);
+			assert.equal((await send(fake, { recipient: { id: USERS.bob.id }, message: { text: 'text still goes' } })).status, 200);
+			assert.equal(fake.state.deliveryCount(USERS.bob.id, 'text still goes'), 1);
+		} finally {
+			await fake.close();
+		}
+	});
+
 	it("emits 'send' with the stored message for every accepted message", async () => {
 		const fake = await startFakeGraph();
 		try {

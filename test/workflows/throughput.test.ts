@@ -543,8 +543,10 @@ describe('Max Sends per Second and the audio/video pace', () => {
 		assertOneItemPerInput(run, 120);
 	});
 
-	test('video by URL, one request each: at most 10 within any second', async () => {
-		fake().clearRequests();
+	test('video by URL, one request each: at most 10 within any second, none refused by a fake that enforces it', async (t) => {
+		const enforcing = await startFakeGraph({ latencyMs: 5, audioVideoRateLimitPerSecond: 10 });
+		t.after(() => enforcing.close());
+		const fake = () => enforcing;
 		const items = Array.from({ length: 12 }, (_, i) => ({ json: { to: MESSENGER_USERS[i % 3], url: `https://cdn.example.com/clips/single-${i}.mp4` } }));
 		const run = await runSocialMessaging(
 			metaCredentials(fake()),
@@ -553,7 +555,7 @@ describe('Max Sends per Second and the audio/video pace', () => {
 		);
 		assertNoError(run);
 		const sends = fake().calls(`POST /${PAGE_ID}/messages`);
-		assert.equal(sends.length, 12);
+		assert.deepEqual(sends.map((call) => call.status), new Array(12).fill(200), 'a refused video would have been sent again');
 		const max = maxInAnyWindow(sends);
 		assert.ok(max <= 10, `${max} video sends within one second`);
 		assertOneItemPerInput(run, 12);

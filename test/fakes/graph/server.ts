@@ -32,6 +32,8 @@ export interface FakeGraphOptions {
 	rateLimitPerSecond?: number;
 	/** Same for `GET …/conversations` (Meta documents 2/s per Page); off by default. */
 	conversationsRateLimitPerSecond?: number;
+	/** Same for audio and video sends (Meta documents 10/s per Page), on top of the Send API limit; off by default. */
+	audioVideoRateLimitPerSecond?: number;
 	/** `estimated_time_to_regain_access` reported when limited; default: the wait rounded up to whole minutes. */
 	regainAccessMinutes?: number;
 	/** Reject calls without `appsecret_proof` (the app's "Require app secret" setting). */
@@ -130,6 +132,7 @@ class FakeGraphServer implements FakeGraph {
 			requireAppSecretProof: opts.requireAppSecretProof ?? false,
 			rateLimitPerSecond: opts.rateLimitPerSecond,
 			conversationsRateLimitPerSecond: opts.conversationsRateLimitPerSecond,
+			audioVideoRateLimitPerSecond: opts.audioVideoRateLimitPerSecond,
 			regainAccessMinutes: opts.regainAccessMinutes,
 			enforceMessagingWindow: opts.enforceMessagingWindow ?? false,
 			retiredMessageTags: opts.retiredMessageTags ?? [],
@@ -145,6 +148,7 @@ class FakeGraphServer implements FakeGraph {
 			baseUrl: '',
 			sendLimiter: opts.rateLimitPerSecond ? new SlidingWindowLimiter(opts.rateLimitPerSecond, clock) : undefined,
 			conversationsLimiter: opts.conversationsRateLimitPerSecond ? new SlidingWindowLimiter(opts.conversationsRateLimitPerSecond, clock) : undefined,
+			audioVideoLimiter: opts.audioVideoRateLimitPerSecond ? new SlidingWindowLimiter(opts.audioVideoRateLimitPerSecond, clock) : undefined,
 			execute: (call) => this.execute(call),
 			verifyCallback: (url, token) => this.verifyCallback(url, token),
 			onSend: (event: SendEvent) => this.events.emit('send', event),

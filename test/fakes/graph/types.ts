@@ -77,6 +77,7 @@ export interface ResolvedOptions {
 	requireAppSecretProof: boolean;
 	rateLimitPerSecond?: number;
 	conversationsRateLimitPerSecond?: number;
+	audioVideoRateLimitPerSecond?: number;
 	regainAccessMinutes?: number;
 	enforceMessagingWindow: boolean;
 	retiredMessageTags: string[];
@@ -91,6 +92,7 @@ export interface Env {
 	baseUrl: string;
 	sendLimiter?: SlidingWindowLimiter;
 	conversationsLimiter?: SlidingWindowLimiter;
+	audioVideoLimiter?: SlidingWindowLimiter;
 	/** Run a nested call through the full pipeline (failure injection, auth, routing); null = dropped. */
 	execute(call: Call): Promise<Result | null>;
 	verifyCallback(url: string, verifyToken: string): Promise<VerificationAttempt>;

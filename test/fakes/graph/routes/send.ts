@@ -24,6 +24,8 @@ interface Target {
 
 export function handleSend(env: Env, call: Call, business: Business): Result {
 	const { state } = env;
+	// An audio or video send refused by its own limit does not use up a slot of the Send API limit.
+	takeAudioVideoSlot(env, businessId(business), objectParam(call.params, 'message'));
 	const limitHeaders = takeSendSlot(env, businessId(business));
 	const recipient = objectParam(call.params, 'recipient');
 	if (!recipient) throw paramError('The parameter recipient is required');
@@ -82,6 +84,14 @@ function takeSendSlot(env: Env, key: string): Record<string, string> | undefined
 	});
 	if (!taken.ok) throw new GraphError(400, GRAPH_ERRORS.customRateLimit.error, usage(100, minutes(taken.retryInMs)));
 	return usage(limiter.usagePercent(key), 0);
+}
+
+/** Meta's 10 audio/video sends per second per Page (option `audioVideoRateLimitPerSecond`). */
+function takeAudioVideoSlot(env: Env, key: string, message: Record<string, unknown> | undefined): void {
+	const limiter = env.audioVideoLimiter;
+	const attachment = message?.attachment as { type?: unknown } | undefined;
+	if (!limiter || (attachment?.type !== 'audio' && attachment?.type !== 'video')) return;
+	if (!limiter.tryAcquire(key).ok) throw fromSpec(GRAPH_ERRORS.customRateLimit);
 }
 
 function resolveRecipient(state: GraphState, business: Business, recipient: Record<string, unknown>): Target {
