@@ -19,6 +19,7 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { APP_TOKEN_MARKER_HEADER } from '../../credentials/SocialMessagingApi.credentials';
+import { isDeferredBody, type DeferredBody } from './multipart';
 import { RateGate, type Pacing } from './rateGate';
 import { scrubSecrets } from './secrets';
 
@@ -31,8 +32,8 @@ export interface ApiRequest {
 	/** Path below the versioned base URL (`/123/messages`), or an absolute URL on the same host. */
 	path: string;
 	qs?: IDataObject;
-	/** JSON object, or raw bytes with `headers['content-type']` set (multipart uploads). */
-	body?: IDataObject | IDataObject[] | Buffer;
+	/** JSON, or bytes made when the request goes out (multipart uploads), again for every attempt. */
+	body?: IDataObject | IDataObject[] | DeferredBody;
 	headers?: Record<string, string>;
 	/** Safe to repeat after a network failure or a 5xx (reads). Sends are not: a message must never go out twice. */
 	idempotent?: boolean;
@@ -220,18 +221,22 @@ export class Transport {
 	private async send(request: ApiRequest, url: string): Promise<RawResponse> {
 		const headers: Record<string, string> = { ...(request.headers ?? {}) };
 		if (request.appToken) headers[APP_TOKEN_MARKER_HEADER] = 'app';
-		const isRawBody = Buffer.isBuffer(request.body);
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url,
 			qs: request.qs,
 			headers,
-			body: request.body as IHttpRequestOptions['body'],
-			json: !isRawBody,
+			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 		};
-		if (request.body === undefined) delete options.body;
+		if (isDeferredBody(request.body)) {
+			headers['content-type'] = request.body.contentType;
+			options.body = await request.body.make();
+			options.json = false;
+		} else if (request.body !== undefined) {
+			options.body = request.body;
+		}
 		const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
 			this.ctx,
 			CREDENTIAL_TYPE,

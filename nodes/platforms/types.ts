@@ -93,10 +93,15 @@ export type Recipient =
 
 export type MediaType = 'image' | 'audio' | 'video' | 'file';
 
+/**
+ * A file from n8n's binary data. Its size is known before any byte is read, so the platform's limits are
+ * checked without loading it; `read` loads it when it is sent, for every attempt again.
+ */
 export interface BinaryFile {
-	data: Buffer;
 	fileName?: string;
 	mimeType: string;
+	size: number;
+	read(): Promise<Buffer>;
 }
 
 /** Where the bytes of an attachment come from. */

@@ -131,6 +131,23 @@ describe('Upload from a binary property', () => {
 		});
 	}
 
+	test('Messenger: an upload refused for a rate limit is sent again with the whole file; one attachment stored', async () => {
+		const file: ExpectedFile = { type: 'file', bytes: Buffer.from('%PDF-1.4\n% sent twice, stored once\n%%EOF\n'), fileName: 'terms.pdf', mimeType: 'application/pdf' };
+		fake().failNext(`POST /${MESSENGER.account}/message_attachments`, 'pageRateLimit');
+		const storedBefore = fake().state.attachments.size;
+		const run = await upload(MESSENGER, fromBinary('file'), [binaryItem(file.bytes, file.mimeType, file.fileName)]);
+		assertNoError(run);
+		const calls = fake().requests;
+		assert.deepEqual(calls.map((call) => call.status), [400, 200]);
+		// Each attempt carries the file in full: the multipart body is made again for the second one.
+		const refusedFile = (calls[0].body as Array<{ name: string; data: Buffer }>).find((part) => part.name === 'filedata');
+		assert.ok(refusedFile?.data.equals(file.bytes), 'the refused attempt carried other bytes');
+		assertMultipartUpload(calls[1], MESSENGER, file);
+		const attachmentId = responseOf(calls[1]).attachment_id as string;
+		assert.deepEqual(run.items, [{ json: { platform: 'messenger', attachmentId, type: 'file' }, pairedItem: { item: 0 } }]);
+		assert.equal(fake().state.attachments.size, storedBefore + 1);
+	});
+
 	test('Messenger: a 25 MB file uploads', async () => {
 		const bytes = Buffer.alloc(25 * MB, 0x42);
 		const run = await upload(MESSENGER, fromBinary('video'), [binaryItem(bytes, 'video/mp4', 'big.mp4')]);

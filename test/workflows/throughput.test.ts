@@ -565,8 +565,8 @@ describe('Max Sends per Second and the audio/video pace', () => {
 describe('Concurrency', () => {
 	const fake = useFakeGraph({ latencyMs: 100 });
 
-	/** Requests in flight at the fake: from arrival (`at`) until the fake answered (its 'request' event). */
-	async function maxInFlight(run: () => Promise<void>): Promise<number> {
+	/** Requests in flight at the fake (those `counted`): from arrival (`at`) until the fake answered (its 'request' event). */
+	async function maxInFlight(run: () => Promise<void>, counted: (record: RecordedRequest) => boolean = () => true): Promise<number> {
 		const answeredAt = new Map<RecordedRequest, number>();
 		const onAnswer = (record: RecordedRequest) => answeredAt.set(record, Date.now());
 		fake().events.on('request', onAnswer);
@@ -577,7 +577,8 @@ describe('Concurrency', () => {
 		}
 		// Answers before arrivals at the same millisecond: the answer is emitted before it is written.
 		const events = fake()
-			.requests.flatMap((record) => [
+			.requests.filter(counted)
+			.flatMap((record) => [
 				{ at: record.at, delta: 1 },
 				{ at: answeredAt.get(record) ?? Infinity, delta: -1 },
 			])
@@ -615,6 +616,31 @@ describe('Concurrency', () => {
 		assert.ok(max > 50, `only ${max} in flight: the default is not 100`);
 		assertOneItemPerInput(run, 250);
 		run.items.forEach((item, index) => assertSent(item, fake(), items[index].json as { text: string; to: string }));
+	});
+
+	test('binary files: at most 4 uploads at once with the default Concurrency (files held in memory); each sent once, in order', async () => {
+		fake().clearRequests();
+		const items = Array.from({ length: 12 }, (_, i) =>
+			binaryItem(Buffer.from(`file ${i} `.repeat(1000)), 'image/png', `photo-${i}.png`, 'data', { to: MESSENGER_USERS[i % 3] }),
+		);
+		let run: RunNodeResult | undefined;
+		const uploads = (record: RecordedRequest) => record.path === `/${PAGE_ID}/message_attachments`;
+		const max = await maxInFlight(async () => {
+			run = await runSocialMessaging(
+				metaCredentials(fake()),
+				perItemSend({}, { messageType: 'media', mediaType: 'image', mediaSource: 'binary', binaryPropertyName: 'data' }),
+				{ items },
+			);
+		}, uploads);
+		assert.ok(run);
+		assertNoError(run);
+		assert.equal(max, 4, `${max} uploads were in flight at once`);
+		const uploaded = fake().requests.filter(uploads);
+		assert.equal(uploaded.length, 12);
+		const fileNames = uploaded.map((record) => (record.body as Array<{ name: string; filename?: string }>).find((part) => part.name === 'filedata')?.filename);
+		assert.deepEqual([...fileNames].sort(), items.map((_, i) => `photo-${i}.png`).sort());
+		assertOneItemPerInput(run, 12);
+		run.items.forEach((item, index) => assert.equal(item.json.recipientId, MESSENGER_USERS[index % 3]));
 	});
 
 	test('batch requests: 2 in flight by default, Concurrency 1 sends them one after another', async () => {

@@ -7,7 +7,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { InputError } from '../inputError';
 import type { Lane } from '../rateGate';
-import { buildMultipart } from '../multipart';
+import { multipartBody } from '../multipart';
+import { Slots } from '../slots';
 import type { Transport } from '../transport';
 import type {
 	Conversation,
@@ -66,6 +67,11 @@ export const DOCUMENTED_AUDIO_VIDEO_SENDS_PER_SECOND = 10;
  */
 const CONVERSATIONS_LANE: Lane = { name: 'meta-conversations', perSecond: 2, adaptive: true };
 /**
+ * Binary files uploaded at once per run, whatever the Concurrency: each holds the file and the request
+ * body made from it (25 MB each at the most), so 4 keep a run of large files within about 200 MB.
+ */
+const FILES_IN_MEMORY = 4;
+/**
  * The lanes alone already keep every second at the platform within their capacity. The headroom keeps a
  * full second below the limit itself: at exactly 300, the usage header of a full second reads 100% and the
  * transport pauses the whole run for a second. Measured in a real n8n against a sandbox limited to 300/s,
@@ -110,6 +116,8 @@ export class MetaPlatform implements Platform {
 	private readonly sendLane: Lane;
 
 	private readonly audioVideoLane: Lane;
+
+	private readonly fileUploads = new Slots(FILES_IN_MEMORY);
 
 	constructor(
 		private readonly transport: Transport,
@@ -370,16 +378,11 @@ export class MetaPlatform implements Platform {
 			const fields = [
 				{ field: 'message', value: buildUploadFileMessage(media) },
 				...(forInstagram ? [{ field: 'platform', value: 'instagram' }] : []),
-				{ field: 'filedata', value: file.data, fileName: file.fileName ?? 'file', contentType: file.mimeType },
 			];
-			const multipart = buildMultipart(fields);
-			response = await this.transport.request({
-				method: 'POST',
-				path,
-				body: multipart.body,
-				headers: { 'content-type': multipart.contentType },
-				pacing: this.pacingFor(media.type),
-			});
+			const body = multipartBody(fields, { field: 'filedata', fileName: file.fileName ?? 'file', file });
+			response = await this.fileUploads.run(
+				async () => await this.transport.request({ method: 'POST', path, body, pacing: this.pacingFor(media.type) }),
+			);
 		} else {
 			throw new InputError('This attachment is already uploaded', 'Use the attachment ID directly in a Send operation.');
 		}

@@ -243,11 +243,11 @@ function validateQuickReplies(quickReplies: QuickReply[], platform: MetaPlatform
 
 export function validateMediaFile(media: OutgoingMedia, platform: MetaPlatformName): void {
 	if (!('file' in media.source)) return;
-	const { data, mimeType, fileName } = media.source.file;
+	const { size, mimeType, fileName } = media.source.file;
 	const name = fileName ? `"${fileName}"` : 'The file';
-	if (data.length > META_LIMITS.maxAttachmentBytes) {
+	if (size > META_LIMITS.maxAttachmentBytes) {
 		throw new InputError(
-			`${name} is ${formatBytes(data.length)}; attachments may be at most 25 MB`,
+			`${name} is ${formatBytes(size)}; attachments may be at most 25 MB`,
 			'Compress the file, or host it and send a link.',
 		);
 	}
@@ -259,8 +259,8 @@ export function validateMediaFile(media: OutgoingMedia, platform: MetaPlatformNa
 			`Instagram accepts ${allowed.join(', ')} for ${media.type} attachments. Convert the file or pick another Media Type.`,
 		);
 	}
-	if (media.type === 'image' && data.length > META_LIMITS.instagramImageMaxBytes) {
-		throw new InputError(`${name} is ${formatBytes(data.length)}; Instagram images may be at most 8 MB`, 'Resize or compress the image.');
+	if (media.type === 'image' && size > META_LIMITS.instagramImageMaxBytes) {
+		throw new InputError(`${name} is ${formatBytes(size)}; Instagram images may be at most 8 MB`, 'Resize or compress the image.');
 	}
 }
 
