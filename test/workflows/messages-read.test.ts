@@ -555,3 +555,36 @@ describe('Message > Get Many with several input items', () => {
 		});
 	});
 });
+
+describe('Message > Get Many under Meta\'s 2 Conversations API calls per second', () => {
+	const limited = useFakeGraph({ state: createLargeState({ conversations: 6, messagesPerConversation: 3 }), conversationsRateLimitPerSecond: 2 });
+
+	test('6 conversations read one after another: one read refused, then 2 per second; every message read once', async () => {
+		clear(limited());
+		const conversationIds = limited().state.conversationsOf(PAGE_ID, 'messenger').map((conversation) => conversation.id);
+		const { items, error } = await runSocialMessaging(
+			metaCredentials(limited()),
+			{ platform: 'messenger', resource: 'message', operation: 'getAll', conversationId: byId('={{ $json.conversationId }}'), returnAll: true },
+			{ items: conversationIds.map((conversationId) => ({ json: { conversationId } })) },
+		);
+		assert.equal(error, undefined);
+		assert.deepEqual(
+			items.map((item) => [item.json.conversationId, item.pairedItem]),
+			conversationIds.flatMap((id, index) => Array(3).fill([id, { item: index }])),
+		);
+		assert.equal(new Set(items.map((item) => item.json.id)).size, 18);
+
+		const requests = limited().requests;
+		const refused = requests.filter((request) => request.status !== 200);
+		// The first reads go as fast as the answers come; the first refusal switches the run to Meta's pace.
+		assert.equal(refused.length, 1, `${refused.length} reads refused`);
+		assert.equal((refused[0].response as { error: { code: number } }).error.code, 613);
+		assert.deepEqual(
+			requests.filter((request) => request.status === 200).map((request) => request.path),
+			conversationIds.map((id) => `/${id}/messages`),
+		);
+		const after = requests.filter((request) => request.at > refused[0].at).map((request) => request.at);
+		const busiest = Math.max(...after.map((at) => after.filter((other) => other >= at && other < at + 1000).length));
+		assert.ok(busiest <= 2, `${busiest} reads within one second after the refusal`);
+	});
+});

@@ -61,11 +61,13 @@ export interface MetaSettings {
 export const DOCUMENTED_SENDS_PER_SECOND = 300;
 export const DOCUMENTED_AUDIO_VIDEO_SENDS_PER_SECOND = 10;
 /**
- * Meta allows 2 calls/s per Page on the conversations edge. Listing reads pages one after another, so it
- * only meets this when the network is fast; then the first refusal switches the lane on (adaptive) and
- * the remaining pages keep to it instead of being refused and retried.
+ * Meta allows 2 Conversations API calls/s per Page or Instagram account: listing conversations, reading
+ * one, its messages or a message. Reads go one after another, so they only meet this when the network is
+ * fast; then the first refusal switches the lane on (adaptive) and the remaining reads keep to it instead
+ * of being refused and retried.
  */
 const CONVERSATIONS_LANE: Lane = { name: 'meta-conversations', perSecond: 2, adaptive: true };
+const CONVERSATIONS_PACING = [{ lane: CONVERSATIONS_LANE, weight: 1 }];
 /**
  * Binary files uploaded at once per run, whatever the Concurrency: each holds the file and the request
  * body made from it (25 MB each at the most), so 4 keep a run of large files within about 200 MB.
@@ -197,7 +199,7 @@ export class MetaPlatform implements Platform {
 				path: `/${this.accountNode}/conversations`,
 				qs,
 				idempotent: true,
-				pacing: [{ lane: CONVERSATIONS_LANE, weight: 1 }],
+				pacing: CONVERSATIONS_PACING,
 			}),
 			this.ownId(),
 		]);
@@ -211,7 +213,13 @@ export class MetaPlatform implements Platform {
 		const messageLimit = Math.max(0, Math.min(MAX_DETAILED_MESSAGES, Math.floor(Number(options.messageLimit) || 0)));
 		const fields = messageLimit > 0 ? `${CONVERSATION_FIELDS},messages.limit(${messageLimit}){${MESSAGE_FIELDS}}` : CONVERSATION_FIELDS;
 		const [raw, ownId] = await Promise.all([
-			this.transport.request({ method: 'GET', path: `/${encodeURIComponent(conversationId)}`, qs: { fields }, idempotent: true }),
+			this.transport.request({
+				method: 'GET',
+				path: `/${encodeURIComponent(conversationId)}`,
+				qs: { fields },
+				idempotent: true,
+				pacing: CONVERSATIONS_PACING,
+			}),
 			this.ownId(),
 		]);
 		const conversation = toConversation(raw, this.name, ownId);
@@ -229,6 +237,7 @@ export class MetaPlatform implements Platform {
 				path: `/${encodeURIComponent(conversationId)}/messages`,
 				qs,
 				idempotent: true,
+				pacing: CONVERSATIONS_PACING,
 			}),
 			this.ownId(),
 		]);
@@ -245,6 +254,7 @@ export class MetaPlatform implements Platform {
 				path: `/${encodeURIComponent(messageId)}`,
 				qs: { fields: MESSAGE_FIELDS },
 				idempotent: true,
+				pacing: CONVERSATIONS_PACING,
 			}),
 			this.ownId(),
 		]);

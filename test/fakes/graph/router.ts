@@ -49,8 +49,8 @@ export async function route(env: Env, call: Call): Promise<Result> {
 			return businessRoute(env, call, node.business, edge, ctx, unsupported);
 		case 'conversation':
 			if (call.method !== 'GET') throw unsupported();
-			if (edge === undefined) return getConversation(call, node.conv, ctx);
-			if (edge === 'messages') return listConversationMessages(call, node.conv, ctx);
+			if (edge === undefined) return getConversation(env, call, node.conv, ctx);
+			if (edge === 'messages') return listConversationMessages(env, call, node.conv, ctx);
 			throw unknownPath(edge);
 		case 'message':
 			if (edge !== undefined) throw unknownPath(edge);

@@ -30,7 +30,7 @@ export interface FakeGraphOptions {
 	state?: GraphState;
 	/** Sustained Send API limit per Page / IG account (sliding 1 s window); beyond it answers code 613. */
 	rateLimitPerSecond?: number;
-	/** Same for `GET …/conversations` (Meta documents 2/s per Page); off by default. */
+	/** Same for the Conversations API reads (conversations, a conversation, its messages, a message; Meta documents 2/s); off by default. */
 	conversationsRateLimitPerSecond?: number;
 	/** Same for audio and video sends (Meta documents 10/s per Page), on top of the Send API limit; off by default. */
 	audioVideoRateLimitPerSecond?: number;

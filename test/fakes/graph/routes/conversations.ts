@@ -18,17 +18,25 @@ import {
 } from '../render';
 import type { ConversationRecord, MessageRecord, Platform } from '../state';
 import type { Call, Env, Result } from '../types';
-import { businessId, defaultPlatform, ownerFor, type Business } from './business';
+import { defaultPlatform, ownerFor, type Business } from './business';
 
 /** Instagram hides request-folder threads idle for 30 days. */
 const REQUESTS_HIDDEN_AFTER_MS = 30 * 24 * 60 * 60 * 1000;
 
-export function listConversations(env: Env, call: Call, business: Business, ctx: RenderContext): Result {
+/**
+ * Meta's Conversations API limit (option `conversationsRateLimitPerSecond`), per Page or Instagram account:
+ * it covers listing conversations, reading one, its messages and a message.
+ */
+function takeConversationsSlot(env: Env, ownerId: string): void {
 	const limiter = env.conversationsLimiter;
-	if (limiter && !limiter.tryAcquire(businessId(business)).ok) throw fromSpec(GRAPH_ERRORS.customRateLimit);
+	if (limiter && !limiter.tryAcquire(ownerId).ok) throw fromSpec(GRAPH_ERRORS.customRateLimit);
+}
+
+export function listConversations(env: Env, call: Call, business: Business, ctx: RenderContext): Result {
 	const platform = readPlatform(call, business);
 	const owner = ownerFor(business, platform);
 	if (!owner) throw paramError('This Page has no linked Instagram account (inferred wording)');
+	takeConversationsSlot(env, owner);
 	const userId = stringParam(call.params, 'user_id');
 	let list = env.state.conversationsOf(owner, platform);
 	if (userId !== undefined) list = list.filter((c) => c.userId === userId);
@@ -49,12 +57,14 @@ export function listConversations(env: Env, call: Call, business: Business, ctx:
 	return { status: 200, body };
 }
 
-export function getConversation(call: Call, conv: ConversationRecord, ctx: RenderContext): Result {
+export function getConversation(env: Env, call: Call, conv: ConversationRecord, ctx: RenderContext): Result {
+	takeConversationsSlot(env, conv.businessId);
 	const fields = selectFields(requestedFields(call), ['id', 'updated_time'], CONVERSATION_FIELDS, 'Conversation');
 	return { status: 200, body: renderConversation(ctx, conv, fields) };
 }
 
-export function listConversationMessages(call: Call, conv: ConversationRecord, ctx: RenderContext): Result {
+export function listConversationMessages(env: Env, call: Call, conv: ConversationRecord, ctx: RenderContext): Result {
+	takeConversationsSlot(env, conv.businessId);
 	const limit = readLimit(call.params.limit);
 	const body = renderMessagesEdge(ctx, conv, {
 		fields: requestedFields(call),
@@ -67,6 +77,8 @@ export function listConversationMessages(call: Call, conv: ConversationRecord, c
 }
 
 export function getMessage(env: Env, call: Call, message: MessageRecord, ctx: RenderContext): Result {
+	const owner = env.state.conversations.get(message.conversationId)?.businessId;
+	if (owner) takeConversationsSlot(env, owner);
 	const rank = env.state.messageRank(message);
 	if (message.deleted || rank >= DETAIL_WINDOW) throw fromSpec(GRAPH_ERRORS.messageDeleted);
 	const fields = selectFields(requestedFields(call), ['id', 'created_time'], MESSAGE_FIELDS, 'Message');
