@@ -154,9 +154,19 @@ export class Transport {
 			waitedMs += Date.now() - started;
 			if (!finish) throw this.waitTooLong(lastRateLimit, waitedMs, this.gate.remainingMs());
 
+			// Made for each attempt, before the network's error handling: a file that cannot be read is not a
+			// failed connection, and nothing was sent.
+			let options: IHttpRequestOptions;
+			try {
+				options = await this.httpOptions(request, url);
+			} catch (error) {
+				finish();
+				throw error;
+			}
+
 			let response: RawResponse;
 			try {
-				response = await this.send(request, url);
+				response = await this.send(options);
 			} catch (error) {
 				finish();
 				if (request.idempotent && transientAttempt < MAX_TRANSIENT_RETRIES && !this.cancelled()) {
@@ -218,7 +228,7 @@ export class Transport {
 		});
 	}
 
-	private async send(request: ApiRequest, url: string): Promise<RawResponse> {
+	private async httpOptions(request: ApiRequest, url: string): Promise<IHttpRequestOptions> {
 		const headers: Record<string, string> = { ...(request.headers ?? {}) };
 		if (request.appToken) headers[APP_TOKEN_MARKER_HEADER] = 'app';
 		const options: IHttpRequestOptions = {
@@ -237,6 +247,10 @@ export class Transport {
 		} else if (request.body !== undefined) {
 			options.body = request.body;
 		}
+		return options;
+	}
+
+	private async send(options: IHttpRequestOptions): Promise<RawResponse> {
 		const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
 			this.ctx,
 			CREDENTIAL_TYPE,

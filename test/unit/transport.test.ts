@@ -410,6 +410,33 @@ describe('Transport: never resend, retry reads', { concurrency: true }, () => {
 		assert.match(error.description ?? '', /^connect ECONNREFUSED 127\.0\.0\.1:9\. Tried 3 times/);
 	});
 
+	test('a body that cannot be made (a binary file gone from the store) fails as itself: nothing sent, no "may have been delivered"', async () => {
+		const { ctx, calls } = fakeContext([ok()]);
+		const unreadable = new Error('File not found: /binaryData/gone');
+		const upload: ApiRequest = { method: 'POST', path: '/1/message_attachments', body: { contentType: 'multipart/form-data; boundary=x', make: async () => await Promise.reject(unreadable) } };
+		const error = await rejection(transport(ctx).request(upload));
+		assert.equal(error, unreadable);
+		assert.equal(calls.length, 0);
+	});
+
+	test('a multipart body is made again for every attempt', async () => {
+		const { ctx, calls } = fakeContext([rateLimited(10), ok({ attachment_id: '7' })]);
+		let made = 0;
+		const upload: ApiRequest = {
+			method: 'POST',
+			path: '/1/message_attachments',
+			body: { contentType: 'multipart/form-data; boundary=x', make: async () => Buffer.from(`attempt ${++made}`) },
+		};
+		assert.deepEqual(await transport(ctx).request(upload), { attachment_id: '7' });
+		assert.deepEqual(
+			calls.map((call) => [String(call.options.body), call.options.json, (call.options.headers as Record<string, string>)['content-type']]),
+			[
+				['attempt 1', false, 'multipart/form-data; boundary=x'],
+				['attempt 2', false, 'multipart/form-data; boundary=x'],
+			],
+		);
+	});
+
 	test('a cancelled execution is not retried', async () => {
 		const { ctx, calls } = fakeContext([socketHangUp('aborted'), ok()], { aborted: true });
 		await rejection(transport(ctx).request(read));
