@@ -16,7 +16,7 @@ import type {
 	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { APP_TOKEN_MARKER_HEADER } from '../../credentials/SocialMessagingApi.credentials';
 import { isDeferredBody, type DeferredBody } from './multipart';
@@ -161,7 +161,9 @@ export class Transport {
 				options = await this.httpOptions(request, url);
 			} catch (error) {
 				finish();
-				throw error;
+				throw new NodeOperationError(this.ctx.getNode(), error as Error, {
+					description: 'The file to upload could not be read from n8n\'s binary data, so nothing was sent. Run the node that made the file again.',
+				});
 			}
 
 			let response: RawResponse;

@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
 
 import type { IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { APP_TOKEN_MARKER_HEADER } from '../../credentials/SocialMessagingApi.credentials';
 import { credentialSecrets } from '../../nodes/platforms';
@@ -415,7 +416,9 @@ describe('Transport: never resend, retry reads', { concurrency: true }, () => {
 		const unreadable = new Error('File not found: /binaryData/gone');
 		const upload: ApiRequest = { method: 'POST', path: '/1/message_attachments', body: { contentType: 'multipart/form-data; boundary=x', make: async () => await Promise.reject(unreadable) } };
 		const error = await rejection(transport(ctx).request(upload));
-		assert.equal(error, unreadable);
+		assert.ok(error instanceof NodeOperationError);
+		assert.equal(error.message, 'File not found: /binaryData/gone');
+		assert.equal(error.description, 'The file to upload could not be read from n8n\'s binary data, so nothing was sent. Run the node that made the file again.');
 		assert.equal(calls.length, 0);
 	});
 
