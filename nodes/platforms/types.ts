@@ -270,6 +270,7 @@ export interface Platform {
 	/**
 	 * Sends several messages in as few requests as the platform allows (limits.maxBatchSize per request),
 	 * one outcome per message in input order. A message whose result says it went out is never re-sent.
+	 * Called only when limits.maxBatchSize is set: without it the platform has no batch API here.
 	 */
 	sendBatch?(messages: OutgoingMessage[]): Promise<BatchOutcome[]>;
 	sendAction(recipient: Recipient, action: SenderAction): Promise<IDataObject>;

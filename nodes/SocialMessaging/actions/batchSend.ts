@@ -1,7 +1,8 @@
 /**
  * The "Use Batch Requests" path of a send: items go in chunks of the platform's batch size, each chunk
  * prepared item by item and sent as one batch request per platform, and every part's result or error
- * comes back to its own input item. A platform without batch requests sends the chunk's items one by one.
+ * comes back to its own input item. A platform without batch requests (no `sendBatch`, or no
+ * `limits.maxBatchSize` on this host) sends the chunk's items one by one.
  */
 import type { Operation, OperationInput, PreparedSend } from './operation';
 import type { ItemResults } from './itemResults';
@@ -31,7 +32,7 @@ export async function sendInBatches(
 		for (const itemIndex of indexes) {
 			try {
 				const platform = await platformFor(itemIndex);
-				if (!platform.sendBatch) {
+				if (!platform.sendBatch || !platform.limits.maxBatchSize) {
 					results.succeed(itemIndex, await operation.execute({ ctx, platform, itemIndex }));
 					continue;
 				}

@@ -179,7 +179,7 @@ export const sendingOptions: INodeProperties[] = [
 		default: 0,
 		typeOptions: { minValue: 0 },
 		description:
-			'How many requests may be in flight at once. 0 picks a default that reaches the platform\'s rate limit (Meta: 100; with batch requests: 2).',
+			'How many requests run at the same time. 0 uses a default that can reach the platform\'s rate limit (Meta: 100 at a time; with batch requests: 2).',
 	},
 	{
 		displayName: 'Max Sends per Second',
@@ -188,7 +188,7 @@ export const sendingOptions: INodeProperties[] = [
 		default: 0,
 		typeOptions: { minValue: 0 },
 		description:
-			'0: as fast as Concurrency allows until the platform signals a limit, then just under its documented rate (Meta: 285 of its 300 calls per second per Page; audio and video always 9 of 10). A number paces every send from the first: lower it when several workflows send for the same Page.',
+			'0 (recommended): send as fast as Concurrency allows, and slow down to just under the platform\'s limit as soon as it signals one (Meta: 285 of its 300 per second per Page; audio and video always 9 of 10). A number keeps to that pace from the first message, e.g. when several workflows send for the same Page.',
 	},
 ];
 

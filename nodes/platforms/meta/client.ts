@@ -285,17 +285,6 @@ export class MetaPlatform implements Platform {
 
 	async sendBatch(messages: OutgoingMessage[]): Promise<BatchOutcome[]> {
 		const outcomes: BatchOutcome[] = new Array(messages.length);
-		if (!this.limits.maxBatchSize) {
-			// No batch API on this host: one request per message, each with its own outcome.
-			for (const [index, message] of messages.entries()) {
-				try {
-					outcomes[index] = { result: await this.send(message) };
-				} catch (error) {
-					outcomes[index] = { error: error as Error };
-				}
-			}
-			return outcomes;
-		}
 		const calls: Array<{ index: number; message: OutgoingMessage; call: BatchCall }> = [];
 		for (const [index, message] of messages.entries()) {
 			try {

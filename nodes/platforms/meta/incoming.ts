@@ -129,7 +129,8 @@ export function toConversation(raw: IDataObject, platform: PlatformName, ownId: 
 	return dropUndefined(conversation);
 }
 
-function dropUndefined<T extends object>(value: T): T {
+/** Removes the keys whose value is undefined, so output items carry only what the platform said. */
+export function dropUndefined<T extends object>(value: T): T {
 	for (const key of Object.keys(value) as Array<keyof T>) {
 		if (value[key] === undefined) delete value[key];
 	}

@@ -6,6 +6,7 @@ import { createHmac, timingSafeEqual } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Attachment, AttachmentType, MessagingEvent, MessagingEventType, Participant, PlatformName } from '../types';
+import { dropUndefined } from './incoming';
 
 /** Thread-control change of Meta's handover protocol. */
 export interface HandoverDetails {
@@ -262,13 +263,6 @@ function dedupeKey(event: MetaMessagingEvent, raw: IDataObject): string {
 		default:
 			return `${event.type}:${who}:${event.messageId ?? ''}:${event.payload ?? ''}:${String(raw.timestamp)}`;
 	}
-}
-
-function dropUndefined<T extends object>(value: T): T {
-	for (const key of Object.keys(value) as Array<keyof T>) {
-		if (value[key] === undefined) delete value[key];
-	}
-	return value;
 }
 
 export interface ParsedDelivery {
