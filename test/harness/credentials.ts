@@ -65,6 +65,24 @@ export interface StoredCredential {
 }
 export type CredentialStore = Record<string, StoredCredential>;
 
+/**
+ * Credentials given by type name, stored under the id `<type>-id` as a saved workflow would reference
+ * them: the store for the credentials helper, and the node's `credentials` field pointing into it.
+ */
+export function credentialStoreFor(credentials: Record<string, ICredentialDataDecryptedObject> = {}): {
+	store: CredentialStore;
+	nodeCredentials: NonNullable<INode['credentials']>;
+} {
+	const store: CredentialStore = {};
+	const nodeCredentials: NonNullable<INode['credentials']> = {};
+	for (const [credentialType, data] of Object.entries(credentials)) {
+		const id = `${credentialType}-id`;
+		store[id] = { type: credentialType, data, name: `${credentialType} credential` };
+		nodeCredentials[credentialType] = { id, name: `${credentialType} credential` };
+	}
+	return { store, nodeCredentials };
+}
+
 const MOCK_NODE: INode = {
 	id: 'mock',
 	name: '',

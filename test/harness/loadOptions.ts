@@ -32,7 +32,7 @@ import {
 } from 'n8n-workflow';
 
 import { buildAdditionalData } from './additionalData';
-import { HarnessCredentialsHelper, type CredentialStore } from './credentials';
+import { HarnessCredentialsHelper, credentialStoreFor } from './credentials';
 import { ensureN8nCore } from './env';
 import { CredentialTypeRegistry, NodeTypeRegistry, resolveNodeType } from './nodeTypes';
 
@@ -54,13 +54,7 @@ function buildContext(options: LoadOptionsCallOptions) {
 	const nodeType = nodeTypes.getByName(type);
 	const typeVersion = options.typeVersion ?? ('nodeVersions' in nodeType ? nodeType.currentVersion : Math.max(...[nodeType.description.version].flat()));
 
-	const store: CredentialStore = {};
-	const nodeCredentials: INode['credentials'] = {};
-	for (const [credentialType, data] of Object.entries(options.credentials ?? {})) {
-		const id = `${credentialType}-id`;
-		store[id] = { type: credentialType, data, name: `${credentialType} credential` };
-		nodeCredentials[credentialType] = { id, name: `${credentialType} credential` };
-	}
+	const { store, nodeCredentials } = credentialStoreFor(options.credentials);
 	const credentialsHelper = new HarnessCredentialsHelper(new CredentialTypeRegistry(), store);
 
 	// The editor sends its parameters as JSON; give the workflow a private copy like n8n's API layer does.

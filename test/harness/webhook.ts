@@ -103,7 +103,7 @@ import {
 } from 'n8n-workflow';
 
 import { buildAdditionalData } from './additionalData';
-import { HarnessCredentialsHelper, type CredentialStore } from './credentials';
+import { HarnessCredentialsHelper, credentialStoreFor } from './credentials';
 import { ensureN8nCore } from './env';
 import { CredentialTypeRegistry, NodeTypeRegistry, resolveNodeType, type NodeTypeSource } from './nodeTypes';
 
@@ -302,13 +302,7 @@ export async function startTriggerHarness(options: TriggerHarnessOptions): Promi
 	// Stable by default, like a saved workflow: ids feed webhook URLs (and may feed derived secrets).
 	const workflowId = options.workflowId ?? 'harness-trigger-workflow';
 
-	const credentialStore: CredentialStore = {};
-	const nodeCredentials: INode['credentials'] = {};
-	for (const [credentialType, data] of Object.entries(options.credentials ?? {})) {
-		const id = `${credentialType}-id`;
-		credentialStore[id] = { type: credentialType, data, name: `${credentialType} credential` };
-		nodeCredentials[credentialType] = { id, name: `${credentialType} credential` };
-	}
+	const { store: credentialStore, nodeCredentials } = credentialStoreFor(options.credentials);
 	const credentialsHelper = new HarnessCredentialsHelper(new CredentialTypeRegistry(options.credentialTypes), credentialStore);
 
 	const nodeJson: INode = {

@@ -66,7 +66,7 @@ import {
 } from 'n8n-workflow';
 
 import { buildAdditionalData } from './additionalData';
-import { HarnessCredentialsHelper, type CredentialStore } from './credentials';
+import { HarnessCredentialsHelper, credentialStoreFor, type CredentialStore } from './credentials';
 import { ensureN8nCore } from './env';
 import { CredentialTypeRegistry, NodeTypeRegistry, resolveNodeType, type NodeTypeSource } from './nodeTypes';
 import { MANUAL_TRIGGER_TYPE, TEST_ITEMS_TYPE, type TestItemSpec } from './testNodes';
@@ -266,13 +266,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const typeVersion = options.typeVersion ?? ('nodeVersions' in nodeType ? nodeType.currentVersion : (description.defaultVersion ?? Math.max(...versions)));
 	const nodeName = options.nodeName ?? description.defaults.name ?? 'Node under test';
 
-	const credentials: CredentialStore = {};
-	const nodeCredentials: INode['credentials'] = {};
-	for (const [credentialType, data] of Object.entries(options.credentials ?? {})) {
-		const id = `${credentialType}-id`;
-		credentials[id] = { type: credentialType, data, name: `${credentialType} credential` };
-		nodeCredentials[credentialType] = { id, name: `${credentialType} credential` };
-	}
+	const { store: credentials, nodeCredentials } = credentialStoreFor(options.credentials);
 
 	const itemSpecs: TestItemSpec[] = (options.items ?? [{ json: {} }]).map((item) => ({
 		json: item.json,

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 // @ts-expect-error: plain JS module shared with scripts/e2e.mjs, without type declarations
-import { logProblems } from '../e2e/lib/n8n-log.mjs';
+import { logProblems, secretLeaks } from '../e2e/lib/n8n-log.mjs';
 
 const entry = (level: string, message: string) => JSON.stringify({ level, message, metadata: { file: 'response-helper.js' } });
 const red = (text: string) => `\u001b[31m${text}\u001b[39m`;
@@ -28,4 +28,15 @@ test('any other error, coloured or not, is a problem', () => {
 			[2, 'Plain failure'],
 		],
 	);
+});
+
+test('a leaked secret is found, and reported masked (the report goes to the console)', () => {
+	const secret = 'EAAGsecretTOKEN123';
+	const log = [entry('info', 'clean line'), entry('debug', `request with access_token=${secret}`)].join('\n');
+	const leaks = secretLeaks(log, [secret]) as Array<{ line: number; message: string; raw: string }>;
+	assert.deepEqual(
+		leaks.map((leak) => [leak.line, leak.message]),
+		[[2, 'request with access_token=[secret]']],
+	);
+	assert.ok(!leaks[0].raw.includes(secret));
 });

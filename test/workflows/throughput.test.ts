@@ -21,13 +21,14 @@ import {
 	PAGE_TOKEN,
 	TINY_PNG,
 	USERS,
+	busiestWindow,
 	startFakeGraph,
 	type FakeGraph,
 	type RecordedRequest,
 	type RequestMatcher,
 } from '../fakes/graph';
 import type { RunNodeItem, RunNodeResult } from '../harness';
-import { binaryItem, proofFor } from './message.helpers';
+import { assertNoError, binaryItem, proofFor } from './message.helpers';
 import { instagramLoginCredentials, metaCredentials, runSocialMessaging, useFakeGraph } from './setup';
 
 type MatcherCall = Parameters<Extract<RequestMatcher, (...args: never[]) => boolean>>[0];
@@ -99,10 +100,6 @@ const envelopes = (fake: FakeGraph) => fake.requests.filter((r) => r.method === 
 const partsOf = (envelope: RecordedRequest) => (envelope.body as { batch: BatchPart[] }).batch;
 const responseOf = (record: RecordedRequest) => record.response as IDataObject;
 
-function assertNoError(run: RunNodeResult): void {
-	assert.equal(run.error, undefined, `the node failed: ${run.error?.message} (${run.error?.description ?? ''})`);
-}
-
 /** Every input item came back once, in input order, paired with its input. */
 function assertOneItemPerInput(run: RunNodeResult, count: number): void {
 	assert.equal(run.items.length, count);
@@ -130,14 +127,7 @@ function assertFailedItem(item: INodeExecutionData, itemIndex: number, message: 
 
 /** The most calls whose arrival times (`at`) fall into any window of `windowMs`. */
 function maxInAnyWindow(calls: RecordedRequest[], windowMs = 1000): number {
-	const times = calls.map((c) => c.at).sort((a, b) => a - b);
-	let max = 0;
-	let start = 0;
-	for (let end = 0; end < times.length; end++) {
-		while (times[end] - times[start] >= windowMs) start++;
-		max = Math.max(max, end - start + 1);
-	}
-	return max;
+	return busiestWindow(calls.map((c) => c.at).sort((a, b) => a - b), windowMs);
 }
 
 /** 613 answers of the fake: rate-limited calls, plain or inside batches. */

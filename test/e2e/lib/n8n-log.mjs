@@ -115,5 +115,9 @@ export function sandboxSecrets(repoRoot) {
 
 /** Log entries that contain any of `secrets`. */
 export function secretLeaks(text, secrets) {
-	return parseLog(text).filter((entry) => secrets.some((secret) => entry.raw.includes(secret)));
+	// Reported with the secret masked: the report itself goes to the console and CI's output.
+	const mask = (value) => secrets.reduce((masked, secret) => masked.split(secret).join('[secret]'), value);
+	return parseLog(text)
+		.filter((entry) => secrets.some((secret) => entry.raw.includes(secret)))
+		.map((entry) => ({ ...entry, message: mask(entry.message), raw: mask(entry.raw) }));
 }

@@ -146,7 +146,8 @@ function toUserRecord(user: FixtureUser): UserRecord {
 	return record;
 }
 
-const attachment = (id: string, type: AttachmentRecord['type'], name: string, mimeType: string, size: number): AttachmentRecord => ({
+/** A seeded attachment whose file is served under /cdn/seed/<name>. */
+export const attachmentRecord = (id: string, type: AttachmentRecord['type'], name: string, mimeType: string, size: number): AttachmentRecord => ({
 	id,
 	type,
 	name,
@@ -181,10 +182,10 @@ export function seedDefaultState(state: GraphState = createBaseState()): GraphSt
 	state.addMessage(alice, { direction: 'inbound', text: 'Hi! Do you ship to Austria?', createdTime: at(t) });
 	state.addMessage(alice, { direction: 'outbound', text: 'Yes, we ship across the EU 🇪🇺', createdTime: at(t + 2 * MINUTE) });
 	state.addMessage(alice, { direction: 'inbound', text: 'Grüße 👋 — here is a photo of the label', createdTime: at(t + 5 * MINUTE) });
-	state.addMessage(alice, { direction: 'inbound', attachments: [attachment('3000000000000001', 'image', 'label.png', 'image/png', TINY_PNG.length)], createdTime: at(t + 6 * MINUTE) });
+	state.addMessage(alice, { direction: 'inbound', attachments: [attachmentRecord('3000000000000001', 'image', 'label.png', 'image/png', TINY_PNG.length)], createdTime: at(t + 6 * MINUTE) });
 	const invoice = state.addMessage(alice, {
 		direction: 'outbound',
-		attachments: [attachment('3000000000000002', 'file', 'invoice.pdf', 'application/pdf', TINY_PDF.length)],
+		attachments: [attachmentRecord('3000000000000002', 'file', 'invoice.pdf', 'application/pdf', TINY_PDF.length)],
 		createdTime: at(t + 8 * MINUTE),
 	});
 	state.addMessage(alice, { direction: 'inbound', text: 'Danke! Passt 👍', replyTo: invoice.id, createdTime: at(t + 10 * MINUTE) });
@@ -203,13 +204,13 @@ export function seedDefaultState(state: GraphState = createBaseState()): GraphSt
 	const ines = conv('instagram', USERS.ines.id, CONVERSATION_IDS.ines);
 	state.addMessage(ines, { direction: 'inbound', text: '¡Hola! ¿Tienen leche de avena? 🥛', createdTime: at(HOUR) });
 	state.addMessage(ines, { direction: 'outbound', text: '¡Sí! 😊 Oat, almond and soy.', createdTime: at(HOUR + 3 * MINUTE) });
-	state.addMessage(ines, { direction: 'inbound', attachments: [attachment('3000000000000003', 'image', 'label.png', 'image/png', TINY_PNG.length)], createdTime: at(HOUR + 4 * MINUTE) });
+	state.addMessage(ines, { direction: 'inbound', attachments: [attachmentRecord('3000000000000003', 'image', 'label.png', 'image/png', TINY_PNG.length)], createdTime: at(HOUR + 4 * MINUTE) });
 	state.addMessage(ines, { direction: 'inbound', text: 'Perfecto, gracias 🙏', createdTime: at(HOUR + 5 * MINUTE) });
 	ines.unreadCount = 2;
 
 	const kenji = conv('instagram', USERS.kenji.id, CONVERSATION_IDS.kenji);
 	state.addMessage(kenji, { direction: 'inbound', text: 'こんにちは！注文を確認できますか？', createdTime: at(4 * HOUR) });
-	state.addMessage(kenji, { direction: 'inbound', attachments: [attachment('3000000000000004', 'video', 'clip.mp4', 'video/mp4', TINY_MP4.length)], createdTime: at(4 * HOUR + MINUTE) });
+	state.addMessage(kenji, { direction: 'inbound', attachments: [attachmentRecord('3000000000000004', 'video', 'clip.mp4', 'video/mp4', TINY_MP4.length)], createdTime: at(4 * HOUR + MINUTE) });
 	state.addMessage(kenji, { direction: 'outbound', text: 'はい、確認します 🙇', createdTime: at(4 * HOUR + 6 * MINUTE) });
 	kenji.unreadCount = 0;
 

@@ -7,6 +7,7 @@ export * from './state';
 export { GRAPH_ERRORS, GraphError } from './errors';
 export type { FailSpec, GraphErrorBody, GraphErrorFields, GraphErrorName } from './errors';
 export { appSecretProof } from './auth';
+export { busiestWindow } from './util';
 export { deliverWebhook, metaJson, prepareDelivery, signature1, signature256 } from './webhooks';
 export type { DeliverOptions, DeliveryResult, SignatureMode } from './webhooks';
 export * from './payloads';

@@ -9,6 +9,17 @@ export function graphTime(ms: number): string {
 	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
 }
 
+/** Most entries of sorted times within any window of `windowMs` (the platform's sliding second). */
+export function busiestWindow(times: number[], windowMs = 1000): number {
+	let most = 0;
+	let start = 0;
+	for (let end = 0; end < times.length; end++) {
+		while (times[end] - times[start] >= windowMs) start++;
+		most = Math.max(most, end - start + 1);
+	}
+	return most;
+}
+
 /** Deterministic, opaque-looking token derived from a seed. */
 export function digest(seed: string, length: number): string {
 	return createHash('sha256').update(seed).digest('base64url').slice(0, length);

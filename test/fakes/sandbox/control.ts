@@ -18,6 +18,7 @@ import {
 	IG_ACCOUNT_ID,
 	PAGE_ID,
 	USERS,
+	busiestWindow,
 	messageEvent,
 	postbackEvent,
 	quickReplyEvent,
@@ -96,17 +97,6 @@ function edgeOf(path: string): string {
 	const segments = path.split('/').filter(Boolean);
 	if (segments.length === 0) return '/';
 	return `/{id}${segments.length > 1 ? `/${segments.slice(1).join('/')}` : ''}`;
-}
-
-/** Most entries of sorted times within any window of `windowMs` (the platform's sliding second). */
-function busiestWindow(times: number[], windowMs = 1000): number {
-	let most = 0;
-	let start = 0;
-	for (let end = 0; end < times.length; end++) {
-		while (times[end] - times[start] >= windowMs) start++;
-		most = Math.max(most, end - start + 1);
-	}
-	return most;
 }
 
 /** What the platform saw since the last reset, counted (the raw log can be large). */
