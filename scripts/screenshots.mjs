@@ -13,9 +13,8 @@
 // Env: CHROMIUM_PATH (/usr/bin/chromium), SCREENSHOT_SCALE (device pixel ratio, 2).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { unflatten } from './n8n/instance.mjs';
-import { controlUrl, readState, root } from './demo/config.mjs';
-import { demoClient } from './demo/rest.mjs';
+import { restClient, unflatten } from './n8n/instance.mjs';
+import { DEMO_OWNER, controlUrl, readState, root } from './demo/config.mjs';
 
 const outDir = join(root, 'docs', 'screenshots');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -42,11 +41,11 @@ async function deliver(body) {
 
 /** Makes the sandbox deliver `event` and returns the trigger's items of the execution it started. */
 async function realTriggerItems(n8n, workflowId, triggerName, event) {
-	const known = new Set((await n8n.executions(workflowId)).map((e) => String(e.id)));
+	const known = new Set((await n8n.listExecutions(workflowId, { limit: 50 })).map((e) => String(e.id)));
 	await deliver(event);
 	const deadline = Date.now() + 20_000;
 	while (Date.now() < deadline) {
-		const fresh = (await n8n.executions(workflowId)).find((e) => !known.has(String(e.id)) && e.stoppedAt);
+		const fresh = (await n8n.listExecutions(workflowId, { limit: 50 })).find((e) => !known.has(String(e.id)) && e.stoppedAt);
 		if (fresh) {
 			const execution = await n8n.request('GET', `/rest/executions/${fresh.id}`);
 			const data = typeof execution.data === 'string' ? unflatten(execution.data) : execution.data;
@@ -126,7 +125,8 @@ async function main() {
 	const { chromium } = await import('playwright-core');
 	mkdirSync(outDir, { recursive: true });
 
-	const n8n = await demoClient(state.editorUrl);
+	const n8n = restClient(`${state.editorUrl}/`);
+	await n8n.login(DEMO_OWNER);
 	const copies = [];
 	const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 	try {

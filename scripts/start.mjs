@@ -206,19 +206,19 @@ async function sandboxFixtures() {
 }
 
 function sandboxCredentials(f, graphUrl) {
-	const common = { appId: f.APP_ID, appSecret: f.APP_SECRET, graphApiVersion: f.DEFAULT_API_VERSION, useCustomBaseUrl: true, baseUrl: graphUrl };
 	return [
 		{
 			id: SANDBOX_CREDENTIAL_ID,
 			name: 'Social Messaging (sandbox)',
 			type: 'socialMessagingApi',
-			data: { provider: 'metaGraph', pageId: f.PAGE_ID, accessToken: f.PAGE_TOKEN, instagramAccountId: f.IG_ACCOUNT_ID, ...common },
+			data: f.metaGraphCredentialData(graphUrl),
 		},
 		{
 			id: SANDBOX_IG_LOGIN_CREDENTIAL_ID,
 			name: 'Social Messaging (sandbox, Instagram Login)',
 			type: 'socialMessagingApi',
-			data: { provider: 'instagramLogin', accessToken: f.IG_USER_TOKEN, instagramAccountId: f.IG_ACCOUNT_ID, ...common },
+			// The account id filled in, so the demo's Instagram Login credential needs no lookup.
+			data: { ...f.instagramLoginCredentialData(graphUrl), instagramAccountId: f.IG_ACCOUNT_ID },
 		},
 	];
 }

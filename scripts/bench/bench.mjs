@@ -815,12 +815,7 @@ async function main() {
 	}
 }
 
-// Run as a script; imported (for experiments), it only provides the helpers.
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-	main().catch((error) => {
-		console.error(error);
-		process.exit(1);
-	});
-}
-
-export { config, packNode, startSandbox, sendVariants, runN8nVariant, runPlainVariant, procStatus, chain, manual, itemsNode, socialSend, loadavg };
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

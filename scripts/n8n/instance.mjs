@@ -238,6 +238,9 @@ export function restClient(baseUrl) {
 	const client = {
 		request,
 
+		/** The session cookie (`n8n-auth=…`) once logged in, e.g. for a browser that should share the session. */
+		cookie: () => cookie,
+
 		/** Creates the owner account (once per user folder) and logs in as it. */
 		async setupOwner(owner = OWNER) {
 			await request('POST', '/rest/owner/setup', owner);

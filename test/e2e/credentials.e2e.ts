@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { APP_ID, APP_SECRET, EXPIRED_PAGE_TOKEN, IG_ACCOUNT_ID, IG_USER_TOKEN, PAGE_ID, PAGE_TOKEN, appSecretProof } from './lib/fixtures';
 import { E2E, connect, type N8nClient } from './lib/n8n';
-import { startSandbox, type Sandbox, type SandboxRequest } from './lib/sandbox';
+import { requestsSince, startSandbox, type Recorded, type Sandbox } from './lib/sandbox';
 
 let n8n: N8nClient;
 let sandbox: Sandbox;
@@ -24,7 +24,6 @@ after(async () => {
 	await sandbox?.stop();
 });
 
-type Recorded = Omit<SandboxRequest, 'at'>;
 
 /** Stores the credential, presses Test, and returns n8n's verdict and what the platform received. */
 async function testCredential(name: string, data: Record<string, unknown>): Promise<{ result: { status: string; message: string }; requests: Recorded[] }> {
@@ -34,7 +33,7 @@ async function testCredential(name: string, data: Record<string, unknown>): Prom
 	const result = await n8n.request<{ status: string; message: string }>('POST', '/rest/credentials/test', {
 		credentials: { id: stored.id, name, type: 'socialMessagingApi', data: full },
 	});
-	return { result, requests: (await sandbox.requests(since)).map(({ at: _at, ...rest }) => rest) };
+	return { result, requests: await requestsSince(sandbox, since) };
 }
 
 const graphGet = (path: string, fields: string, token: string, appSecret: string, status = 200): Recorded => ({

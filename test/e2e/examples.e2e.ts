@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 
-import { APP_ID, APP_SECRET, IG_ACCOUNT_ID, PAGE_ID, PAGE_TOKEN, USERS, appSecretProof } from './lib/fixtures';
+import { APP_ID, APP_SECRET, IG_ACCOUNT_ID, PAGE_ID, PAGE_TOKEN, USERS, appSecretProof, metaGraphCredentialData } from './lib/fixtures';
 import { E2E, REPO, connect, nodeOutput, type Execution, type N8nClient, type StoredWorkflow, type Workflow } from './lib/n8n';
-import { startSandbox, type DeliverRequest, type Sandbox, type SandboxRequest } from './lib/sandbox';
+import { requestsSince, startSandbox, type DeliverRequest, type Recorded, type Sandbox } from './lib/sandbox';
 
 let n8n: N8nClient;
 let sandbox: Sandbox;
@@ -27,17 +27,7 @@ before(async () => {
 	const credential = await n8n.importCredential({
 		name: CREDENTIAL_NAME,
 		type: 'socialMessagingApi',
-		data: {
-			provider: 'metaGraph',
-			pageId: PAGE_ID,
-			accessToken: PAGE_TOKEN,
-			instagramAccountId: IG_ACCOUNT_ID,
-			appId: APP_ID,
-			appSecret: APP_SECRET,
-			graphApiVersion: 'v23.0',
-			useCustomBaseUrl: true,
-			baseUrl: sandbox.graphUrl,
-		},
+		data: metaGraphCredentialData(sandbox.graphUrl),
 	});
 	credentialId = credential.id;
 });
@@ -55,12 +45,6 @@ async function importExample(file: string): Promise<{ stored: StoredWorkflow; so
 		return { ...node, credentials: { socialMessagingApi: { id: credentialId, name: CREDENTIAL_NAME } } };
 	});
 	return { stored: await n8n.createWorkflow({ ...source, nodes }), source };
-}
-
-type Recorded = Omit<SandboxRequest, 'at'>;
-
-async function requestsSince(since: number): Promise<Recorded[]> {
-	return (await sandbox.requests(since)).map(({ at: _at, ...rest }) => rest);
 }
 
 const send = (body: Record<string, unknown>): Recorded => ({ method: 'POST', path: `/${PAGE_ID}/messages`, version: 'v23.0', query: { appsecret_proof: proof }, body, status: 200 });
@@ -96,7 +80,7 @@ async function deliverAndRun(workflow: StoredWorkflow, request: DeliverRequest, 
 	const execution = await n8n.waitForNewExecution(workflow.id, { known });
 	assert.equal(execution.status, 'success', JSON.stringify(execution.data.resultData.error ?? {}));
 	known.push(String(execution.id));
-	return { execution, event, requests: await requestsSince(since) };
+	return { execution, event, requests: await requestsSince(sandbox, since) };
 }
 
 describe(`examples/ in n8n ${E2E.version}`, () => {
@@ -128,7 +112,7 @@ describe(`examples/ in n8n ${E2E.version}`, () => {
 		};
 		const followUp = { text: 'Thanks for your order ORD-10042! We will message you here as soon as it ships.' };
 		assert.equal(order.customerPsid, USERS.alice.id);
-		assert.deepEqual(await requestsSince(since), [
+		assert.deepEqual(await requestsSince(sandbox, since), [
 			send({ recipient: { id: USERS.alice.id }, messaging_type: 'UTILITY', message: receipt }),
 			send({ recipient: { id: USERS.alice.id }, messaging_type: 'UTILITY', message: followUp }),
 		]);

@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 
-import { APP_ID, APP_SECRET, IG_ACCOUNT_ID, PAGE_ID, PAGE_TOKEN, USERS, appSecretProof } from './lib/fixtures';
+import { APP_ID, APP_SECRET, PAGE_ID, PAGE_TOKEN, USERS, appSecretProof, metaGraphCredentialData } from './lib/fixtures';
 import { E2E, REPO, logTools, nodeOutput, startOwnN8n, type OwnN8n, type StoredWorkflow, type Workflow } from './lib/n8n';
-import { startSandbox, type Sandbox, type SandboxRequest } from './lib/sandbox';
+import { requestsSince, startSandbox, type Recorded, type Sandbox } from './lib/sandbox';
 import { executionsOf, subscribedFields } from './lib/triggers';
 
 const WEBHOOK_ID = '64bedc82-c874-585a-b2c6-8cc10dc5520f'; // the example's trigger
@@ -35,8 +35,6 @@ after(async () => {
 	await sandbox?.stop();
 });
 
-type Recorded = Omit<SandboxRequest, 'at'>;
-const requestsSince = async (since: number): Promise<Recorded[]> => (await sandbox.requests(since)).map(({ at: _at, ...rest }) => rest);
 const proof = appSecretProof(APP_SECRET, PAGE_TOKEN);
 const appGet: Recorded = { method: 'GET', path: `/${APP_ID}/subscriptions`, version: 'v23.0', query: {}, status: 200 };
 const pageGet: Recorded = { method: 'GET', path: `/${PAGE_ID}/subscribed_apps`, version: 'v23.0', query: { appsecret_proof: proof }, status: 200 };
@@ -58,17 +56,7 @@ describe(`n8n ${E2E.version} restarting with an active Social Messaging Trigger`
 		const credential = await n8n.importCredential({
 			name: 'Social Messaging (sandbox)',
 			type: 'socialMessagingApi',
-			data: {
-				provider: 'metaGraph',
-				pageId: PAGE_ID,
-				accessToken: PAGE_TOKEN,
-				instagramAccountId: IG_ACCOUNT_ID,
-				appId: APP_ID,
-				appSecret: APP_SECRET,
-				graphApiVersion: 'v23.0',
-				useCustomBaseUrl: true,
-				baseUrl: sandbox.graphUrl,
-			},
+			data: metaGraphCredentialData(sandbox.graphUrl),
 		});
 		const example = JSON.parse(readFileSync(join(REPO, 'examples', 'support-desk-auto-reply.json'), 'utf8')) as Workflow;
 		const nodes = example.nodes.map((node) => (node.credentials ? { ...node, credentials: { socialMessagingApi: { id: credential.id, name: credential.name } } } : node));
@@ -99,7 +87,7 @@ describe(`n8n ${E2E.version} restarting with an active Social Messaging Trigger`
 		}
 		// Read-only at most: n8n 2.0 runs the activation again and the trigger finds everything in place;
 		// newer n8n keeps the stored webhook registered and asks nothing.
-		const startupRequests = await requestsSince(since);
+		const startupRequests = await requestsSince(sandbox, since);
 		assert.ok(
 			isDeepStrictEqual(startupRequests, []) || isDeepStrictEqual(startupRequests, [appGet, pageGet]),
 			`requests to Meta during the restart: ${JSON.stringify(startupRequests)}`,
@@ -130,7 +118,7 @@ describe(`n8n ${E2E.version} restarting with an active Social Messaging Trigger`
 			[['After the restart', 'skipped']],
 		);
 		assert.deepEqual((await executionsOf(n8n, workflow)).sort(), [firstExecution, String(execution.id)].sort());
-		assert.deepEqual(await requestsSince(since), [...startupRequests, markSeen]);
+		assert.deepEqual(await requestsSince(sandbox, since), [...startupRequests, markSeen]);
 	});
 
 	test('deactivation after the restart still removes what the trigger registered before it', async () => {

@@ -7,12 +7,8 @@ import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workfl
 
 import { runNode, type RunNodeResult } from '../harness';
 import {
-	APP_ID,
-	APP_SECRET,
-	IG_ACCOUNT_ID,
-	IG_USER_TOKEN,
-	PAGE_ID,
-	PAGE_TOKEN,
+	instagramLoginCredentialData,
+	metaGraphCredentialData,
 	startFakeGraph,
 	type FakeGraph,
 	type FakeGraphOptions,
@@ -35,33 +31,12 @@ export function useFakeGraph(options: FakeGraphOptions = {}): () => FakeGraph {
 
 /** Meta Graph API provider credentials (Page token), pointed at the fake. */
 export function metaCredentials(fake: FakeGraph, overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
-	return {
-		provider: 'metaGraph',
-		pageId: PAGE_ID,
-		accessToken: PAGE_TOKEN,
-		instagramAccountId: IG_ACCOUNT_ID,
-		appId: APP_ID,
-		appSecret: APP_SECRET,
-		graphApiVersion: 'v23.0',
-		useCustomBaseUrl: true,
-		baseUrl: fake.url,
-		...overrides,
-	};
+	return { ...metaGraphCredentialData(fake.url), ...overrides };
 }
 
 /** Instagram Login provider credentials (Instagram user token), pointed at the fake. */
 export function instagramLoginCredentials(fake: FakeGraph, overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
-	return {
-		provider: 'instagramLogin',
-		accessToken: IG_USER_TOKEN,
-		instagramAccountId: '',
-		appId: APP_ID,
-		appSecret: APP_SECRET,
-		graphApiVersion: 'v23.0',
-		useCustomBaseUrl: true,
-		baseUrl: fake.url,
-		...overrides,
-	};
+	return { ...instagramLoginCredentialData(fake.url), ...overrides };
 }
 
 /** A resource locator value as the editor stores it. */

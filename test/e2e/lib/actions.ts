@@ -11,7 +11,6 @@ import { after, before, describe, test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 
 import {
-	APP_ID,
 	APP_SECRET,
 	CONVERSATION_IDS,
 	IG_ACCOUNT_ID,
@@ -23,10 +22,12 @@ import {
 	USERS,
 	appSecretProof,
 	createDefaultState,
+	instagramLoginCredentialData,
+	metaGraphCredentialData,
 	type MessageRecord,
 } from './fixtures';
 import { E2E, connect, nodeOutput, nodeRun, type Execution, type N8nClient, type WorkflowNode } from './n8n';
-import { startSandbox, type Sandbox, type SandboxRequest } from './sandbox';
+import { requestsSince, startSandbox, type Recorded, type Sandbox } from './sandbox';
 import { base64ToFile, byId, chain, manualTrigger, noOp, setFields, setJson, socialMessaging, splitOut, webhook, type CredentialRef } from './workflows';
 
 export interface Route {
@@ -88,17 +89,7 @@ const INSTAGRAM_CONVERSATIONS = [instagramConversation('kenji', '2024-05-01T13:0
 const metaGraphCredential = (name: string) => (graphUrl: string) => ({
 	name,
 	type: 'socialMessagingApi',
-	data: {
-		provider: 'metaGraph',
-		pageId: PAGE_ID,
-		accessToken: PAGE_TOKEN,
-		instagramAccountId: IG_ACCOUNT_ID,
-		appId: APP_ID,
-		appSecret: APP_SECRET,
-		graphApiVersion: 'v23.0',
-		useCustomBaseUrl: true,
-		baseUrl: graphUrl,
-	},
+	data: metaGraphCredentialData(graphUrl),
 });
 
 export const MESSENGER: Route = {
@@ -139,16 +130,7 @@ export const INSTAGRAM_LOGIN: Route = {
 	credential: (graphUrl) => ({
 		name: 'Sandbox: Instagram Login',
 		type: 'socialMessagingApi',
-		data: {
-			provider: 'instagramLogin',
-			accessToken: IG_USER_TOKEN,
-			instagramAccountId: '',
-			appId: APP_ID,
-			appSecret: APP_SECRET,
-			graphApiVersion: 'v23.0',
-			useCustomBaseUrl: true,
-			baseUrl: graphUrl,
-		},
+		data: instagramLoginCredentialData(graphUrl),
 	}),
 	token: IG_USER_TOKEN,
 	account: 'me',
@@ -164,7 +146,6 @@ const CONVERSATION_FIELDS = 'id,updated_time,link,message_count,unread_count,par
 const MESSAGE_FIELDS = 'id,created_time,from,to,message,attachments,sticker,shares,reply_to';
 
 /** A request as the sandbox reports it, without its arrival time. */
-type Recorded = Omit<SandboxRequest, 'at'>;
 
 /**
  * The same requests, in any order: Instagram Login reads look up the account's own id while the main
@@ -257,7 +238,6 @@ export function defineActionSuite(route: Route): void {
 	}
 
 	// ---- running ----------------------------------------------------------------------
-	const requestsSince = async (since: number): Promise<Recorded[]> => (await sandbox.requests(since)).map(({ at: _at, ...rest }) => rest);
 
 	/** Saves Manual Trigger → producers → Social Messaging as a workflow and runs it. */
 	async function runOperation(title: string, parameters: Record<string, unknown>, producers: WorkflowNode[] = [], settings: Record<string, unknown> = {}): Promise<OperationRun> {
@@ -273,7 +253,7 @@ export function defineActionSuite(route: Route): void {
 		assert.equal(execution.status, 'success', `the run failed: ${runError?.message ?? ''} ${JSON.stringify(runError?.description ?? '')}`);
 		const items = await nodeOutput(execution, 'Social Messaging');
 		const pairedItems = (nodeRun(execution, 'Social Messaging').data?.main?.[0] ?? []).map((item) => item.pairedItem);
-		return { items, pairedItems, requests: await requestsSince(since), execution, startedAt, finishedAt };
+		return { items, pairedItems, requests: await requestsSince(sandbox, since), execution, startedAt, finishedAt };
 	}
 
 	function assertSentAt(value: unknown, run: OperationRun): void {
@@ -379,7 +359,7 @@ export function defineActionSuite(route: Route): void {
 			const label = (route.user as { username?: string }).username ?? route.user.name;
 			assert.deepEqual(recipients.results, [{ name: `${label} (${route.user.id})`, value: route.user.id }]);
 			const list = get(`/${route.conversationsNode}/conversations`, { platform: route.platform, fields: CONVERSATION_FIELDS, limit: '50' });
-			assertRequestsInAnyOrder(await requestsSince(since), [...ownIdLookup, list, ...ownIdLookup, list]);
+			assertRequestsInAnyOrder(await requestsSince(sandbox, since), [...ownIdLookup, list, ...ownIdLookup, list]);
 		});
 
 		describe('Conversation', () => {
@@ -692,7 +672,7 @@ export function defineActionSuite(route: Route): void {
 					assert.equal(execution.status, 'success');
 					const items = await nodeOutput(execution, 'Social Messaging');
 					assert.deepEqual(answer, items[0], 'the webhook answered with the Send output');
-					const requests = await requestsSince(since);
+					const requests = await requestsSince(sandbox, since);
 					assert.equal(requests.length, 2);
 					assertMultipartUpload(requests[0], 'image', { fileName: 'from-webhook.png', mimeType: 'image/png', size: TINY_PNG.length });
 					const attachmentId = String((requests[1].body as { message: { attachment: { payload: { attachment_id: string } } } }).message.attachment.payload.attachment_id);
@@ -758,7 +738,7 @@ export function defineActionSuite(route: Route): void {
 					assert.deepEqual(await nodeOutput(execution, 'Check'), people.map((p, index) => ({ name: p.name, messageId: sent[index].messageId })));
 					// Sent concurrently: any order on the wire.
 					assertRequestsInAnyOrder(
-						await requestsSince(since),
+						await requestsSince(sandbox, since),
 						people.map((p) => post(sendPath, { recipient: { id: p.id }, messaging_type: 'RESPONSE', message: { text: textFor(p.name) } })),
 					);
 					const { deliveries } = await sandbox.deliveries();
@@ -785,7 +765,7 @@ export function defineActionSuite(route: Route): void {
 					const since = await sandbox.mark();
 					const execution = await n8n.runWorkflow(workflow.id);
 					assert.equal(execution.status, 'success', JSON.stringify(execution.data.resultData.error ?? {}));
-					const requests = await requestsSince(since);
+					const requests = await requestsSince(sandbox, since);
 					assert.equal(requests.length, 1, 'one HTTP request for the three messages');
 					const [{ body, ...envelope }] = requests;
 					// Graph batch requests go to the host root, without a version.
@@ -861,7 +841,7 @@ export function defineActionSuite(route: Route): void {
 					const outputs = nodeRun(execution, 'Social Messaging').data?.main ?? [];
 					assert.deepEqual((outputs[0] ?? []).map((item) => item.pairedItem), [{ item: 1 }]);
 					assert.deepEqual((outputs[1] ?? []).map((item) => item.pairedItem), [{ item: 0 }, { item: 2 }]);
-					const requests = await requestsSince(since);
+					const requests = await requestsSince(sandbox, since);
 					assert.deepEqual(
 						requests.map((r) => [(r.body as { recipient: { id: string } }).recipient.id, r.status]).sort(),
 						[

@@ -7,7 +7,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -81,15 +80,12 @@ export interface Sandbox {
 	stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', resolve);
-	});
-	const { port } = server.address() as { port: number };
-	await new Promise((resolve) => server.close(resolve));
-	return port;
+/** A request as the tests compare it: what the platform received, without its arrival time. */
+export type Recorded = Omit<SandboxRequest, 'at'>;
+
+/** The requests the platform received after `since` (see `mark()`), without their arrival times. */
+export async function requestsSince(sandbox: Sandbox, since: number): Promise<Recorded[]> {
+	return (await sandbox.requests(since)).map(({ at: _at, ...rest }) => rest);
 }
 
 const running = new Set<ChildProcess>();
@@ -98,10 +94,9 @@ process.on('exit', () => {
 });
 
 export async function startSandbox(): Promise<Sandbox> {
-	const controlPort = await freePort();
 	const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test', 'fakes', 'sandbox', 'main.ts')], {
 		cwd: REPO,
-		env: { ...process.env, SANDBOX_GRAPH_PORT: '0', SANDBOX_CONTROL_PORT: String(controlPort) },
+		env: { ...process.env, SANDBOX_GRAPH_PORT: '0', SANDBOX_CONTROL_PORT: '0' },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	running.add(child);
@@ -112,11 +107,10 @@ export async function startSandbox(): Promise<Sandbox> {
 		child.once('exit', (code) => reject(new Error(`the sandbox exited (code ${code}) before it was ready\n${stderr}`)));
 		createInterface({ input: child.stdout! }).on('line', (line) => {
 			try {
-				const message = JSON.parse(line) as { event?: string; graphUrl: string };
+				const message = JSON.parse(line) as { event?: string; graphUrl: string; controlUrl: string };
 				if (message.event === 'sandbox-ready') {
 					clearTimeout(timer);
-					// The control port is the one given (older sandboxes print the configured port).
-					resolve({ graphUrl: message.graphUrl, controlUrl: `http://127.0.0.1:${controlPort}` });
+					resolve({ graphUrl: message.graphUrl, controlUrl: message.controlUrl });
 				}
 			} catch {
 				// not the ready line

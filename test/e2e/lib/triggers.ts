@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
 
-import { APP_ID, APP_SECRET, IG_ACCOUNT_ID, IG_USER_TOKEN, PAGE_ID, PAGE_TOKEN, appSecretProof } from './fixtures';
+import { APP_ID, APP_SECRET, appSecretProof, instagramLoginCredentialData, metaGraphCredentialData } from './fixtures';
 import { E2E, connect, nodeOutput, type Execution, type N8nClient, type StoredWorkflow } from './n8n';
-import { startSandbox, type DeliverRequest, type DeliverResult, type Sandbox, type SandboxRequest } from './sandbox';
+import { startSandbox, type DeliverRequest, type DeliverResult, type Recorded, type Sandbox } from './sandbox';
+
+export { requestsSince, type Recorded } from './sandbox';
 import { chain, noOp, socialMessagingTrigger, type CredentialRef } from './workflows';
 
-export type Recorded = Omit<SandboxRequest, 'at'>;
 
 /** App-level calls carry the app access token ("App ID|App Secret"), so no appsecret_proof. */
 export const app = (method: string, query: Record<string, string> = {}, body?: unknown): Recorded => ({
@@ -46,16 +47,15 @@ export function useTriggerContext(): () => TriggerContext {
 	let context: TriggerContext | undefined;
 	before(async () => {
 		const [n8n, sandbox] = await Promise.all([connect(), startSandbox()]);
-		const common = { appId: APP_ID, appSecret: APP_SECRET, graphApiVersion: 'v23.0', useCustomBaseUrl: true, baseUrl: sandbox.graphUrl };
 		const metaGraph = await n8n.importCredential({
 			name: 'Sandbox: Meta Graph API',
 			type: 'socialMessagingApi',
-			data: { provider: 'metaGraph', pageId: PAGE_ID, accessToken: PAGE_TOKEN, instagramAccountId: IG_ACCOUNT_ID, ...common },
+			data: metaGraphCredentialData(sandbox.graphUrl),
 		});
 		const instagramLogin = await n8n.importCredential({
 			name: 'Sandbox: Instagram Login',
 			type: 'socialMessagingApi',
-			data: { provider: 'instagramLogin', accessToken: IG_USER_TOKEN, instagramAccountId: '', ...common },
+			data: instagramLoginCredentialData(sandbox.graphUrl),
 		});
 		context = { n8n, sandbox, metaGraph, instagramLogin };
 	});
@@ -66,10 +66,6 @@ export function useTriggerContext(): () => TriggerContext {
 		assert.ok(context, 'the trigger test context is not set up');
 		return context;
 	};
-}
-
-export async function requestsSince(sandbox: Sandbox, since: number): Promise<Recorded[]> {
-	return (await sandbox.requests(since)).map(({ at: _at, ...rest }) => rest);
 }
 
 /** Social Messaging Trigger "Inbox" → No Operation "Received", with a webhook id of its own. */

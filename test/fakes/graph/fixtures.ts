@@ -37,6 +37,38 @@ export const IG_NAME = 'Acme Coffee';
 export const IG_USER_TOKEN = 'IGAAfakeIGuserTOKENZAaWdVc2VyVG9rZW5BY21lQ29mZmVl';
 export const EXPIRED_IG_USER_TOKEN = 'IGAAfakeEXPIREDigTOKENZAZXhwaXJlZElH';
 
+/**
+ * The Social Messaging credential's fields for the Meta Graph API provider, pointed at a fake (or the
+ * sandbox) at `baseUrl`: this Page, its Instagram account, this app.
+ */
+export function metaGraphCredentialData(baseUrl: string) {
+	return {
+		provider: 'metaGraph',
+		pageId: PAGE_ID,
+		accessToken: PAGE_TOKEN,
+		instagramAccountId: IG_ACCOUNT_ID,
+		appId: APP_ID,
+		appSecret: APP_SECRET,
+		graphApiVersion: DEFAULT_API_VERSION,
+		useCustomBaseUrl: true,
+		baseUrl,
+	};
+}
+
+/** The same for the Instagram Login provider: the Instagram user token; the account id is looked up. */
+export function instagramLoginCredentialData(baseUrl: string) {
+	return {
+		provider: 'instagramLogin',
+		accessToken: IG_USER_TOKEN,
+		instagramAccountId: '',
+		appId: APP_ID,
+		appSecret: APP_SECRET,
+		graphApiVersion: DEFAULT_API_VERSION,
+		useCustomBaseUrl: true,
+		baseUrl,
+	};
+}
+
 /** Notification-messages token opted in by Alice (`recipient: {notification_messages_token}`). */
 export const NOTIFICATION_TOKEN = 'NMT-fake-6e6f74696669636174696f6e';
 
