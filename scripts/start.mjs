@@ -12,11 +12,12 @@
 //
 // Env: DEMO_N8N_PORT (5678), SANDBOX_GRAPH_PORT (8088), SANDBOX_CONTROL_PORT (8089),
 //      DEMO_N8N_VERSION, DEMO_LISTEN_ADDRESS (127.0.0.1; 0.0.0.0 to reach it from outside).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, createWriteStream, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
+import { spawnSandbox } from '../test/fakes/sandbox/spawn.mjs';
 import { ensureDependencies } from './ensure-deps.mjs';
 import {
 	DEMO_OWNER,
@@ -155,34 +156,23 @@ async function installN8nWithProgress(version, installN8n) {
 async function startSandbox(graphPort, controlPort) {
 	const logFile = join(config.dir, 'sandbox.log');
 	const log = createWriteStream(logFile, { flags: 'a' });
-	const child = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/sandbox/main.ts'], {
-		cwd: root,
-		env: { ...process.env, SANDBOX_GRAPH_PORT: String(graphPort), SANDBOX_CONTROL_PORT: String(controlPort) },
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	children.add(child.pid);
-	let exited = null;
-	const exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve((exited = { code, signal }))));
-	let ready;
-	const readyPromise = new Promise((resolve) => (ready = resolve));
-	let buffer = '';
-	child.stdout.on('data', (chunk) => {
-		log.write(chunk);
-		buffer += chunk;
-		const line = buffer.split('\n').find((l) => l.includes('"sandbox-ready"'));
-		if (line) ready(JSON.parse(line));
-	});
-	child.stderr.on('data', (chunk) => log.write(chunk));
-	const info = await Promise.race([
-		readyPromise,
-		exit.then(({ code }) => {
-			throw new Error(`the sandbox exited during start-up (code ${code}); see ${logFile}\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
-		}),
-		new Promise((_, reject) => setTimeout(() => reject(new Error(`the sandbox did not start within 30 s; see ${logFile}`)), 30_000)),
-	]);
+	let started;
+	try {
+		started = await spawnSandbox({
+			env: { SANDBOX_GRAPH_PORT: String(graphPort), SANDBOX_CONTROL_PORT: String(controlPort) },
+			detached: true,
+			onSpawn: (child) => children.add(child.pid),
+			onOutput: (chunk) => log.write(chunk),
+		});
+	} catch (error) {
+		throw new Error(`${error.message}\n(whole log: ${logFile})`);
+	}
+	const { child } = started;
+	let exited = child.exitCode === null ? null : { code: child.exitCode, signal: child.signalCode };
+	const exit = exited ? Promise.resolve(exited) : new Promise((resolve) => child.on('exit', (code, signal) => resolve((exited = { code, signal }))));
 	return {
-		...info,
+		graphUrl: started.graphUrl,
+		controlUrl: started.controlUrl,
 		logFile,
 		pid: child.pid,
 		exited: () => exited,

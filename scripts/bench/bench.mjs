@@ -21,7 +21,7 @@
 // Variants run interleaved (a, a+batch, b, c, d, then again, the start rotating each round) after one
 // warm-up round that is not counted, so noise on this shared machine hits all of them alike.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { PAGE_ID, PAGE_TOKEN, largeUserId } from '../../test/fakes/graph/fixtures.ts';
+import { spawnSandbox } from '../../test/fakes/sandbox/spawn.mjs';
 import { startN8n } from '../n8n/instance.mjs';
 
 /** The Social Messaging node's default Concurrency (Meta, no batch requests). */
@@ -130,20 +131,8 @@ function packNode() {
 // ---------------------------------------------------------------- sandbox process
 
 async function startSandbox(env) {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/sandbox/main.ts'], {
-		cwd: root,
-		env: { ...process.env, SANDBOX_GRAPH_PORT: '0', SANDBOX_CONTROL_PORT: '0', ...env },
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	const ready = await new Promise((resolve, reject) => {
-		let buffer = '';
-		child.stdout.on('data', (chunk) => {
-			buffer += chunk;
-			const line = buffer.split('\n').find((l) => l.includes('sandbox-ready'));
-			if (line) resolve(JSON.parse(line));
-		});
-		child.on('exit', (code) => reject(new Error(`sandbox exited (${code})`)));
-	});
+	const ready = await spawnSandbox({ env, onOutput: (chunk, stream) => stream === 'stderr' && process.stderr.write(chunk) });
+	const { child } = ready;
 	const control = async (method, path) => {
 		// A fresh connection each time: a kept-alive one can be closed by the server (idle timeout) just as
 		// it is reused after a long run, and the request then fails with "other side closed".

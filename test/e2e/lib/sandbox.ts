@@ -5,10 +5,10 @@
  * Custom Base URL. The tests only use the sandbox's HTTP surfaces: the fake Graph API (what n8n talks
  * to) and the control API (deliveries and the record of what the platform received).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 
 import { REPO } from './n8n';
 
@@ -93,30 +93,15 @@ process.on('exit', () => {
 	for (const child of running) child.kill('SIGKILL');
 });
 
+/** test/fakes/sandbox/spawn.mjs, the one way every caller starts the sandbox process. */
+interface SpawnModule {
+	spawnSandbox(options: { onSpawn?: (child: ChildProcess) => void }): Promise<{ child: ChildProcess; graphUrl: string; controlUrl: string }>;
+}
+
 export async function startSandbox(): Promise<Sandbox> {
-	const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test', 'fakes', 'sandbox', 'main.ts')], {
-		cwd: REPO,
-		env: { ...process.env, SANDBOX_GRAPH_PORT: '0', SANDBOX_CONTROL_PORT: '0' },
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	running.add(child);
-	let stderr = '';
-	child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-	const ready = await new Promise<{ graphUrl: string; controlUrl: string }>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`the sandbox did not start within 20 s\n${stderr}`)), 20_000);
-		child.once('exit', (code) => reject(new Error(`the sandbox exited (code ${code}) before it was ready\n${stderr}`)));
-		createInterface({ input: child.stdout! }).on('line', (line) => {
-			try {
-				const message = JSON.parse(line) as { event?: string; graphUrl: string; controlUrl: string };
-				if (message.event === 'sandbox-ready') {
-					clearTimeout(timer);
-					resolve({ graphUrl: message.graphUrl, controlUrl: message.controlUrl });
-				}
-			} catch {
-				// not the ready line
-			}
-		});
-	});
+	const { spawnSandbox } = (await import(pathToFileURL(join(REPO, 'test', 'fakes', 'sandbox', 'spawn.mjs')).href)) as SpawnModule;
+	const ready = await spawnSandbox({ onSpawn: (spawned) => running.add(spawned) });
+	const { child } = ready;
 
 	async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
 		const response = await fetch(`${ready.controlUrl}${path}`, {
@@ -130,7 +115,8 @@ export async function startSandbox(): Promise<Sandbox> {
 	}
 
 	return {
-		...ready,
+		graphUrl: ready.graphUrl,
+		controlUrl: ready.controlUrl,
 		status: async () => await control<SandboxStatus>('GET', '/status'),
 		deliver: async (request) => await control<DeliverResult>('POST', '/deliver', request),
 		requests: async (since = 0) => (await control<{ requests: SandboxRequest[] }>('GET', `/requests?since=${since}`)).requests,
