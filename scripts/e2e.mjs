@@ -29,15 +29,13 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 
 import { installN8n, versions } from './n8n/install.mjs';
 import { startN8n } from './n8n/instance.mjs';
 import { describeProblems, logProblems, packageLoadEntry, sandboxSecrets, secretLeaks } from '../test/e2e/lib/n8n-log.mjs';
-import { ensureDependencies } from './ensure-deps.mjs';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { ensureDependencies, root } from './ensure-deps.mjs';
+import { buildAndPack } from './pack.mjs';
 
 function parseArgs(argv) {
 	const options = { versions: [], files: [], mode: 'parallel', concurrency: 2 };
@@ -80,17 +78,12 @@ function run(command, args, { cwd = root, env = process.env, onLine } = {}) {
 	});
 }
 
-async function buildAndPack() {
+async function packForE2e() {
 	const started = Date.now();
-	const build = await run('npm', ['run', 'build']);
-	if (build.code !== 0) throw new Error(`npm run build failed:\n${build.output}`);
 	const destination = mkdtempSync(join(tmpdir(), 'e2e-pack-'));
-	// The project's .npmrc turns lifecycle scripts off, so the build above is what gets packed.
-	const pack = await run('npm', ['pack', '--json', '--pack-destination', destination]);
-	if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.output}`);
-	const [{ filename, files }] = JSON.parse(pack.output.slice(pack.output.indexOf('[')));
+	const { tarball, filename, files } = await buildAndPack(destination);
 	console.log(`[e2e] built and packed ${filename} (${files.length} files) in ${seconds(Date.now() - started)}`);
-	return { tarball: join(destination, filename), destination };
+	return { tarball, destination };
 }
 
 // JSON lines with their level, debug included: the log scan reads every entry.
@@ -199,7 +192,7 @@ async function main() {
 	const wallStart = Date.now();
 
 	const [{ tarball, destination }, installMs] = await Promise.all([
-		buildAndPack(),
+		packForE2e(),
 		// Every version at once: each is mostly waiting on the registry and the disk.
 		(async () => {
 			const t = Date.now();

@@ -19,6 +19,8 @@ import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { spawnSandbox } from '../test/fakes/sandbox/spawn.mjs';
 import { ensureDependencies } from './ensure-deps.mjs';
+import { inheritedEnv, killGroup } from './n8n/instance.mjs';
+import { buildAndPack } from './pack.mjs';
 import {
 	DEMO_OWNER,
 	EXAMPLES,
@@ -56,13 +58,6 @@ function parseArgs(argv) {
 // ------------------------------------------------------------------------------------------- children
 
 const children = new Set(); // process-group leaders we started
-function killGroup(pid, signal) {
-	try {
-		process.kill(-pid, signal);
-	} catch {
-		// already gone
-	}
-}
 process.on('exit', () => {
 	for (const pid of children) killGroup(pid, 'SIGKILL');
 });
@@ -122,17 +117,14 @@ function run(command, args, { logFile, cwd = root, env = process.env } = {}) {
 	}
 }
 
-function buildAndPack() {
+async function packForDemo() {
 	const logFile = join(config.dir, 'build.log');
 	writeFileSync(logFile, '');
-	run('npm', ['run', 'build'], { logFile });
 	const packDir = join(config.dir, 'package');
 	rmSync(packDir, { recursive: true, force: true });
 	mkdirSync(packDir, { recursive: true });
-	// Already built; --ignore-scripts keeps prepack from building a second time.
-	run('npm', ['pack', '--ignore-scripts', '--pack-destination', packDir], { logFile });
-	const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-	return { tarball: join(packDir, `${pkg.name}-${pkg.version}.tgz`), version: pkg.version };
+	const { tarball, version } = await buildAndPack(packDir, { logFile });
+	return { tarball, version };
 }
 
 async function installN8nWithProgress(version, installN8n) {
@@ -223,7 +215,7 @@ function importCredentials({ nodeBin, n8nBin, env }, credentials) {
 	const file = join(config.dir, 'sandbox-credentials.json');
 	writeFileSync(file, JSON.stringify(credentials, null, '\t'));
 	try {
-		const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(N8N_|DB_|EXECUTIONS_|WEBHOOK_URL$)/.test(key)));
+		const inherited = inheritedEnv();
 		run(nodeBin, [n8nBin, 'import:credentials', `--input=${file}`], {
 			logFile: join(config.dir, 'import.log'),
 			env: { ...inherited, ...env, N8N_USER_FOLDER: config.dir, N8N_DIAGNOSTICS_ENABLED: 'false', N8N_LOG_LEVEL: 'warn' },
@@ -382,7 +374,7 @@ async function main() {
 	await assertPortFree(config.controlPort, 'sandbox control API', 'SANDBOX_CONTROL_PORT');
 
 	say(`Social Messaging demo (n8n ${version}, state in ${relative(process.cwd(), config.dir)})`);
-	const { tarball, version: packageVersion } = await step('Building and packing the package', async () => buildAndPack());
+	const { tarball, version: packageVersion } = await step('Building and packing the package', async () => await packForDemo());
 	const n8nInstall = await step(`Checking the n8n ${version} install in the cache`, () => installN8nWithProgress(version, installN8n));
 	sandbox = await step(`Starting the sandbox on ports ${config.graphPort} and ${config.controlPort}`, () =>
 		startSandbox(config.graphPort, config.controlPort),

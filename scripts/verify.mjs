@@ -17,6 +17,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ensureDependencies, root } from './ensure-deps.mjs';
+import { buildAndPack } from './pack.mjs';
 
 const started = Date.now();
 const problems = [];
@@ -111,10 +112,8 @@ async function main() {
 	const work = mkdtempSync(join(tmpdir(), 'social-messaging-verify-'));
 	try {
 		let t = Date.now();
-		// .npmrc turns lifecycle scripts off, so `npm pack` alone would not run prepack: build first.
-		run('npm', ['run', 'build']);
-		const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work]));
-		const tarball = join(work, packed.filename);
+		const packed = await buildAndPack(work);
+		const { tarball } = packed;
 		const packageDir = join(work, 'package');
 		run('tar', ['-xzf', tarball, '-C', work]);
 		console.log(`- built and packed ${packed.filename}: ${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} kB packed, ${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked (${seconds(t)})`);

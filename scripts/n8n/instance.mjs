@@ -97,11 +97,7 @@ export async function startN8n({
 	const logFile = join(userFolder, `n8n-${port}.log`);
 	const url = `http://127.0.0.1:${port}/`;
 
-	// Settings from the developer's own shell must not leak into the instance.
-	const inherited = Object.fromEntries(
-		Object.entries(process.env).filter(([key]) => !/^(N8N_|DB_|EXECUTIONS_|WEBHOOK_URL$)/.test(key)),
-	);
-	const childEnv = { ...inherited, ...quietEnv({ port, brokerPort, userFolder }), ...versionEnv, ...env };
+	const childEnv = { ...inheritedEnv(), ...quietEnv({ port, brokerPort, userFolder }), ...versionEnv, ...env };
 	if (customExtensionsDir) childEnv.N8N_CUSTOM_EXTENSIONS = customExtensionsDir;
 
 	const out = openSync(logFile, 'a');
@@ -435,10 +431,16 @@ export function unflatten(text) {
 
 // ---------------------------------------------------------------- processes
 
+/** This process's environment without n8n's own settings: the developer's shell must not leak into an instance. */
+export function inheritedEnv() {
+	return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(N8N_|DB_|EXECUTIONS_|WEBHOOK_URL$)/.test(key)));
+}
+
 const live = new Set();
 let hooked = false;
 
-function killGroup(pid, signal) {
+/** Signals a process group (a detached child and what it started); a group already gone is fine. */
+export function killGroup(pid, signal) {
 	try {
 		process.kill(-pid, signal);
 	} catch {
