@@ -16,25 +16,19 @@ import {
 	USERS,
 	type FailSpec,
 	type GraphErrorName,
+	type MatchedCall,
 	type RecordedRequest,
 	type RequestMatcher,
 } from '../fakes/graph';
 import type { NodeErrorInfo, RunNodeResult } from '../harness';
+import { pageSendWithText } from './message.helpers';
 import { byId, metaCredentials, runSocialMessaging, useFakeGraph } from './setup';
 
 const fake = useFakeGraph();
 
-type Call = Parameters<Extract<RequestMatcher, (...args: never[]) => boolean>>[0];
-
-/** Sends to the Page whose text is `text` (unique per test, so tests cannot disturb each other). */
-const sendOf =
-	(text: string) =>
-	(call: Call): boolean =>
-		call.method === 'POST' && call.path === `/${PAGE_ID}/messages` && (call.params.message as IDataObject | undefined)?.text === text;
-
 const getOf =
 	(id: string) =>
-	(call: Call): boolean =>
+	(call: MatchedCall): boolean =>
 		call.method === 'GET' && decodeURIComponent(call.path) === `/${id}`;
 
 function sendParams(text: string, recipient: string = USERS.alice.id): INodeParameters {
@@ -163,12 +157,12 @@ describe('every row of the error table, on a Messenger send', () => {
 	for (const row of ROWS) {
 		test(row.row, async () => {
 			const text = `send for ${row.row}`;
-			fake().failNext(sendOf(text), row.spec);
+			fake().failNext(pageSendWithText(text), row.spec);
 			const result = await runSocialMessaging(metaCredentials(fake()), sendParams(text));
-			const answered = { ...answeredError(sendOf(text)) };
+			const answered = { ...answeredError(pageSendWithText(text)) };
 			answered.code = Number(answered.code);
 			assertMapped(failed(result), { message: row.message, hint: row.hint, status: row.spec.status ?? 400 }, answered);
-			assert.equal(fake().calls(sendOf(text)).length, 1, 'an error that is not a rate limit is never retried');
+			assert.equal(fake().calls(pageSendWithText(text)).length, 1, 'an error that is not a rate limit is never retried');
 			assert.equal(fake().state.deliveryCount(USERS.alice.id, text), 0);
 			assert.deepEqual(result.items, []);
 		});
@@ -251,13 +245,13 @@ describe('which item failed, and Continue On Fail', () => {
 	test('a stopped run says exactly how many items were sent and how many never started', async () => {
 		// More items than run side by side: the run stops starting new ones after the first failure.
 		const texts = Array.from({ length: 30 }, (_, i) => `batch stop ${i}`);
-		fake().failNext(sendOf(texts[0]), 'outsideWindow');
+		fake().failNext(pageSendWithText(texts[0]), 'outsideWindow');
 		const items = texts.map((text) => ({ json: { to: USERS.chloe.id, text } }));
 		// 20 side by side (the option), so 30 items are more than run at once.
 		const error = failed(await runSocialMessaging(metaCredentials(fake()), { ...perItemSend, options: { concurrency: 20 } }, { items }));
 		assert.equal((error.context as IDataObject).itemIndex, 0);
 		const sent = texts.filter((text) => fake().state.deliveryCount(USERS.chloe.id, text) === 1).length;
-		const attempted = texts.filter((text) => fake().calls(sendOf(text)).length > 0).length;
+		const attempted = texts.filter((text) => fake().calls(pageSendWithText(text)).length > 0).length;
 		assert.equal(attempted, sent + 1);
 		assert.ok(attempted < texts.length, 'new items stop starting after a failure');
 		const description = String(error.description);
@@ -266,7 +260,7 @@ describe('which item failed, and Continue On Fail', () => {
 	});
 
 	test('a single failing send says nothing about other items', async () => {
-		fake().failNext(sendOf('lonely'), 'outsideWindow');
+		fake().failNext(pageSendWithText('lonely'), 'outsideWindow');
 		const error = failed(await runSocialMessaging(metaCredentials(fake()), sendParams('lonely')));
 		assert.doesNotMatch(String(error.description), /items succeeded/);
 	});
@@ -321,9 +315,9 @@ describe('a send is never repeated; a read is retried', { concurrency: true }, (
 		const status = GRAPH_ERRORS[name].status;
 		test(`a send answered ${status} is sent once and the error says it may have been delivered`, async () => {
 			const text = `send answered ${status}`;
-			fake().failNext(sendOf(text), name);
+			fake().failNext(pageSendWithText(text), name);
 			const error = failed(await runSocialMessaging(metaCredentials(fake()), sendParams(text)));
-			assert.equal(fake().calls(sendOf(text)).length, 1);
+			assert.equal(fake().calls(pageSendWithText(text)).length, 1);
 			assert.equal(error.httpCode, String(status));
 			assert.match(String(error.description), /may have been delivered/);
 			assert.match(String(error.description), /not repeated/);
@@ -333,18 +327,18 @@ describe('a send is never repeated; a read is retried', { concurrency: true }, (
 
 	test('a send delivered and then answered 500 is not sent again', async () => {
 		const text = 'delivered then 500';
-		fake().failNext(sendOf(text), { ...GRAPH_ERRORS.unknownError, afterProcessing: true });
+		fake().failNext(pageSendWithText(text), { ...GRAPH_ERRORS.unknownError, afterProcessing: true });
 		const error = failed(await runSocialMessaging(metaCredentials(fake()), sendParams(text)));
-		assert.equal(fake().calls(sendOf(text)).length, 1);
+		assert.equal(fake().calls(pageSendWithText(text)).length, 1);
 		assert.equal(fake().state.deliveryCount(USERS.alice.id, text), 1, 'it did go out, once');
 		assert.match(String(error.description), /may have been delivered/);
 	});
 
 	test('a send whose connection drops is not sent again', async () => {
 		const text = 'hangup before';
-		fake().failNext(sendOf(text), { hangup: true });
+		fake().failNext(pageSendWithText(text), { hangup: true });
 		const error = failed(await runSocialMessaging(metaCredentials(fake()), sendParams(text)));
-		assert.equal(fake().calls(sendOf(text)).length, 1);
+		assert.equal(fake().calls(pageSendWithText(text)).length, 1);
 		assert.equal(error.message, 'The connection to the platform failed during the request');
 		assert.match(String(error.description), /may have been delivered/);
 		assert.doesNotMatch(`${error.message} ${String(error.description)}`, /retry the request immediately/);
@@ -353,9 +347,9 @@ describe('a send is never repeated; a read is retried', { concurrency: true }, (
 
 	test('a send delivered and then cut off is not sent again', async () => {
 		const text = 'hangup after';
-		fake().failNext(sendOf(text), { hangup: true, afterProcessing: true });
+		fake().failNext(pageSendWithText(text), { hangup: true, afterProcessing: true });
 		const error = failed(await runSocialMessaging(metaCredentials(fake()), sendParams(text)));
-		assert.equal(fake().calls(sendOf(text)).length, 1);
+		assert.equal(fake().calls(pageSendWithText(text)).length, 1);
 		assert.equal(fake().state.deliveryCount(USERS.alice.id, text), 1);
 		assert.match(String(error.description), /may have been delivered/);
 	});
@@ -365,17 +359,17 @@ describe('a send is never repeated; a read is retried', { concurrency: true }, (
 			{ json: { to: USERS.alice.id, text: 'cof cut off' } },
 			{ json: { to: USERS.bob.id, text: 'cof fine' } },
 		];
-		fake().failNext(sendOf('cof cut off'), { hangup: true, afterProcessing: true });
+		fake().failNext(pageSendWithText('cof cut off'), { hangup: true, afterProcessing: true });
 		const result = await runSocialMessaging(metaCredentials(fake()), perItemSend, { items, continueOnFail: true });
 		assert.match(String(result.items[0].json.errorDescription), /may have been delivered/);
 		assert.equal(result.items[0].json.errorCode, undefined, 'no platform code for a network failure');
-		assert.equal(fake().calls(sendOf('cof cut off')).length, 1);
+		assert.equal(fake().calls(pageSendWithText('cof cut off')).length, 1);
 		assert.equal(fake().state.deliveryCount(USERS.alice.id, 'cof cut off'), 1);
 		assert.equal(fake().state.deliveryCount(USERS.bob.id, 'cof fine'), 1);
 	});
 
 	test('a sender action answered 503 is not repeated', async () => {
-		const actionOf = (call: Call) =>
+		const actionOf = (call: MatchedCall) =>
 			call.method === 'POST' && call.path === `/${PAGE_ID}/messages` && call.params.sender_action === 'typing_on' && (call.params.recipient as IDataObject)?.id === USERS.chloe.id;
 		fake().failNext(actionOf, 'serviceUnavailable');
 		const error = failed(
@@ -394,7 +388,7 @@ describe('a send is never repeated; a read is retried', { concurrency: true }, (
 
 	test('an upload answered 500 is not repeated', async () => {
 		const url = 'https://example.com/never-twice.jpg';
-		const uploadOf = (call: Call) => call.method === 'POST' && call.path === `/${PAGE_ID}/message_attachments` && JSON.stringify(call.params).includes(url);
+		const uploadOf = (call: MatchedCall) => call.method === 'POST' && call.path === `/${PAGE_ID}/message_attachments` && JSON.stringify(call.params).includes(url);
 		fake().failNext(uploadOf, 'unknownError');
 		const error = failed(
 			await runSocialMessaging(metaCredentials(fake()), {
@@ -435,7 +429,7 @@ describe('a send is never repeated; a read is retried', { concurrency: true }, (
 	});
 
 	test('a list read (Conversation > Get Many) answered 503 is retried', async () => {
-		const conversationsOf = (call: Call) => call.method === 'GET' && call.path === `/${PAGE_ID}/conversations` && call.params.user_id === USERS.bob.id;
+		const conversationsOf = (call: MatchedCall) => call.method === 'GET' && call.path === `/${PAGE_ID}/conversations` && call.params.user_id === USERS.bob.id;
 		fake().failNext(conversationsOf, 'serviceUnavailable');
 		const result = await runSocialMessaging(metaCredentials(fake()), {
 			platform: 'messenger',

@@ -17,6 +17,7 @@ import {
 	USERS,
 	appSecretProof,
 	type FakeGraph,
+	type MatchedCall,
 	type MultipartPart,
 	type RecordedRequest,
 } from '../fakes/graph';
@@ -121,6 +122,12 @@ export function assertNoError(run: RunNodeResult): void {
 }
 
 export const proofFor = (token: string) => appSecretProof(APP_SECRET, token);
+
+/** A matcher for the fake: a send to the Page whose text is `text` (unique per test, so tests cannot disturb each other). */
+export const pageSendWithText =
+	(text: string) =>
+	(call: MatchedCall): boolean =>
+		call.method === 'POST' && call.path === `/${PAGE_ID}/messages` && (call.params.message as IDataObject | undefined)?.text === text;
 
 /** The request line, auth and query every call of the route carries. */
 export function assertCallBasics(call: RecordedRequest, route: Route, method: string, edge: string): void {

@@ -9,25 +9,20 @@ import { describe, test } from 'node:test';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { GRAPH_ERRORS, PAGE_ID, USERS, type RecordedRequest, type RequestMatcher } from '../fakes/graph';
+import { GRAPH_ERRORS, PAGE_ID, USERS, type MatchedCall, type RecordedRequest } from '../fakes/graph';
+import { pageSendWithText } from './message.helpers';
 import { byId, metaCredentials, runSocialMessaging, useFakeGraph } from './setup';
 
 const fake = useFakeGraph();
 
-type Call = Parameters<Extract<RequestMatcher, (...args: never[]) => boolean>>[0];
 
 const textOf = (call: { params: Record<string, unknown> }) => (call.params.message as IDataObject | undefined)?.text as string | undefined;
 const recordedText = (record: RecordedRequest) => ((record.body as IDataObject | undefined)?.message as IDataObject | undefined)?.text;
 
-const sendOf =
-	(text: string) =>
-	(call: Call): boolean =>
-		call.method === 'POST' && call.path === `/${PAGE_ID}/messages` && textOf(call) === text;
-
 /** Sends whose text starts with `prefix`: the calls of one test. */
 const sendsStartingWith =
 	(prefix: string) =>
-	(call: Call): boolean =>
+	(call: MatchedCall): boolean =>
 		call.method === 'POST' && call.path === `/${PAGE_ID}/messages` && (textOf(call) ?? '').startsWith(prefix);
 
 function sendParams(text: string, platform = 'messenger', recipient: string = USERS.alice.id): INodeParameters {
@@ -55,10 +50,10 @@ describe('a rate-limited send is retried and delivered exactly once', { concurre
 	for (const [label, name, platform, recipient] of cases) {
 		test(label, async () => {
 			const text = `rate limited: ${label}`;
-			fake().failNext(sendOf(text), name);
+			fake().failNext(pageSendWithText(text), name);
 			const result = await runSocialMessaging(metaCredentials(fake()), sendParams(text, platform, recipient));
 			assert.equal(result.error, undefined, result.error?.message);
-			const calls = fake().calls(sendOf(text));
+			const calls = fake().calls(pageSendWithText(text));
 			assert.equal(calls.length, 2, 'one rate-limited attempt, one that went through');
 			assert.equal(calls[0].status, GRAPH_ERRORS[name].status);
 			assert.equal(calls[1].status, 200);
@@ -70,10 +65,10 @@ describe('a rate-limited send is retried and delivered exactly once', { concurre
 
 	test('rate-limited twice: three attempts with growing backoff', async () => {
 		const text = 'rate limited twice';
-		fake().failNext(sendOf(text), 'pageRateLimit', 2);
+		fake().failNext(pageSendWithText(text), 'pageRateLimit', 2);
 		const result = await runSocialMessaging(metaCredentials(fake()), sendParams(text));
 		assert.equal(result.error, undefined, result.error?.message);
-		const calls = fake().calls(sendOf(text));
+		const calls = fake().calls(pageSendWithText(text));
 		assert.equal(calls.length, 3);
 		const [first, second] = gaps(calls);
 		// Lower bounds only: backoff floors are 250 ms then 500 ms; an upper bound would measure the machine's load.
@@ -84,10 +79,10 @@ describe('a rate-limited send is retried and delivered exactly once', { concurre
 
 	test('HTTP 429 with Retry-After: waits as long as asked', async () => {
 		const text = 'retry after one second';
-		fake().failNext(sendOf(text), { ...GRAPH_ERRORS.tooManyRequests, headers: { 'retry-after': '1' } });
+		fake().failNext(pageSendWithText(text), { ...GRAPH_ERRORS.tooManyRequests, headers: { 'retry-after': '1' } });
 		const result = await runSocialMessaging(metaCredentials(fake()), sendParams(text));
 		assert.equal(result.error, undefined, result.error?.message);
-		const calls = fake().calls(sendOf(text));
+		const calls = fake().calls(pageSendWithText(text));
 		assert.equal(calls.length, 2);
 		assert.ok(gaps(calls)[0] >= 995, `retried after ${gaps(calls)[0]} ms, before the second Retry-After asked for`);
 		assert.equal(fake().state.deliveryCount(USERS.alice.id, text), 1);
@@ -96,10 +91,10 @@ describe('a rate-limited send is retried and delivered exactly once', { concurre
 	test('X-Business-Use-Case-Usage estimated_time_to_regain_access is honoured', async () => {
 		const text = 'regain access estimate';
 		// 0.02 minutes = 1.2 s (Meta sends whole minutes; a fraction keeps the test short).
-		fake().failNext(sendOf(text), { ...GRAPH_ERRORS.pageRateLimit, headers: { 'x-business-use-case-usage': businessUsage(0.02) } });
+		fake().failNext(pageSendWithText(text), { ...GRAPH_ERRORS.pageRateLimit, headers: { 'x-business-use-case-usage': businessUsage(0.02) } });
 		const result = await runSocialMessaging(metaCredentials(fake()), sendParams(text));
 		assert.equal(result.error, undefined, result.error?.message);
-		const calls = fake().calls(sendOf(text));
+		const calls = fake().calls(pageSendWithText(text));
 		assert.equal(calls.length, 2);
 		assert.ok(gaps(calls)[0] >= 1_195, `retried after ${gaps(calls)[0]} ms, before access was back`);
 		assert.equal(fake().state.deliveryCount(USERS.alice.id, text), 1);
@@ -107,15 +102,15 @@ describe('a rate-limited send is retried and delivered exactly once', { concurre
 
 	test('tag abuse (613 / 2018338) shares code 613 but is not retried', async () => {
 		const text = 'tag abuse is final';
-		fake().failNext(sendOf(text), 'tagAbuse');
+		fake().failNext(pageSendWithText(text), 'tagAbuse');
 		const result = await runSocialMessaging(metaCredentials(fake()), sendParams(text));
 		assert.match(String(result.error?.message), /message tag for misuse/);
-		assert.equal(fake().calls(sendOf(text)).length, 1);
+		assert.equal(fake().calls(pageSendWithText(text)).length, 1);
 		assert.equal(fake().state.deliveryCount(USERS.alice.id, text), 0);
 	});
 
 	test('a rate-limited read is retried too', async () => {
-		const conversationsOf = (call: Call) => call.method === 'GET' && call.path === `/${PAGE_ID}/conversations` && call.params.user_id === USERS.chloe.id;
+		const conversationsOf = (call: MatchedCall) => call.method === 'GET' && call.path === `/${PAGE_ID}/conversations` && call.params.user_id === USERS.chloe.id;
 		fake().failNext(conversationsOf, 'customRateLimit');
 		const result = await runSocialMessaging(metaCredentials(fake()), {
 			platform: 'messenger',
@@ -183,7 +178,7 @@ describe('a rate-limited send is retried and delivered exactly once', { concurre
 
 	test('without Continue On Fail, the bound stops the run with a clear message', async () => {
 		const text = 'beyond bound, one item';
-		fake().failNext(sendOf(text), { ...GRAPH_ERRORS.tooManyRequests, headers: { 'retry-after': '600' } });
+		fake().failNext(pageSendWithText(text), { ...GRAPH_ERRORS.tooManyRequests, headers: { 'retry-after': '600' } });
 		const started = Date.now();
 		const result = await runSocialMessaging(metaCredentials(fake()), sendParams(text));
 		assert.ok(Date.now() - started < 3_000);
@@ -193,7 +188,7 @@ describe('a rate-limited send is retried and delivered exactly once', { concurre
 		assert.equal(error.httpCode, '429');
 		assert.match(String(error.description), /waits at most 2 min in total/);
 		assert.match(String(error.description), /about 10 min more/);
-		assert.equal(fake().calls(sendOf(text)).length, 1);
+		assert.equal(fake().calls(pageSendWithText(text)).length, 1);
 	});
 });
 

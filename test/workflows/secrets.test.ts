@@ -13,7 +13,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 
-import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
 import {
 	APP_ACCESS_TOKEN,
@@ -30,9 +30,10 @@ import {
 	appSecretProof,
 	type FailSpec,
 	type GraphErrorName,
-	type RequestMatcher,
+	type MatchedCall,
 } from '../fakes/graph';
 import { testCredential, type RunNodeResult } from '../harness';
+import { pageSendWithText } from './message.helpers';
 import { byId, instagramLoginCredentials, metaCredentials, runSocialMessaging, useFakeGraph } from './setup';
 
 const fake = useFakeGraph();
@@ -87,11 +88,6 @@ async function run(
 	return result;
 }
 
-type Call = Parameters<Extract<RequestMatcher, (...args: never[]) => boolean>>[0];
-const sendOf =
-	(text: string) =>
-	(call: Call): boolean =>
-		call.method === 'POST' && call.path === `/${PAGE_ID}/messages` && (call.params.message as IDataObject | undefined)?.text === text;
 
 const send = (text: string, recipient: string = USERS.alice.id, platform = 'messenger'): INodeParameters => ({
 	platform,
@@ -151,7 +147,7 @@ describe('every kind of run', () => {
 	test('the secrets are really in play: the node sends the token and the proof', async () => {
 		const result = await run('send text', metaCredentials(fake()), send('secrets: plain send'));
 		assert.equal(result.error, undefined, result.error?.message);
-		const call = fake().calls(sendOf('secrets: plain send'))[0];
+		const call = fake().calls(pageSendWithText('secrets: plain send'))[0];
 		assert.equal(call.query.appsecret_proof, SECRETS['appsecret_proof of the Page token']);
 		assert.equal(call.headers.authorization, `Bearer ${PAGE_TOKEN}`);
 	});
@@ -218,15 +214,15 @@ describe('every kind of run', () => {
 		];
 		for (const name of names) {
 			const text = `secrets: ${name}`;
-			fake().failNext(sendOf(text), echoing(name));
+			fake().failNext(pageSendWithText(text), echoing(name));
 			const result = await run(`send failing with ${name}`, credentials, send(text));
 			assert.ok(result.error, `${name} should fail the send`);
-			const answered = JSON.stringify(fake().calls(sendOf(text)).at(-1)?.response);
+			const answered = JSON.stringify(fake().calls(pageSendWithText(text)).at(-1)?.response);
 			assert.ok(answered.includes(PAGE_TOKEN), 'the fake did echo the token, so the scrubbing is what keeps it out');
 			assert.match(`${result.error.message} ${result.error.description}`, /\*\*\*/, 'the echoed secret was masked, not dropped with the message');
 
 			const id = fake().state.receiveMessage(USERS.bob.id, { text: `read ${name}` }).id;
-			fake().failNext((call: Call) => call.method === 'GET' && decodeURIComponent(call.path) === `/${id}`, echoing(name), 3);
+			fake().failNext((call: MatchedCall) => call.method === 'GET' && decodeURIComponent(call.path) === `/${id}`, echoing(name), 3);
 			const read = await run(`read failing with ${name}`, credentials, get(id));
 			assert.ok(read.error, `${name} should fail the read`);
 		}
@@ -234,17 +230,17 @@ describe('every kind of run', () => {
 
 	test('rate limits echoing the secrets: retried, and beyond the bound', async () => {
 		const credentials = metaCredentials(fake());
-		fake().failNext(sendOf('secrets: rate limited'), { ...echoing('pageRateLimit') });
+		fake().failNext(pageSendWithText('secrets: rate limited'), { ...echoing('pageRateLimit') });
 		const retried = await run('rate limited then sent', credentials, send('secrets: rate limited'));
 		assert.equal(retried.error, undefined);
-		fake().failNext(sendOf('secrets: too long'), { ...echoing('tooManyRequests'), headers: { 'retry-after': '3600' } });
+		fake().failNext(pageSendWithText('secrets: too long'), { ...echoing('tooManyRequests'), headers: { 'retry-after': '3600' } });
 		const tooLong = await run('rate limited beyond the bound', credentials, send('secrets: too long'));
 		assert.match(String(tooLong.error?.description), /\*\*\*/);
 	});
 
 	test('a token echoed in a response header or an unexpected body field', async () => {
 		const credentials = metaCredentials(fake());
-		fake().failNext(sendOf('secrets: odd fields'), {
+		fake().failNext(pageSendWithText('secrets: odd fields'), {
 			status: 400,
 			headers: { 'x-debug-token': PAGE_TOKEN, 'www-authenticate': `Bearer ${PAGE_TOKEN}` },
 			error: { message: 'odd', code: 1, type: 'OAuthException', error_user_title: ECHO, error_data: ECHO } as unknown as FailSpec['error'],
@@ -255,9 +251,9 @@ describe('every kind of run', () => {
 
 	test('dropped connections and network failures, on sends and reads', async () => {
 		const credentials = metaCredentials(fake());
-		fake().failNext(sendOf('secrets: hangup'), { hangup: true });
+		fake().failNext(pageSendWithText('secrets: hangup'), { hangup: true });
 		assert.ok((await run('send hangup', credentials, send('secrets: hangup'))).error);
-		fake().failNext(sendOf('secrets: hangup after'), { hangup: true, afterProcessing: true });
+		fake().failNext(pageSendWithText('secrets: hangup after'), { hangup: true, afterProcessing: true });
 		assert.ok((await run('send hangup after delivery', credentials, send('secrets: hangup after'))).error);
 
 		const offline = metaCredentials(fake(), { baseUrl: await closedPort() });
@@ -269,8 +265,8 @@ describe('every kind of run', () => {
 
 	test('Continue On Fail outputs', async () => {
 		const credentials = metaCredentials(fake());
-		fake().failNext(sendOf('secrets: cof fail'), echoing('outsideWindow'));
-		fake().failNext(sendOf('secrets: cof 500'), echoing('unknownError'));
+		fake().failNext(pageSendWithText('secrets: cof fail'), echoing('outsideWindow'));
+		fake().failNext(pageSendWithText('secrets: cof 500'), echoing('unknownError'));
 		const result = await run(
 			'continue on fail',
 			credentials,
@@ -298,7 +294,7 @@ describe('every kind of run', () => {
 			['credential test: Instagram Login', await testCredential(instagramLoginCredentials(fake()))],
 			['credential test: offline', await testCredential(metaCredentials(fake(), { baseUrl: await closedPort() }))],
 		] as const;
-		fake().failNext((call: Call) => call.method === 'GET' && call.path === `/${PAGE_ID}`, { status: 500, error: { message: ECHO, code: 1, type: 'OAuthException' } });
+		fake().failNext((call: MatchedCall) => call.method === 'GET' && call.path === `/${PAGE_ID}`, { status: 500, error: { message: ECHO, code: 1, type: 'OAuthException' } });
 		const echoed = await testCredential(metaCredentials(fake()));
 		for (const [scenario, outcome] of [...outcomes, ['credential test: platform echoes the token', echoed] as const]) {
 			produced.push({ scenario, text: JSON.stringify(outcome) });

@@ -24,14 +24,12 @@ import {
 	busiestWindow,
 	startFakeGraph,
 	type FakeGraph,
+	type MatchedCall,
 	type RecordedRequest,
-	type RequestMatcher,
 } from '../fakes/graph';
 import type { RunNodeItem, RunNodeResult } from '../harness';
 import { assertNoError, binaryItem, proofFor } from './message.helpers';
 import { instagramLoginCredentials, metaCredentials, runSocialMessaging, useFakeGraph } from './setup';
-
-type MatcherCall = Parameters<Extract<RequestMatcher, (...args: never[]) => boolean>>[0];
 
 interface BatchPart {
 	method: string;
@@ -83,13 +81,13 @@ const textOfRecord = (record: RecordedRequest) => textOfParams((record.body ?? {
 /** A Send API call (plain or inside a batch) whose text is exactly `text`. */
 const sendWithText =
 	(text: string) =>
-	(call: MatcherCall): boolean =>
+	(call: MatchedCall): boolean =>
 		call.method === 'POST' && /\/messages$/.test(call.path) && textOfParams(call.params) === text;
 
 /** The batch request (`POST /`, not a part) that carries a part with text `text`. */
 const batchCarrying =
 	(text: string, size?: number) =>
-	(call: MatcherCall): boolean => {
+	(call: MatchedCall): boolean => {
 		if (call.inBatch || call.method !== 'POST' || call.path !== '/') return false;
 		const parts = call.params.batch as BatchPart[] | undefined;
 		if (!Array.isArray(parts) || (size !== undefined && parts.length !== size)) return false;

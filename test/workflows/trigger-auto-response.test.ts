@@ -29,7 +29,7 @@ import {
 } from '../fakes/graph';
 import type { TriggerHarness } from '../harness/webhook';
 import { instagramLoginCredentials, metaCredentials } from './setup';
-import { IG_AUTH, IG_PROOF, PAGE_AUTH, PAGE_PROOF, Triggers, itemsOf, sent, settled, type TriggerOptions } from './trigger-setup';
+import { IG_AUTH, IG_PROOF, PAGE_AUTH, PAGE_PROOF, Triggers, deliverAndSettle, itemsOf, sent, settled, type TriggerOptions } from './trigger-setup';
 
 const T0 = 1714554000000;
 const TEXT = 'Thanks for your message! We usually reply within an hour.';
@@ -62,12 +62,7 @@ async function trigger(parameters: INodeParameters = {}): Promise<TriggerHarness
 	return await triggers.start(options(parameters));
 }
 
-/** Delivers like Meta and waits until the trigger has finished with the delivery (it answers first). */
-async function deliver(harness: TriggerHarness, payload: unknown) {
-	const result = await fake.deliver(harness.webhookUrl, payload);
-	await settled(harness);
-	return result;
-}
+const deliver = async (harness: TriggerHarness, payload: unknown) => await deliverAndSettle(fake, harness, payload);
 
 let midCounter = 0;
 function fromPerson(from: string, text: string, timestamp = T0): MessagingEvent {

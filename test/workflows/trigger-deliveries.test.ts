@@ -38,7 +38,7 @@ import {
 } from '../fakes/graph';
 import type { TriggerHarness } from '../harness/webhook';
 import { metaCredentials } from './setup';
-import { Triggers, itemsOf, settled } from './trigger-setup';
+import { Triggers, deliverAndSettle, itemsOf, settled } from './trigger-setup';
 
 const T0 = 1714554000000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -71,12 +71,8 @@ async function trigger(parameters: INodeParameters = {}, staticData?: IDataObjec
 	});
 }
 
-/** Delivers like Meta and waits until the trigger has finished with the delivery. */
-async function deliver(harness: TriggerHarness, payload: unknown, opts: Parameters<FakeGraph['deliver']>[2] = {}) {
-	const result = await fake.deliver(harness.webhookUrl, payload, opts);
-	await settled(harness);
-	return result;
-}
+const deliver = async (harness: TriggerHarness, payload: unknown, opts: Parameters<FakeGraph['deliver']>[2] = {}) =>
+	await deliverAndSettle(fake, harness, payload, opts);
 
 function page(events: MessagingEvent[], opts: { standby?: MessagingEvent[] } = {}): WebhookPayload {
 	return webhookPayload('page', PAGE_ID, events, { ...opts, time: T0 + 60_000 });

@@ -106,6 +106,13 @@ export async function settled(harness: TriggerHarness): Promise<void> {
 	await until(() => harness.runs.length >= harness.executions.length, 'the executions to finish');
 }
 
+/** Delivers like Meta and waits until the trigger has finished with the delivery (it answers first). */
+export async function deliverAndSettle(fake: FakeGraph, harness: TriggerHarness, payload: unknown, opts: Parameters<FakeGraph['deliver']>[2] = {}) {
+	const result = await fake.deliver(harness.webhookUrl, payload, opts);
+	await settled(harness);
+	return result;
+}
+
 /** A request as the trigger sent it to the fake Graph, reduced to what the tests assert. */
 export interface SentRequest {
 	method: string;

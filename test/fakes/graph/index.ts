@@ -1,6 +1,6 @@
 /** Public entry of the fake Graph API: server, state, fixtures, errors, webhook helpers. */
 export { startFakeGraph, fieldOf } from './server';
-export type { EmitResult, FakeGraph, FakeGraphOptions, RequestMatcher, UsageHeaders } from './server';
+export type { EmitResult, FakeGraph, FakeGraphOptions, MatchedCall, RequestMatcher, UsageHeaders } from './server';
 export type { RecordedRequest, SendEvent, VerificationAttempt } from './types';
 export * from './fixtures';
 export * from './state';

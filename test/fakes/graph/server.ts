@@ -51,11 +51,16 @@ export interface FakeGraphOptions {
 }
 
 /** Which requests a failure applies to. A string is `"/path"` or `"METHOD /path"` (version prefix ignored); a RegExp tests the path. */
-export type RequestMatcher =
-	| string
-	| RegExp
-	| { method?: string; path?: string | RegExp; inBatch?: boolean }
-	| ((call: { method: string; path: string; version: string | null; params: Record<string, unknown>; inBatch: boolean }) => boolean);
+/** What a function matcher sees of a call: its method, path, version, parameters, and whether it is a batch part. */
+export interface MatchedCall {
+	method: string;
+	path: string;
+	version: string | null;
+	params: Record<string, unknown>;
+	inBatch: boolean;
+}
+
+export type RequestMatcher = string | RegExp | { method?: string; path?: string | RegExp; inBatch?: boolean } | ((call: MatchedCall) => boolean);
 
 export interface UsageHeaders {
 	/** X-App-Usage: `{call_count, total_cputime, total_time}` in percent. */
