@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Names of pinned development dependencies that are missing or at another version. */
-export function missingDependencies() {
+function missingDependencies() {
 	const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 	const wanted = { ...pkg.devDependencies };
 	return Object.entries(wanted)

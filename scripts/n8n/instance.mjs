@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { installN8n } from './install.mjs';
 
-export const OWNER = {
+const OWNER = {
 	email: 'owner@example.com',
 	firstName: 'Test',
 	lastName: 'Owner',
@@ -176,7 +176,7 @@ async function waitUntilReady(url, exited, timeoutMs) {
  * comes from n8n itself (n8n points NODE_PATH at its own node_modules), and
  * n8n's own installer drops peers the same way.
  */
-export async function installPackageTarball({ userFolder, tarball }) {
+async function installPackageTarball({ userFolder, tarball }) {
 	const dir = join(userFolder, '.n8n', 'nodes');
 	mkdirSync(dir, { recursive: true });
 	if (!existsSync(join(dir, 'package.json'))) {

@@ -17,7 +17,7 @@ export const PACKAGE_NAME = 'n8n-nodes-social-messaging';
  * licence not renewing (turned off), and 2.41's list of deprecated variables
  * (WEBHOOK_URL is kept because 2.0 knows only that name).
  */
-export const EXPECTED_WARNINGS = [
+const EXPECTED_WARNINGS = [
 	/^Migrations in progress, please do NOT stop the process\.$/,
 	/^Failed to start Python task runner in internal mode\./,
 	/^Automatic license renewal is disabled\./,
@@ -29,7 +29,7 @@ export const EXPECTED_WARNINGS = [
  * second trigger on a Meta app whose "page" webhook already points at another workflow, and the
  * "On Error: Stop" test sends to a person who blocked the Page (n8n 2.41 reports the node's error).
  */
-export const PROVOKED_ERRORS = [
+const PROVOKED_ERRORS = [
 	/^(400 )?This Meta app already sends "page" webhooks to another URL: /,
 	/^This person cannot receive messages from the Page right now$/,
 ];
@@ -40,7 +40,7 @@ export const PROVOKED_ERRORS = [
 const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
 
 /** Parses the log into entries: { line, level, message, metadata, raw }. */
-export function parseLog(text) {
+function parseLog(text) {
 	const entries = [];
 	text.split('\n').forEach((raw, index) => {
 		if (!raw.trim()) return;

@@ -33,7 +33,7 @@ export const account = (token: string, method: string, node: string, query: Reco
 	status: 200,
 });
 
-export const productionUrl = (webhookId: string) => `${E2E.url}webhook/${webhookId}/webhook`;
+const productionUrl = (webhookId: string) => `${E2E.url}webhook/${webhookId}/webhook`;
 
 export interface TriggerContext {
 	n8n: N8nClient;
@@ -81,7 +81,7 @@ export interface MetaPayload {
 }
 
 /** What the sandbox posted: the raw bytes as Meta sends them (non-ASCII escaped), parsed. */
-export function sentPayload(result: DeliverResult): MetaPayload {
+function sentPayload(result: DeliverResult): MetaPayload {
 	assert.ok(result.result, `the sandbox did not deliver: ${result.reason ?? ''}`);
 	const raw = Buffer.from(result.result.sentBody.data).toString('utf8');
 	assert.doesNotMatch(raw, /[^\x00-\x7f]/, 'Meta escapes non-ASCII characters');

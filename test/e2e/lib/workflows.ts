@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Workflow, WorkflowNode } from './n8n';
 
 export const SOCIAL_MESSAGING = 'n8n-nodes-social-messaging.socialMessaging';
-export const SOCIAL_MESSAGING_TRIGGER = 'n8n-nodes-social-messaging.socialMessagingTrigger';
+const SOCIAL_MESSAGING_TRIGGER = 'n8n-nodes-social-messaging.socialMessagingTrigger';
 
 export interface CredentialRef {
 	id: string;

@@ -62,7 +62,7 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 	response.end(JSON.stringify(body, null, 2));
 }
 
-export async function deliver(graph: FakeGraph, request: DeliverRequest) {
+async function deliver(graph: FakeGraph, request: DeliverRequest) {
 	const platform = request.platform ?? 'messenger';
 	const fallbackUser: UserKey = platform === 'instagram' ? 'ines' : 'alice';
 	const from = request.from && request.from in USERS ? USERS[request.from as UserKey].id : (request.from ?? USERS[fallbackUser].id);
@@ -100,7 +100,7 @@ function edgeOf(path: string): string {
 }
 
 /** What the platform saw since the last reset, counted (the raw log can be large). */
-export function stats(graph: FakeGraph) {
+function stats(graph: FakeGraph) {
 	const requests = graph.requests;
 	const calls = graph.calls();
 	const sends = calls.filter((call) => call.method === 'POST' && /\/messages$/.test(call.path));
