@@ -18,23 +18,26 @@
 // Steps: build, `npm pack`, install the n8n versions that are not cached yet (in
 // parallel), then per version: start n8n with its own temporary user folder and
 // the tarball installed under <userFolder>/.n8n/nodes the way a user installs a
-// community package, create the owner, run the test files against it (each file
+// community package, create the owner, run the test files against it with jest
+// (JEST_SUITE=e2e, --maxWorkers=concurrency; each file
 // starts its own platform sandbox and imports its own credentials and
 // workflows), scan n8n's whole log (no warning, error, stack trace, console
 // output, nor a token, the app secret or an appsecret_proof of the sandbox
 // credentials), stop n8n. Prints a summary per version and exits non-zero when
 // anything failed. The user folder of a failed version is kept and named in the
-// summary (its log is in there).
+// summary (its log is in there). The summary ends with "N passed, N failed" over every version (a
+// version whose n8n did not start, did not load the package or logged a problem counts one failure more).
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 
 import { installN8n, versions } from './n8n/install.mjs';
 import { startN8n } from './n8n/instance.mjs';
 import { describeProblems, logProblems, packageLoadEntry, sandboxSecrets, secretLeaks } from '../test/e2e/lib/n8n-log.mjs';
 import { ensureDependencies, root } from './ensure-deps.mjs';
+import { closingLine, jestResults } from './jest-results.mjs';
 import { buildAndPack } from './pack.mjs';
 
 function parseArgs(argv) {
@@ -89,37 +92,10 @@ async function packForE2e() {
 // JSON lines with their level, debug included: the log scan reads every entry.
 const N8N_E2E_ENV = { N8N_LOG_LEVEL: 'debug', N8N_LOG_FORMAT: 'json' };
 
-// Started first when files run side by side, being the longest: restart.e2e.ts starts (twice) an
-// n8n of its own; trigger-conflict.e2e.ts mostly waits on newer n8n (about 15 s) while n8n retries
-// a trigger that fails to activate on purpose.
-const START_FIRST = ['restart.e2e.ts', 'trigger-conflict.e2e.ts'];
-
-function testFiles(requested) {
-	if (requested.length) return requested;
-	const dir = join(root, 'test', 'e2e');
-	const rank = (name) => (START_FIRST.includes(name) ? START_FIRST.indexOf(name) : START_FIRST.length);
-	return readdirSync(dir)
-		.filter((name) => name.endsWith('.e2e.ts'))
-		.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
-		.map((name) => relative(root, join(dir, name)));
-}
-
-/** Parses the spec reporter's closing counts ("ℹ tests 12", "ℹ pass 12", …). */
-function counts(output) {
-	const read = (name) => Number(new RegExp(`^ℹ ${name} (\\d+)$`, 'm').exec(output)?.[1] ?? NaN);
-	return { tests: read('tests'), pass: read('pass'), fail: read('fail'), skipped: read('skipped'), cancelled: read('cancelled') };
-}
-
-/** Names of the failed tests, from the spec reporter's closing "failing tests" list. */
-function failingTests(output) {
-	const at = output.lastIndexOf('✖ failing tests:');
-	if (at < 0) return [];
-	return output
-		.slice(at)
-		.split('\n')
-		.slice(1)
-		.filter((line) => /^✖ /.test(line))
-		.map((line) => line.slice(2).replace(/ \(\d+(\.\d+)?ms\)$/, ''));
+/** jest over test/e2e (JEST_SUITE=e2e in jest.config.js; test/e2e/lib/sequencer.js starts the longest files first). */
+function jestArgs(files, concurrency, outputFile) {
+	const args = ['node_modules/jest/bin/jest.js', `--maxWorkers=${concurrency}`, '--json', `--outputFile=${outputFile}`];
+	return files.length ? [...args, '--runTestsByPath', ...files] : args;
 }
 
 const secrets = sandboxSecrets(root);
@@ -138,14 +114,22 @@ async function runVersion(entry, { tarball, files, prefix, concurrency }) {
 		await n8n.setupOwner();
 
 		const testsStarted = Date.now();
-		const tests = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files], {
-			env: { ...process.env, E2E_N8N_URL: n8n.url, E2E_N8N_VERSION: version, E2E_N8N_LOG: n8n.logFile, E2E_TARBALL: tarball },
+		const outDir = mkdtempSync(join(tmpdir(), 'e2e-results-'));
+		const outputFile = join(outDir, 'results.json');
+		const tests = await run(process.execPath, jestArgs(files, concurrency, outputFile), {
+			env: { ...process.env, JEST_SUITE: 'e2e', E2E_N8N_URL: n8n.url, E2E_N8N_VERSION: version, E2E_N8N_LOG: n8n.logFile, E2E_TARBALL: tarball },
 			onLine: say,
 		});
 		result.testsMs = Date.now() - testsStarted;
-		result.counts = counts(tests.output);
-		result.failures = failingTests(tests.output);
-		result.testsOk = tests.code === 0;
+		try {
+			result.counts = jestResults(JSON.parse(readFileSync(outputFile, 'utf8')));
+			result.failures = result.counts.failures;
+		} catch {
+			result.counts = undefined;
+		} finally {
+			rmSync(outDir, { recursive: true, force: true });
+		}
+		result.testsOk = tests.code === 0 && result.counts !== undefined && result.counts.failed === 0 && result.counts.total > 0;
 
 		// The whole log, after every test: a warning or a stack trace from a run counts too.
 		const log = n8n.log();
@@ -173,7 +157,7 @@ function summary(results, { mode, concurrency, wallMs, installMs }) {
 	const lines = ['', `e2e summary (${versionsHow}, ${concurrency} test file${concurrency === 1 ? '' : 's'} at a time; ${seconds(wallMs)} in all; ${install}):`];
 	for (const r of results) {
 		const c = r.counts;
-		const tests = c && Number.isFinite(c.tests) ? `${c.pass}/${c.tests} tests passed${c.fail ? `, ${c.fail} failed` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}` : 'the tests did not report';
+		const tests = c ? closingLine(c) : 'the tests did not report';
 		const log = r.problems ? (r.problems.length ? `log: ${r.problems.length} problems` : 'log clean') : 'log not checked';
 		const times = r.startMs ? `start ${seconds(r.startMs)}, tests ${seconds(r.testsMs ?? 0)}, total ${seconds(r.totalMs)}` : `total ${seconds(r.totalMs)}`;
 		lines.push(`  ${r.ok ? 'PASS' : 'FAIL'}  n8n ${r.version} on Node ${r.node}: ${tests}; ${log}; ${times}`);
@@ -181,6 +165,17 @@ function summary(results, { mode, concurrency, wallMs, installMs }) {
 		if (r.error) lines.push(`        ${String(r.error.message).split('\n')[0]}`);
 		if (!r.ok && r.userFolder) lines.push(`        kept ${r.userFolder} (n8n log inside)`);
 	}
+	// The closing line CI reads: every version's tests, and each version whose n8n did not start, did
+	// not load the package or logged a problem counts as one more failure.
+	const total = { passed: 0, failed: 0, skipped: 0 };
+	for (const r of results) {
+		total.passed += r.counts?.passed ?? 0;
+		const testsExplain = r.counts && r.counts.failed > 0;
+		const otherFailure = !r.counts || r.counts.total === 0 || !r.loaded || r.problems?.length !== 0 || r.error !== undefined || (!r.testsOk && !testsExplain);
+		total.failed += (r.counts?.failed ?? 0) + (otherFailure ? 1 : 0);
+		total.skipped += r.counts?.skipped ?? 0;
+	}
+	lines.push(closingLine(total));
 	return lines.join('\n');
 }
 
@@ -188,7 +183,7 @@ async function main() {
 	const options = parseArgs(process.argv.slice(2));
 	ensureDependencies();
 	const selected = options.versions.length ? options.versions.map((v) => versions.find((entry) => entry.n8n === v) ?? { n8n: v }) : versions;
-	const files = testFiles(options.files);
+	const files = options.files;
 	const wallStart = Date.now();
 
 	const [{ tarball, destination }, installMs] = await Promise.all([

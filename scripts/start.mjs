@@ -10,7 +10,7 @@
 // the two trigger workflows, then prints what to open and what to try. Ctrl-C stops what it started.
 // State lives in .tmp/demo-n8n (.tmp/demo-n8n-<version> for another version; delete it to start over).
 //
-// Env: DEMO_N8N_PORT (5678), SANDBOX_GRAPH_PORT (8088), SANDBOX_CONTROL_PORT (8089),
+// Env: DEMO_N8N_PORT (5678), SANDBOX_GRAPH_PORT (8088), SANDBOX_CONTROL_PORT (8089), SANDBOX_X_PORT (8090),
 //      DEMO_N8N_VERSION, DEMO_LISTEN_ADDRESS (127.0.0.1; 0.0.0.0 to reach it from outside).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -26,6 +26,8 @@ import {
 	EXAMPLES,
 	SANDBOX_CREDENTIAL_ID,
 	SANDBOX_IG_LOGIN_CREDENTIAL_ID,
+	SANDBOX_AYRSHARE_CREDENTIAL_ID,
+	SANDBOX_X_CREDENTIAL_ID,
 	config,
 	controlUrl,
 	demoFolder,
@@ -145,13 +147,18 @@ async function installN8nWithProgress(version, installN8n) {
 	}
 }
 
-async function startSandbox(graphPort, controlPort) {
+async function startSandbox(graphPort, controlPort, ayrsharePort, xPort) {
 	const logFile = join(config.dir, 'sandbox.log');
 	const log = createWriteStream(logFile, { flags: 'a' });
 	let started;
 	try {
 		started = await spawnSandbox({
-			env: { SANDBOX_GRAPH_PORT: String(graphPort), SANDBOX_CONTROL_PORT: String(controlPort) },
+			env: {
+				SANDBOX_GRAPH_PORT: String(graphPort),
+				SANDBOX_CONTROL_PORT: String(controlPort),
+				SANDBOX_AYRSHARE_PORT: String(ayrsharePort),
+				SANDBOX_X_PORT: String(xPort),
+			},
 			detached: true,
 			onSpawn: (child) => children.add(child.pid),
 			onOutput: (chunk) => log.write(chunk),
@@ -165,6 +172,8 @@ async function startSandbox(graphPort, controlPort) {
 	return {
 		graphUrl: started.graphUrl,
 		controlUrl: started.controlUrl,
+		ayrshareUrl: started.ayrshareUrl,
+		xUrl: started.xUrl,
 		logFile,
 		pid: child.pid,
 		exited: () => exited,
@@ -184,10 +193,14 @@ async function startSandbox(graphPort, controlPort) {
 /** The sandbox's fixture identities (ids, tokens, app secret), read from the fake's own source. */
 async function sandboxFixtures() {
 	const { tsImport } = await import('tsx/esm/api');
-	return await tsImport('../test/fakes/graph/fixtures.ts', import.meta.url);
+	return {
+		...(await tsImport('../test/fakes/graph/fixtures.ts', import.meta.url)),
+		ayrshare: await tsImport('../test/fakes/ayrshare/state.ts', import.meta.url),
+		xCredentialData: (await tsImport('../test/fakes/x/fixtures.ts', import.meta.url)).xCredentialData,
+	};
 }
 
-function sandboxCredentials(f, graphUrl) {
+function sandboxCredentials(f, graphUrl, ayrshareUrl, xUrl) {
 	return [
 		{
 			id: SANDBOX_CREDENTIAL_ID,
@@ -201,6 +214,27 @@ function sandboxCredentials(f, graphUrl) {
 			type: 'socialMessagingApi',
 			// The account id filled in, so the demo's Instagram Login credential needs no lookup.
 			data: { ...f.instagramLoginCredentialData(graphUrl), instagramAccountId: f.IG_ACCOUNT_ID },
+		},
+		{
+			id: SANDBOX_AYRSHARE_CREDENTIAL_ID,
+			name: 'Social Messaging (sandbox, Ayrshare)',
+			type: 'socialMessagingApi',
+			data: {
+				provider: 'ayrshare',
+				ayrshareApiKey: f.ayrshare.AYRSHARE_API_KEY,
+				ayrshareProfileKey: f.ayrshare.PROFILE_KEY,
+				ayrshareWebhookSecret: f.ayrshare.WEBHOOK_SECRET,
+				ayrshareXApiKey: f.ayrshare.X_APP_KEY,
+				ayrshareXApiSecret: f.ayrshare.X_APP_SECRET,
+				useCustomBaseUrl: true,
+				baseUrl: ayrshareUrl,
+			},
+		},
+		{
+			id: SANDBOX_X_CREDENTIAL_ID,
+			name: 'Social Messaging (sandbox, X)',
+			type: 'socialMessagingApi',
+			data: f.xCredentialData(xUrl),
 		},
 	];
 }
@@ -307,7 +341,7 @@ async function fetchJson(url) {
 
 // ------------------------------------------------------------------------------------------- main
 
-function printGuide({ version, packageVersion, owner, workflows, graphUrl }) {
+function printGuide({ version, packageVersion, owner, workflows, graphUrl, xUrl }) {
 	const wf = (key) => workflows[key];
 	const link = (key) => `${editorUrl}/workflow/${wf(key).id}`;
 	const cmd = 'npm run sandbox:deliver --';
@@ -327,7 +361,10 @@ function printGuide({ version, packageVersion, owner, workflows, graphUrl }) {
    ${wf('order').name}
       ${link('order')}   open it and click "Execute workflow"
  Credentials: "Social Messaging (sandbox)" (Meta Graph API) and "... (sandbox, Instagram Login)",
- both pointing at the sandbox (Custom Base URL ${graphUrl}).
+ both pointing at the sandbox (Custom Base URL ${graphUrl}); "... (sandbox, Ayrshare)" points at the
+ sandbox's fake Ayrshare: switch a Social Messaging node to it to run the same workflow on Ayrshare;
+ "... (sandbox, X)" (X API) points at the sandbox's X API (${xUrl}): pick Platform X in a Social
+ Messaging node to list, read and send X DMs.
 
  Make the sandbox send signed webhooks, as Meta would (in another terminal):
    ${cmd} --platform instagram --text "Hi"
@@ -343,7 +380,7 @@ function printGuide({ version, packageVersion, owner, workflows, graphUrl }) {
  Each command prints n8n's answer and the messages the workflow sent back through the sandbox.
  See the runs under Overview > Executions, or each workflow's Executions tab.
 
- Sandbox: Graph API ${graphUrl}, control API ${controlUrl} (GET /status, /requests, /deliveries)
+ Sandbox: Graph API ${graphUrl}, X API ${xUrl}, control API ${controlUrl} (GET /status, /requests, /deliveries)
  Logs:    ${relative(process.cwd(), join(config.dir, `n8n-${config.n8nPort}.log`))}, ${relative(process.cwd(), join(config.dir, 'sandbox.log'))}
  Ctrl-C stops n8n and the sandbox. State stays in ${relative(process.cwd(), config.dir)} (delete it to start over).
 ================================================================================================
@@ -377,10 +414,10 @@ async function main() {
 	const { tarball, version: packageVersion } = await step('Building and packing the package', async () => await packForDemo());
 	const n8nInstall = await step(`Checking the n8n ${version} install in the cache`, () => installN8nWithProgress(version, installN8n));
 	sandbox = await step(`Starting the sandbox on ports ${config.graphPort} and ${config.controlPort}`, () =>
-		startSandbox(config.graphPort, config.controlPort),
+		startSandbox(config.graphPort, config.controlPort, config.ayrsharePort, config.xPort),
 	);
 	const fixtures = await sandboxFixtures();
-	await step('Importing the sandbox credentials', async () => importCredentials(n8nInstall, sandboxCredentials(fixtures, sandbox.graphUrl)));
+	await step('Importing the sandbox credentials', async () => importCredentials(n8nInstall, sandboxCredentials(fixtures, sandbox.graphUrl, sandbox.ayrshareUrl, sandbox.xUrl)));
 
 	// The package is reinstalled from the fresh tarball on every start (same version number, new code).
 	rmSync(join(config.dir, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-social-messaging'), { recursive: true, force: true });
@@ -424,7 +461,7 @@ async function main() {
 		stateFile,
 		JSON.stringify({ n8nVersion: version, userFolder: config.dir, editorUrl, controlUrl, graphUrl: sandbox.graphUrl, owner: DEMO_OWNER.email, workflows }, null, '\t'),
 	);
-	printGuide({ version, packageVersion, owner, workflows, graphUrl: sandbox.graphUrl });
+	printGuide({ version, packageVersion, owner, workflows, graphUrl: sandbox.graphUrl, xUrl: sandbox.xUrl });
 
 	// Runs until Ctrl-C; a child that dies on its own ends the demo.
 	const n8nExit = new Promise((resolve) => {

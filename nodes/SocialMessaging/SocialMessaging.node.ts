@@ -2,11 +2,18 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as attachment from './actions/attachment/Attachment.resource';
+import * as autoResponse from './actions/autoResponse/AutoResponse.resource';
 import * as conversation from './actions/conversation/Conversation.resource';
+import * as handover from './actions/handover/Handover.resource';
 import * as message from './actions/message/Message.resource';
+import * as messengerProfile from './actions/messengerProfile/MessengerProfile.resource';
+import * as persona from './actions/persona/Persona.resource';
+import * as userProfile from './actions/userProfile/UserProfile.resource';
 import { route } from './actions/router';
 import { platformField } from '../shared/platformField';
 import { searchConversations, searchRecipients } from './methods/listSearch';
+import { xDescription } from './actions/x/X.resources';
+import { searchPersonas } from './methods/personaSearch';
 
 export class SocialMessaging implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,8 +23,8 @@ export class SocialMessaging implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{ ($parameter["platform"] === "instagram" ? "Instagram" : "Messenger") + ": " + ({ getAll: "get many", sendAction: "send action" }[$parameter["operation"]] ?? $parameter["operation"]) + " " + $parameter["resource"] }}',
-		description: 'Read and send direct messages on Facebook Messenger and Instagram',
+			'={{ ({ instagram: "Instagram", x: "X" }[$parameter["platform"]] ?? "Messenger") + ": " + ({ getAll: "get many", sendAction: "send action" }[$parameter["operation"]] ?? $parameter["operation"]) + " " + $parameter["resource"] }}',
+		description: 'Read and send direct messages on Facebook Messenger, Instagram and X',
 		defaults: { name: 'Social Messaging' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -33,18 +40,30 @@ export class SocialMessaging implements INodeType {
 				default: 'message',
 				options: [
 					{ name: 'Attachment', value: 'attachment' },
+					{ name: 'Auto-Response', value: 'autoResponse' },
 					{ name: 'Conversation', value: 'conversation' },
+					{ name: 'Handover', value: 'handover' },
 					{ name: 'Message', value: 'message' },
+					{ name: 'Messenger Profile', value: 'messengerProfile' },
+					{ name: 'Persona (Messenger)', value: 'persona' },
+					{ name: 'User Profile', value: 'userProfile' },
 				],
+				displayOptions: { hide: { platform: ['x'] } },
 			},
+			...xDescription,
 			...conversation.description,
 			...message.description,
 			...attachment.description,
+			...persona.description,
+			...userProfile.description,
+			...handover.description,
+			...messengerProfile.description,
+			...autoResponse.description,
 		],
 	};
 
 	methods = {
-		listSearch: { searchConversations, searchRecipients },
+		listSearch: { searchConversations, searchRecipients, searchPersonas },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -10,12 +10,14 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { createPlatform } from '../platforms';
-import { markFirstSightings, processMemory } from '../platforms/dedupe';
-import { parseDelivery, readChallenge } from '../platforms/meta/webhook';
-import type { MessagingEvent, MessagingEventType, Platform } from '../platforms/types';
-import { webhookAccess } from '../platforms/webhooks';
-import { autoRespond, type AutoResponseOutcome, type ReplyMemory } from './autoResponse';
-import { checkExists, create, remove } from './lifecycle';
+import { markFirstSightings, processMemory } from '../platforms/core/dedupe';
+import type { WebhookAnswer, WebhookEndpoint } from '../platforms/provider';
+import type { MessagingEvent, MessagingEventType, Platform, PlatformName } from '../platforms/types';
+import { disclosureDue, forgetDisclosuresOnHandback, markDisclosed } from '../platforms/core/disclosure';
+import { AUTO_RESPONSE_LIMITS, autoRespond, type AutoResponseOutcome, type AutoResponseSettings, type ReplyMemory } from './autoResponse';
+import { answerControl, autoResponseInForce, isControlRequest } from './autoResponseControl';
+import { answerNextPageTaps, nextPageField } from './nextPages';
+import { openWebhook, providerWebhook } from './providerWebhook';
 import { triggerProperties } from './trigger.fields';
 
 export class SocialMessagingTrigger implements INodeType {
@@ -43,13 +45,13 @@ export class SocialMessagingTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return await checkExists.call(this);
+				return await (await providerWebhook(this)).checkExists(this);
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				return await create.call(this);
+				return await (await providerWebhook(this)).create(this);
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				return await remove.call(this);
+				return await (await providerWebhook(this)).remove(this);
 			},
 		},
 	};
@@ -57,40 +59,42 @@ export class SocialMessagingTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
 		const response = this.getResponseObject();
-		const platformName = this.getNodeParameter('platform') as 'messenger' | 'instagram';
-		const meta = await webhookAccess(this, platformName);
+		const platformName = this.getNodeParameter('platform') as PlatformName;
+		// The Social Messaging node's Auto-Response resource (Meta, X): a signed request of its own.
+		if (this.getWebhookName() === 'default' && isControlRequest(request.headers as IDataObject)) {
+			if (!Buffer.isBuffer(request.rawBody) && typeof request.readRawBody === 'function') await request.readRawBody();
+			return await answerControl(this, Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined);
+		}
+		const endpoint = await openWebhook(this, platformName);
+		const answer = (reply: WebhookAnswer) => {
+			response.status(reply.status);
+			if (reply.contentType) response.type(reply.contentType);
+			response.send(reply.body);
+		};
 
 		if (this.getWebhookName() === 'setup') {
-			const challenge = readChallenge(this.getQueryData() as IDataObject, meta.verifyToken);
-			if (challenge === undefined) {
-				response.status(403).send('Verification failed');
-			} else {
-				response.status(200).type('text/plain').send(challenge);
-			}
+			answer(endpoint.handshake(this.getQueryData() as IDataObject));
 			return { noWebhookResponse: true };
 		}
 
 		// n8n reads the raw bytes for JSON bodies; read them here for any other content type.
 		if (!Buffer.isBuffer(request.rawBody) && typeof request.readRawBody === 'function') await request.readRawBody();
 		const rawBody = request.rawBody;
-		const signature = request.headers['x-hub-signature-256'] as string | undefined;
-		if (!signature) {
-			response.status(401).send('Missing X-Hub-Signature-256');
+		const refusal = endpoint.refuseUnsigned(Buffer.isBuffer(rawBody) ? rawBody : undefined, request.headers as IDataObject);
+		if (refusal) {
+			answer(refusal);
 			return { noWebhookResponse: true };
 		}
-		if (!Buffer.isBuffer(rawBody) || !meta.isSignedByMeta(rawBody, signature)) {
-			response.status(403).send('Invalid signature');
-			return { noWebhookResponse: true };
-		}
-		// Meta wants a 200 within seconds and retries otherwise; answer before any further work.
-		response.status(200).send('EVENT_RECEIVED');
+		// Platforms want a 200 within seconds and retry otherwise; answer before any further work.
+		answer(endpoint.accepted);
 
-		const events = selectEvents(this, rawBody, meta.object);
+		const { events, outcomes: taps } = await answerNextPageTaps(this, endpoint, selectEvents(this, rawBody, endpoint), platformName);
 		if (events.length === 0) return { noWebhookResponse: true };
+		forgetDisclosuresOnHandback(() => this.getWorkflowStaticData('global'), events);
 
 		const outcomes = await runAutoResponse(this, events, platformName);
 		const items: INodeExecutionData[] = events.map((event, index) => {
-			const json = { ...event } as unknown as IDataObject;
+			const json = { ...event, ...nextPageField(taps.get(event)) } as unknown as IDataObject;
 			delete json.dedupeKey;
 			const outcome = outcomes.get(index);
 			if (outcome) json.autoResponse = outcome as unknown as IDataObject;
@@ -101,30 +105,29 @@ export class SocialMessagingTrigger implements INodeType {
 }
 
 /** Parses, filters by the node's options and drops events already emitted. */
-function selectEvents(ctx: IWebhookFunctions, rawBody: Buffer, expectedObject: string): MessagingEvent[] {
+function selectEvents(ctx: IWebhookFunctions, rawBody: Buffer, endpoint: WebhookEndpoint): MessagingEvent[] {
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const wanted = new Set(ctx.getNodeParameter('events', []) as MessagingEventType[]);
 	if (options.includeEchoes === true) wanted.add('echo');
 	const onlyAccount = String(options.accountId ?? '').trim();
 
-	let body: IDataObject;
+	// Any JSON value may arrive signed (Meta's bugs, replays of tests): parseDelivery reads them all.
+	let body: unknown;
 	try {
-		body = JSON.parse(rawBody.toString('utf8')) as IDataObject;
+		body = JSON.parse(rawBody.toString('utf8'));
 	} catch {
 		return [];
 	}
-	const { object, events } = parseDelivery(body, { includeRaw: options.includeRaw === true });
-	if (object !== expectedObject) return [];
+	const events = endpoint.parse(body, { includeRaw: options.includeRaw === true });
 	// Standby events (another app controls the thread) come with Handover, whatever their own type.
 	const chosen = (event: MessagingEvent) =>
 		event.standby ? wanted.has('handover') && (event.type !== 'echo' || wanted.has('echo')) : wanted.has(event.type);
-	const candidates = events.filter((event) => chosen(event) && (!onlyAccount || event.accountId === onlyAccount));
+	const isTap = (event: MessagingEvent) => endpoint.nextPages?.isTap(event) === true;
+	const candidates = events.filter((event) => (chosen(event) || isTap(event)) && (!onlyAccount || event.accountId === onlyAccount));
 
-	const staticData = ctx.getWorkflowStaticData('node');
-	staticData.seen ??= {};
 	const now = Date.now();
 	const fresh = markFirstSightings(
-		staticData.seen as IDataObject,
+		ctx.getWorkflowStaticData('node'),
 		candidates.map((event) => event.dedupeKey),
 		now,
 	);
@@ -150,20 +153,33 @@ function memoryScope(ctx: IWebhookFunctions): string {
 async function runAutoResponse(
 	ctx: IWebhookFunctions,
 	events: MessagingEvent[],
-	platformName: 'messenger' | 'instagram',
+	platformName: PlatformName,
 ): Promise<Map<number, AutoResponseOutcome>> {
-	if (!(ctx.getNodeParameter('autoResponse', false) as boolean)) return new Map();
+	const settings = autoResponseInForce(ctx);
+	if (!settings.active) return new Map();
 	const staticData = ctx.getWorkflowStaticData('node');
 	staticData.autoResponses ??= {};
+	// Never a rate-limit wait, and a deadline per reply: the execution starts when webhook() returns.
+	const platformOptions = { maxRateLimitWaitMs: 0, requestTimeoutMs: AUTO_RESPONSE_LIMITS.replyTimeoutMs };
 	let platform: Promise<Platform> | undefined;
 	return await autoRespond(
 		events,
-		{
-			text: ctx.getNodeParameter('autoResponseText', '') as string,
-			waitSeconds: ctx.getNodeParameter('autoResponseWaitSeconds', 3600) as number,
-		},
+		{ text: settings.message, waitSeconds: settings.waitSeconds, disclosure: disclosureSettings(ctx) },
 		staticData.autoResponses as IDataObject,
-		async () => await (platform ??= createPlatform(ctx, platformName)),
+		async () => await (platform ??= createPlatform(ctx, platformName, platformOptions)),
 		{ memory: scopedMemory(memoryScope(ctx)) },
 	);
+}
+
+/** The auto-response's automation disclosure, shared with the action node through global static data. */
+function disclosureSettings(ctx: IWebhookFunctions): AutoResponseSettings['disclosure'] {
+	const text = String(ctx.getNodeParameter('autoResponseDisclosure', '') ?? '').trim();
+	if (!text) return undefined;
+	const global = ctx.getWorkflowStaticData('global');
+	const person = (event: MessagingEvent) => (event.sender as { id: string }).id;
+	return {
+		text,
+		due: (event) => disclosureDue(global, event.platform, person(event), Date.now()),
+		done: (event) => markDisclosed(global, event.platform, person(event), Date.now()),
+	};
 }

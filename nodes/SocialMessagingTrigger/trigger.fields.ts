@@ -50,6 +50,15 @@ export const triggerProperties: INodeProperties[] = [
 		displayOptions: { show: { autoResponse: [true] } },
 	},
 	{
+		displayName: 'Automation Disclosure',
+		name: 'autoResponseDisclosure',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. You are chatting with an automated assistant.',
+		description: 'Put in front of the auto-response at the start of a thread (no automated message from this workflow for 24 hours) and after a human hands the thread back (Trigger On: Handover). Shared with the Social Messaging node\'s Automation Disclosure option.',
+		displayOptions: { show: { autoResponse: [true] } },
+	},
+	{
 		displayName: 'Wait Before Responding Again (Seconds)',
 		name: 'autoResponseWaitSeconds',
 		type: 'number',

@@ -1,14 +1,18 @@
 /**
  * The unified model every operation and the trigger speak, and the Platform interface each adapter
- * implements. Only adapters know Graph, X or Ayrshare shapes; nothing here is platform-specific.
+ * implements. Only adapters know Graph, X or Ayrshare wire shapes. Some parts of the model exist on some
+ * platforms only (templates, quick replies, message tags, personas, Meta's recipient handles, group
+ * conversations): each is named by a `Capabilities` flag, and an adapter without it refuses it before any request.
  */
 import type { IDataObject } from 'n8n-workflow';
+
+import type { AccountTools } from './accountTypes';
 
 /** The messaging network a message travels on. */
 export type PlatformName = 'messenger' | 'instagram' | 'x';
 
 /** The API that carries it (the credential's Provider field). */
-export type ProviderName = 'metaGraph' | 'instagramLogin';
+export type ProviderName = 'metaGraph' | 'instagramLogin' | 'xApi' | 'ayrshare';
 
 export interface Participant {
 	id: string;
@@ -67,6 +71,9 @@ export interface Message {
 	reactions?: Reaction[];
 	/** False when the platform only returns the id and time (Meta: older than the 20 most recent). */
 	detailsAvailable?: boolean;
+	/** Ayrshare answers from a cache: when this answer was made and when fresher data comes (ISO 8601). */
+	lastUpdated?: string;
+	nextUpdate?: string;
 	raw?: IDataObject;
 }
 
@@ -80,16 +87,26 @@ export interface Conversation {
 	unreadCount?: number;
 	link?: string;
 	messages?: Message[];
+	/** Ayrshare answers from a cache: when this answer was made and when fresher data comes (ISO 8601). */
+	lastUpdated?: string;
+	nextUpdate?: string;
 	raw?: IDataObject;
 }
 
-/** Who a message goes to: a user id on the platform, or one of Meta's alternative handles. */
+/**
+ * Who a message goes to: a user id on the platform, or one of the handles some platforms have instead
+ * (capability `recipientHandles`: Meta's user_ref, comment id, post id, notification token; `usernames`: X's
+ * @username; `groupConversations`: an existing conversation or a new group).
+ */
 export type Recipient =
 	| { id: string }
 	| { userRef: string }
 	| { commentId: string }
 	| { postId: string }
-	| { notificationToken: string };
+	| { notificationToken: string }
+	| { username: string }
+	| { conversationId: string }
+	| { participantIds: string[] };
 
 export type MediaType = 'image' | 'audio' | 'video' | 'file';
 
@@ -114,6 +131,7 @@ export interface OutgoingMedia {
 	reusable?: boolean;
 }
 
+/** Capability `quickReplies`. */
 export interface QuickReply {
 	contentType: 'text' | 'user_phone_number' | 'user_email';
 	title?: string;
@@ -163,6 +181,7 @@ export interface ReceiptTemplate {
 	}>;
 }
 
+/** Capability `templates`. */
 export type Template =
 	| { type: 'generic'; elements: GenericElement[]; imageAspectRatio?: 'horizontal' | 'square' }
 	| { type: 'button'; text: string; buttons: Button[] }
@@ -173,8 +192,32 @@ export type Template =
 			buttons?: Button[];
 	  }
 	| ReceiptTemplate
-	| { type: 'product'; productIds: string[] };
+	| { type: 'product'; productIds: string[] }
+	| NotificationOptInTemplate
+	| ImageGridTemplate;
 
+/** 2 to 6 images in a grid, each optionally opening a URL when tapped (Messenger, 2026). */
+export interface ImageGridTemplate {
+	type: 'imageGrid';
+	images: Array<{ source: { url: string } | { attachmentId: string }; tapUrl?: string }>;
+}
+
+/** Asks a person for permission to send notification messages (Meta's `notification_messages` template). */
+export interface NotificationOptInTemplate {
+	type: 'notificationOptIn';
+	title: string;
+	/** Comes back in the opt-in webhook with the token. */
+	payload: string;
+	frequency: string;
+	imageUrl?: string;
+	/** IANA time zone the frequency counts in. */
+	timezone?: string;
+	ctaText?: string;
+	/** Ask again when the token expires. */
+	reoptin?: boolean;
+}
+
+/** Capability `messageTags` (Meta's 24-hour window rules). */
 export type MessagingType = 'RESPONSE' | 'UPDATE' | 'MESSAGE_TAG' | 'UTILITY';
 
 export interface OutgoingMessage {
@@ -188,7 +231,14 @@ export interface OutgoingMessage {
 	notificationType?: 'REGULAR' | 'SILENT_PUSH' | 'NO_PUSH';
 	replyToMessageId?: string;
 	metadata?: string;
+	/** Capability `personas`. */
 	personaId?: string;
+	/** The platform's own message object (Meta: the Send API `message`), sent as it is after its limits are checked. */
+	rawMessage?: IDataObject;
+	/** A sticker: Messenger by its sticker ID; Instagram's heart sticker without one. */
+	sticker?: { stickerId?: string };
+	/** Several images in one message (Instagram, up to 10). */
+	images?: Array<{ url: string } | { attachmentId: string }>;
 }
 
 export interface SendResult {
@@ -213,11 +263,15 @@ export interface ListOptions {
 	/** Items wanted per request; the adapter clamps it to what the API allows. */
 	pageSize?: number;
 	cursor?: string;
+	/** X: the messages of the one-to-one conversation with this user, instead of a conversation id. */
+	withUserId?: string;
 }
 
 export interface ListConversationsOptions extends ListOptions {
 	/** Only the conversation with this user (PSID / IGSID / X user id). */
 	userId?: string;
+	/** Ayrshare: the archived conversations instead of the active ones. */
+	archived?: boolean;
 }
 
 export interface UploadResult {
@@ -243,6 +297,51 @@ export interface PlatformLimits {
 	maxBatchSize?: number;
 }
 
+/**
+ * Features only some providers have. Operations that need one are hidden in the editor for platforms
+ * without it and, reached anyway (an expression), fail before any request naming the platforms that have it.
+ */
+export interface Capabilities {
+	/** Generic, button, media, receipt and product templates. */
+	templates: boolean;
+	quickReplies: boolean;
+	/** Typing indicators and mark-as-seen. */
+	senderActions: boolean;
+	reactions: boolean;
+	/** Message tags and messaging types (Meta's 24-hour window rules). */
+	messageTags: boolean;
+	/** Send as a persona (Messenger). */
+	personas: boolean;
+	/** Upload an attachment once and reuse its id in later sends. */
+	reusableUploads: boolean;
+	/** Batch requests that carry many sends. */
+	batchRequests: boolean;
+	/** Delete a message the account sent or received. */
+	deleteMessages: boolean;
+	/** Start a group conversation. */
+	groupConversations: boolean;
+	/** Recipients by handle other than a user id (Meta's user_ref, comment id, post id, notification token). */
+	recipientHandles: boolean;
+	/** Recipients by @username (looked up before the send). */
+	usernames: boolean;
+}
+
+/** Nothing beyond text, media and replies: providers spread this and switch on what they have. */
+export const NO_EXTRAS: Capabilities = {
+	templates: false,
+	quickReplies: false,
+	senderActions: false,
+	reactions: false,
+	messageTags: false,
+	personas: false,
+	reusableUploads: false,
+	batchRequests: false,
+	deleteMessages: false,
+	groupConversations: false,
+	recipientHandles: false,
+	usernames: false,
+};
+
 /** The result of one message of a batch: sent, or failed on its own. */
 export type BatchOutcome = { result: SendResult } | { error: Error };
 
@@ -255,6 +354,8 @@ export interface Platform {
 	readonly name: PlatformName;
 	readonly provider: ProviderName;
 	readonly limits: PlatformLimits;
+	/** What this platform has beyond text and media; operations check it before any request. */
+	readonly capabilities: Capabilities;
 
 	/** The account's own id on the platform (Page id, Instagram account id, X user id). */
 	ownId(): Promise<string | undefined>;
@@ -277,6 +378,33 @@ export interface Platform {
 	react(recipient: Recipient, messageId: string, reaction: string): Promise<IDataObject>;
 	unreact(recipient: Recipient, messageId: string): Promise<IDataObject>;
 	uploadAttachment(media: OutgoingMedia): Promise<UploadResult>;
+	/**
+	 * A message past the caps (Meta: 13 quick replies, 10 generic cards) as its first page with a next page
+	 * quick reply; the other pages go to `store()` (workflow static data, read only when needed) for the trigger to send. Within the
+	 * caps: the message itself. Throws `InputError` when a page breaks a limit; stores nothing then.
+	 */
+	firstPage?(message: OutgoingMessage, options: { store: () => IDataObject; label: string }): OutgoingMessage;
+	/** Personas, user profiles, Messenger Profile and thread control (accountTypes.ts); absent where a provider has none. */
+	readonly account?: AccountTools;
+	/** Capability `deleteMessages`. */
+	deleteMessage?(messageId: string): Promise<IDataObject>;
+	/** An auto-response kept by the provider itself (Ayrshare); absent: the trigger applies it. */
+	readonly serverAutoResponse?: ServerAutoResponse;
+}
+
+/** Auto-response settings as they are in force. */
+export interface AutoResponseState {
+	active: boolean;
+	message?: string;
+	waitSeconds?: number;
+}
+
+/** The provider's own auto-response: what it has, and a change of any subset of it. */
+export interface ServerAutoResponse {
+	/** Which platforms one setting covers (Ayrshare: the profile's Facebook, Instagram and X at once). */
+	readonly scope: string;
+	get(): Promise<AutoResponseState & { raw: IDataObject }>;
+	set(change: Partial<AutoResponseState>): Promise<AutoResponseState & { raw: IDataObject }>;
 }
 
 /** What happened in a webhook delivery, across platforms. */

@@ -6,9 +6,10 @@ export const platformField: INodeProperties = {
 	name: 'platform',
 	type: 'options',
 	default: 'messenger',
-	description: 'Where the messages are. The credential\'s provider decides how they are reached.',
+	description: 'Where the messages are. The credential\'s provider decides how they are reached (X needs an X API or Ayrshare credential).',
 	options: [
 		{ name: 'Facebook Messenger', value: 'messenger' },
 		{ name: 'Instagram', value: 'instagram' },
+		{ name: 'X', value: 'x' },
 	],
 };

@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { PAGE_ID, PAGE_TOKEN, largeUserId } from '../../test/fakes/graph/fixtures.ts';
+import { perItemSend } from '../../test/fixtures/sendParameters.ts';
 import { spawnSandbox } from '../../test/fakes/sandbox/spawn.mjs';
 import { startN8n } from '../n8n/instance.mjs';
 
@@ -56,7 +57,10 @@ const { values: args } = parseArgs({
 		'http-batch-size': { type: 'string', default: '50' },
 		'http-batch-interval': { type: 'string', default: '175' },
 		variants: { type: 'string', default: 'a,a+batch,b,c,d' },
-		only: { type: 'string', default: 'unlimited,limited,listing,memory' },
+		only: { type: 'string', default: 'unlimited,limited,adaptive,listing,memory' },
+		'adaptive-rates': { type: 'string', default: '50,100,300' },
+		'adaptive-seconds': { type: 'string', default: '5' },
+		'adaptive-runs': { type: 'string', default: '2' },
 		out: { type: 'string', default: 'BENCHMARKS.md' },
 		'max-load': { type: 'string', default: '0' },
 		'max-load-wait': { type: 'string', default: '1800' },
@@ -86,6 +90,9 @@ const config = {
 	maxLoad: Number(args['max-load']),
 	maxLoadWaitS: Number(args['max-load-wait']),
 	phases: args.only.split(',').map((p) => p.trim()),
+	adaptiveRates: args['adaptive-rates'].split(',').map(Number),
+	adaptiveSeconds: Number(args['adaptive-seconds']),
+	adaptiveRuns: Number(args['adaptive-runs']),
 	n8nEnv: Object.fromEntries(args['n8n-env'].map((pair) => pair.split(/=(.*)/s).slice(0, 2))),
 };
 
@@ -199,16 +206,7 @@ function socialSend(credential, options) {
 		type: 'n8n-nodes-social-messaging.socialMessaging',
 		typeVersion: 1,
 		position: [440, 0],
-		parameters: {
-			platform: 'messenger',
-			resource: 'message',
-			operation: 'send',
-			recipientType: 'user',
-			recipientId: { __rl: true, mode: 'id', value: '={{ $json.to }}' },
-			messageType: 'text',
-			text: '={{ $json.text }}',
-			options,
-		},
+		parameters: perItemSend(options),
 		credentials: { socialMessagingApi: { id: credential.id, name: credential.name } },
 	};
 }
@@ -439,6 +437,54 @@ async function limitedPhase(n8n) {
 	} finally {
 		await sandbox.stop();
 	}
+}
+
+/**
+ * Issue 14 item 10: the default Send against sandboxes limited to each of --adaptive-rates (calls/s per
+ * Page), N = rate × --adaptive-seconds, so the ideal run takes the same time at every rate.
+ */
+async function adaptivePhase(n8n) {
+	const rows = [];
+	for (const rate of config.adaptiveRates) {
+		const sandbox = await startSandbox({
+			SANDBOX_LATENCY_MS: String(config.latencyMs),
+			SANDBOX_RATE_LIMIT: String(rate),
+			SANDBOX_SEED: 'large',
+			SANDBOX_CONVERSATIONS: '200',
+			SANDBOX_MESSAGES_PER_CONVERSATION: '1',
+		});
+		try {
+			const count = rate * config.adaptiveSeconds;
+			const variants = await sendVariants(n8n, { sandbox, count, phase: `adaptive-${rate}`, keys: ['a'] });
+			const results = await runRounds({ n8n, sandbox, variants, count, rounds: config.adaptiveRuns, settleMs: 1500, phase: `adaptive-${rate}` });
+			const counted = results.filter((r) => !r.warmUp);
+			rows.push({
+				rate,
+				count,
+				nodeMsAll: counted.map((r) => r.nodeMs),
+				refusedAll: counted.map((r) => r.sandbox.callsByErrorCode['613'] ?? 0),
+				exactlyOnceAll: counted.map((r) => r.deliveries.exactlyOnce),
+				results,
+			});
+		} finally {
+			await sandbox.stop();
+		}
+	}
+	return rows;
+}
+
+function adaptiveTable(rows) {
+	const lines = [
+		'| limit (calls/s) | N | N / limit | node wall time per run | × N / limit (median) | refused with 613 per run | refused, % of N (median) | delivered exactly once |',
+		'|---|---|---|---|---|---|---|---|',
+	];
+	for (const row of rows) {
+		const minimumMs = (row.count / row.rate) * 1000;
+		lines.push(
+			`| ${row.rate} | ${row.count} | ${s(minimumMs)} | ${row.nodeMsAll.map((v) => (v / 1000).toFixed(2)).join(', ')} | ${x(median(row.nodeMsAll) / minimumMs)} | ${row.refusedAll.join(', ')} | ${((median(row.refusedAll) / row.count) * 100).toFixed(1)} % | ${row.exactlyOnceAll.join(', ')} of ${row.count} |`,
+		);
+	}
+	return lines.join('\n');
 }
 
 /** RSS of n8n around (a) for N = config.n and N = config.memoryN, same sandbox, no rate limit. */
@@ -694,6 +740,9 @@ function report(all) {
 	if (all.limited) {
 		parts.push('', `### Rate limit ${config.rate} calls/s per Page (code 613 beyond it): N = ${config.limitedN}, median of ${config.limitedRuns} interleaved runs (after one warm-up round)`, '', loadLine(all.limited.results), '', limitedTable(all.limited.rows, config.limitedN, config.rate));
 	}
+	if (all.adaptive) {
+		parts.push('', `### Learning the limit: the default Send against ${config.adaptiveRates.join(', ')} calls/s, N = ${config.adaptiveSeconds} s × limit, ${config.adaptiveRuns} runs each (after one warm-up run)`, '', adaptiveTable(all.adaptive));
+	}
 	if (all.listing) {
 		parts.push('', `### Listing: median of ${config.listingRuns} runs (after one warm-up run)`, '', loadLine(all.listing.results), '', all.listing.table.text);
 	}
@@ -782,6 +831,7 @@ async function main() {
 			const results = await limitedPhase(n8n);
 			all.limited = { results, rows: summarize(results, config.limitedN) };
 		}
+		if (config.phases.includes('adaptive')) all.adaptive = await adaptivePhase(n8n);
 		if (config.phases.includes('listing')) {
 			const results = await listingPhase(n8n);
 			all.listing = { results, table: listingTable(results, config.conversations * config.messagesPerConversation, config.conversations, 100) };

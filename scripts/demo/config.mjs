@@ -16,6 +16,8 @@ export const config = {
 	n8nPort: port('DEMO_N8N_PORT', 5678),
 	graphPort: port('SANDBOX_GRAPH_PORT', 8088),
 	controlPort: port('SANDBOX_CONTROL_PORT', 8089),
+	ayrsharePort: port('SANDBOX_AYRSHARE_PORT', 8090),
+	xPort: port('SANDBOX_X_PORT', 8091),
 };
 
 /**
@@ -40,6 +42,8 @@ export const DEMO_OWNER = {
 
 export const SANDBOX_CREDENTIAL_ID = 'socialMessagingSandbox';
 export const SANDBOX_IG_LOGIN_CREDENTIAL_ID = 'socialMessagingSandboxIgLogin';
+export const SANDBOX_AYRSHARE_CREDENTIAL_ID = 'socialMessagingSandboxAyrshare';
+export const SANDBOX_X_CREDENTIAL_ID = 'socialMessagingSandboxX';
 
 export const EXAMPLES = [
 	{ file: 'lead-generation-funnel.json', key: 'lead', activate: true, platform: 'instagram' },

@@ -200,17 +200,17 @@ function npm(args, { cwd, env, logFile }) {
 	});
 }
 
-// CLI
+// CLI (no top-level await: the e2e tests load this file through jest as CommonJS)
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
 	const wanted = process.argv[2] ?? 'all';
 	const list = wanted === 'all' ? versions.map((v) => v.n8n) : [wanted];
-	try {
+	(async () => {
 		for (const version of list) {
 			const { dir, nodeBin, n8nBin } = await installN8n(version);
 			console.log(JSON.stringify({ version, dir, nodeBin, n8nBin }));
 		}
-	} catch (error) {
+	})().catch((error) => {
 		console.error(error.message);
 		process.exit(1);
-	}
+	});
 }

@@ -431,9 +431,13 @@ export function unflatten(text) {
 
 // ---------------------------------------------------------------- processes
 
-/** This process's environment without n8n's own settings: the developer's shell must not leak into an instance. */
+/**
+ * This process's environment without n8n's own settings: the developer's shell must not leak into an
+ * instance. Nor NODE_ENV: jest sets it to "test" in its workers, and n8n started with it exits with code 1
+ * before logging a line.
+ */
 export function inheritedEnv() {
-	return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(N8N_|DB_|EXECUTIONS_|WEBHOOK_URL$)/.test(key)));
+	return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(N8N_|DB_|EXECUTIONS_|WEBHOOK_URL$|NODE_ENV$)/.test(key)));
 }
 
 const live = new Set();

@@ -6,8 +6,7 @@
  * is running in a shared table, so two tests of the same credential type at the same moment can fail
  * with "Node not found" whatever the credential.)
  */
-import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { APP_ID, APP_SECRET, EXPIRED_PAGE_TOKEN, IG_ACCOUNT_ID, IG_USER_TOKEN, PAGE_ID, PAGE_TOKEN, appSecretProof } from './lib/fixtures';
 import { E2E, connect, type N8nClient } from './lib/n8n';
@@ -16,11 +15,11 @@ import { requestsSince, startSandbox, type Recorded, type Sandbox } from './lib/
 let n8n: N8nClient;
 let sandbox: Sandbox;
 
-before(async () => {
+beforeAll(async () => {
 	[n8n, sandbox] = await Promise.all([connect(), startSandbox()]);
 });
 
-after(async () => {
+afterAll(async () => {
 	await sandbox?.stop();
 });
 
@@ -47,13 +46,13 @@ const graphGet = (path: string, fields: string, token: string, appSecret: string
 const metaGraph = { provider: 'metaGraph', pageId: PAGE_ID, accessToken: PAGE_TOKEN, instagramAccountId: IG_ACCOUNT_ID, appId: APP_ID, appSecret: APP_SECRET };
 
 describe(`the credential's Test button in n8n ${E2E.version}`, () => {
-	test('Meta Graph API: the Page token reads the Page', async () => {
+	it('Meta Graph API: the Page token reads the Page', async () => {
 		const { result, requests } = await testCredential('Test: Meta Graph API', metaGraph);
-		assert.deepEqual(result, { status: 'OK', message: 'Connection successful!' });
-		assert.deepEqual(requests, [graphGet(`/${PAGE_ID}`, 'id,name', PAGE_TOKEN, APP_SECRET)]);
+		expect(result).toStrictEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(requests).toStrictEqual([graphGet(`/${PAGE_ID}`, 'id,name', PAGE_TOKEN, APP_SECRET)]);
 	});
 
-	test('Instagram Login: the Instagram user token reads its own account', async () => {
+	it('Instagram Login: the Instagram user token reads its own account', async () => {
 		const { result, requests } = await testCredential('Test: Instagram Login', {
 			provider: 'instagramLogin',
 			accessToken: IG_USER_TOKEN,
@@ -61,27 +60,40 @@ describe(`the credential's Test button in n8n ${E2E.version}`, () => {
 			appId: APP_ID,
 			appSecret: APP_SECRET,
 		});
-		assert.deepEqual(result, { status: 'OK', message: 'Connection successful!' });
-		assert.deepEqual(requests, [graphGet('/me', 'id,username', IG_USER_TOKEN, APP_SECRET)]);
+		expect(result).toStrictEqual({ status: 'OK', message: 'Connection successful!' });
+		// n8n runs the credential's preAuthentication before the test request: a token of unknown expiry
+		// is renewed first, and the account is read with the renewed token.
+		expect(requests.length).toBe(2);
+		const [refresh, read] = requests;
+		expect(refresh).toStrictEqual({
+			method: 'GET',
+			path: '/refresh_access_token',
+			version: null,
+			query: { grant_type: 'ig_refresh_token', access_token: IG_USER_TOKEN },
+			status: 200,
+		});
+		expect({ ...read, query: { fields: read.query.fields } }).toStrictEqual({ method: 'GET', path: '/me', version: 'v23.0', query: { fields: 'id,username' }, status: 200 });
+		expect(Object.keys(read.query).sort()).toStrictEqual(['appsecret_proof', 'fields']);
+		expect(read.query.appsecret_proof).not.toBe(appSecretProof(APP_SECRET, IG_USER_TOKEN));
 	});
 
-	test('an expired token is explained', async () => {
+	it('an expired token is explained', async () => {
 		const { result, requests } = await testCredential('Test: expired token', { ...metaGraph, accessToken: EXPIRED_PAGE_TOKEN });
-		assert.deepEqual(result, {
+		expect(result).toStrictEqual({
 			status: 'Error',
 			message: 'The access token is invalid or has expired. Generate a new token (a long-lived Page token for Meta Graph API) and paste it here.',
 		});
-		assert.deepEqual(requests, [graphGet(`/${PAGE_ID}`, 'id,name', EXPIRED_PAGE_TOKEN, APP_SECRET, 400)]);
+		expect(requests).toStrictEqual([graphGet(`/${PAGE_ID}`, 'id,name', EXPIRED_PAGE_TOKEN, APP_SECRET, 400)]);
 	});
 
-	test('an App Secret of another app is explained', async () => {
+	it('an App Secret of another app is explained', async () => {
 		const wrongSecret = '0123456789abcdef0123456789abcdef';
 		const { result, requests } = await testCredential('Test: wrong App Secret', { ...metaGraph, appSecret: wrongSecret });
-		assert.deepEqual(result, {
+		expect(result).toStrictEqual({
 			status: 'Error',
 			message:
 				'The App Secret does not match the app that issued the access token (Meta rejected appsecret_proof). Copy the App Secret of that app from App settings > Basic, or clear the field if the app does not require it.',
 		});
-		assert.deepEqual(requests, [graphGet(`/${PAGE_ID}`, 'id,name', PAGE_TOKEN, wrongSecret, 400)]);
+		expect(requests).toStrictEqual([graphGet(`/${PAGE_ID}`, 'id,name', PAGE_TOKEN, wrongSecret, 400)]);
 	});
 });

@@ -5,10 +5,9 @@
  * activated and driven by deliveries from the sandbox, whose record of received requests and delivered
  * messages shows the replies.
  */
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 
 import { APP_ID, APP_SECRET, IG_ACCOUNT_ID, PAGE_ID, PAGE_TOKEN, USERS, appSecretProof, metaGraphCredentialData } from './lib/fixtures';
@@ -22,7 +21,7 @@ let credentialId: string;
 const CREDENTIAL_NAME = 'Social Messaging (sandbox)';
 const proof = appSecretProof(APP_SECRET, PAGE_TOKEN);
 
-before(async () => {
+beforeAll(async () => {
 	[n8n, sandbox] = await Promise.all([connect(), startSandbox()]);
 	const credential = await n8n.importCredential({
 		name: CREDENTIAL_NAME,
@@ -32,7 +31,7 @@ before(async () => {
 	credentialId = credential.id;
 });
 
-after(async () => {
+afterAll(async () => {
 	await sandbox?.stop();
 });
 
@@ -41,7 +40,7 @@ async function importExample(file: string): Promise<{ stored: StoredWorkflow; so
 	const source = JSON.parse(readFileSync(join(REPO, 'examples', file), 'utf8')) as Workflow;
 	const nodes = source.nodes.map((node) => {
 		if (!node.credentials?.socialMessagingApi) return node;
-		assert.deepEqual(node.credentials.socialMessagingApi, { id: 'socialMessagingSandbox', name: CREDENTIAL_NAME });
+		expect(node.credentials.socialMessagingApi).toStrictEqual({ id: 'socialMessagingSandbox', name: CREDENTIAL_NAME });
 		return { ...node, credentials: { socialMessagingApi: { id: credentialId, name: CREDENTIAL_NAME } } };
 	});
 	return { stored: await n8n.createWorkflow({ ...source, nodes }), source };
@@ -53,20 +52,21 @@ const send = (body: Record<string, unknown>): Recorded => ({ method: 'POST', pat
 async function assertDeliveredOnce(recipient: string, message: Record<string, unknown>, messageId: unknown): Promise<void> {
 	const { deliveries, duplicates } = await sandbox.deliveries();
 	// Marking a conversation seen twice is fine; a message twice is not.
-	assert.deepEqual(duplicates.filter((entry) => entry.content.message !== undefined), []);
+	expect(duplicates.filter((entry) => entry.content.message !== undefined)).toStrictEqual([]);
 	const delivery = deliveries.find((entry) => entry.recipient === recipient && isDeepStrictEqual(entry.content, { message }));
-	assert.ok(delivery, `nothing like ${JSON.stringify(message)} reached ${recipient}`);
-	assert.equal(delivery.count, 1);
-	assert.deepEqual(delivery.mids, [messageId]);
+	// nothing like ${JSON.stringify(message)} reached ${recipient}
+	expect(delivery).toBeTruthy();
+	expect(delivery!.count).toBe(1);
+	expect(delivery!.mids).toStrictEqual([messageId]);
 }
 
 /** One Send output item with the platform's message id. */
 function sentItem(items: Array<Record<string, unknown>>, platform: string, recipientId: string): Record<string, unknown> {
-	assert.equal(items.length, 1);
+	expect(items.length).toBe(1);
 	const [{ sentAt, messageId, ...rest }] = items;
-	assert.deepEqual(rest, { platform, recipientId });
-	assert.match(String(sentAt), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-	assert.equal(typeof messageId, 'string');
+	expect(rest).toStrictEqual({ platform, recipientId });
+	expect(String(sentAt)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+	expect(typeof messageId).toBe('string');
 	return items[0];
 }
 
@@ -74,22 +74,26 @@ function sentItem(items: Array<Record<string, unknown>>, platform: string, recip
 async function deliverAndRun(workflow: StoredWorkflow, request: DeliverRequest, known: string[]): Promise<{ execution: Execution; event: Record<string, any>; requests: Recorded[] }> {
 	const since = await sandbox.mark();
 	const result = await sandbox.deliver(request);
-	assert.equal(result.delivered, true, result.reason);
-	assert.equal(result.result?.status, 200);
+	// result.reason
+	expect(result.delivered).toBe(true);
+	expect(result.result?.status).toBe(200);
 	const event = JSON.parse(Buffer.from(result.result!.sentBody.data).toString('utf8')).entry[0].messaging[0] as Record<string, any>;
 	const execution = await n8n.waitForNewExecution(workflow.id, { known });
-	assert.equal(execution.status, 'success', JSON.stringify(execution.data.resultData.error ?? {}));
+	// JSON.stringify(execution.data.resultData.error ?? {})
+	expect(execution.status).toBe('success');
 	known.push(String(execution.id));
 	return { execution, event, requests: await requestsSince(sandbox, since) };
 }
 
 describe(`examples/ in n8n ${E2E.version}`, () => {
-	test('order-update-notification.json: run by hand, sends the receipt and the follow-up to the customer', async () => {
+	it('order-update-notification.json: run by hand, sends the receipt and asks for notification opt-in', async () => {
 		const { stored, source } = await importExample('order-update-notification.json');
 		const order = JSON.parse(String(source.nodes.find((node) => node.name === 'Order from your shop')!.parameters.jsonOutput)) as Record<string, unknown>;
 		const since = await sandbox.mark();
-		const execution = await n8n.runWorkflow(stored.id);
-		assert.equal(execution.status, 'success', JSON.stringify(execution.data.resultData.error ?? {}));
+		// The workflow has a second trigger (the opt-in); this run starts at the manual one.
+		const execution = await n8n.runWorkflow(stored.id, { triggerNode: "When clicking 'Execute workflow'" });
+		// JSON.stringify(execution.data.resultData.error ?? {})
+		expect(execution.status).toBe('success');
 
 		const receipt = {
 			attachment: {
@@ -110,26 +114,31 @@ describe(`examples/ in n8n ${E2E.version}`, () => {
 				},
 			},
 		};
-		const followUp = { text: 'Thanks for your order ORD-10042! We will message you here as soon as it ships.' };
-		assert.equal(order.customerPsid, USERS.alice.id);
-		assert.deepEqual(await requestsSince(sandbox, since), [
+		const followUp = {
+			attachment: {
+				type: 'template',
+				payload: { template_type: 'notification_messages', title: 'Shipping updates for ORD-10042', payload: 'SHIPPING_ORD-10042', notification_messages_frequency: 'DAILY' },
+			},
+		};
+		expect(order.customerPsid).toBe(USERS.alice.id);
+		expect(await requestsSince(sandbox, since)).toStrictEqual([
 			send({ recipient: { id: USERS.alice.id }, messaging_type: 'UTILITY', message: receipt }),
-			send({ recipient: { id: USERS.alice.id }, messaging_type: 'UTILITY', message: followUp }),
+			send({ recipient: { id: USERS.alice.id }, messaging_type: 'RESPONSE', message: followUp }),
 		]);
 		const receiptItem = sentItem(await nodeOutput(execution, 'Send receipt'), 'messenger', USERS.alice.id);
-		const followUpItem = sentItem(await nodeOutput(execution, 'Tell them when it ships'), 'messenger', USERS.alice.id);
+		const followUpItem = sentItem(await nodeOutput(execution, 'Ask to notify when it ships'), 'messenger', USERS.alice.id);
 		await assertDeliveredOnce(USERS.alice.id, receipt, receiptItem.messageId);
 		await assertDeliveredOnce(USERS.alice.id, followUp, followUpItem.messageId);
 	});
 
-	test('lead-generation-funnel.json: an Instagram DM gets quick replies, Pricing gets the plans, a plan is recorded and confirmed', async () => {
+	it('lead-generation-funnel.json: an Instagram DM gets quick replies, Pricing gets the plans, a plan is recorded and confirmed', async () => {
 		const { stored } = await importExample('lead-generation-funnel.json');
 		await n8n.activateWorkflow(stored.id, stored.versionId);
 		const known: string[] = [];
 		const ines = USERS.ines.id;
 		try {
 			const subscription = (await sandbox.status()).appSubscriptions.find((s) => s.object === 'instagram');
-			assert.equal(subscription?.callbackUrl, `${E2E.url}webhook/c71c5aa5-59b8-5a25-9a2d-5a24f10f041b/webhook`);
+			expect(subscription?.callbackUrl).toBe(`${E2E.url}webhook/c71c5aa5-59b8-5a25-9a2d-5a24f10f041b/webhook`);
 
 			// 1. A new conversation: the Switch's first output asks what they need.
 			const first = await deliverAndRun(stored, { platform: 'instagram', event: 'message', from: 'ines', text: '¡Hola! Do you have a plan for small shops?' }, known);
@@ -141,58 +150,51 @@ describe(`examples/ in n8n ${E2E.version}`, () => {
 					{ content_type: 'text', title: 'Just browsing', payload: 'BROWSING' },
 				],
 			};
-			assert.deepEqual(first.requests, [send({ recipient: { id: ines }, messaging_type: 'RESPONSE', message: ask })]);
+			expect(first.requests).toStrictEqual([send({ recipient: { id: ines }, messaging_type: 'RESPONSE', message: ask })]);
 			const trigger = await nodeOutput(first.execution, 'Instagram DM');
-			assert.deepEqual(
-				trigger.map((item) => [item.type, item.text, (item.sender as { id: string }).id, item.accountId]),
-				[['message', '¡Hola! Do you have a plan for small shops?', ines, IG_ACCOUNT_ID]],
-			);
+			expect(trigger.map((item) => [item.type, item.text, (item.sender as { id: string }).id, item.accountId])).toStrictEqual([['message', '¡Hola! Do you have a plan for small shops?', ines, IG_ACCOUNT_ID]]);
 			await assertDeliveredOnce(ines, ask, sentItem(await nodeOutput(first.execution, 'Ask what they need'), 'instagram', ines).messageId);
 
-			// 2. The Pricing quick reply: the plans as a generic template.
+			// 2. The Pricing quick reply: 20 plans, the first 10 as a generic template with a "More plans" quick reply.
 			const second = await deliverAndRun(stored, { platform: 'instagram', event: 'quick_reply', from: 'ines', text: 'Pricing', payload: 'PRICING' }, known);
-			const plans = {
-				attachment: {
-					type: 'template',
-					payload: {
-						template_type: 'generic',
-						image_aspect_ratio: 'horizontal',
-						elements: [
-							{
-								title: 'Starter',
-								subtitle: 'Up to 1,000 messages a month, 19 EUR',
-								image_url: 'https://example.com/plans/starter.png',
-								buttons: [{ type: 'postback', title: 'Choose Starter', payload: 'PLAN_STARTER' }],
-							},
-							{
-								title: 'Growth',
-								subtitle: 'Up to 20,000 messages a month, 79 EUR',
-								image_url: 'https://example.com/plans/growth.png',
-								buttons: [{ type: 'postback', title: 'Choose Growth', payload: 'PLAN_GROWTH' }],
-							},
-						],
-					},
-				},
-			};
-			assert.deepEqual(second.requests, [send({ recipient: { id: ines }, messaging_type: 'RESPONSE', message: plans })]);
+			const source = JSON.parse(readFileSync(join(REPO, 'examples', 'lead-generation-funnel.json'), 'utf8')) as Workflow;
+			const allPlans = JSON.parse(String(source.nodes.find((node) => node.name === 'Show plans')!.parameters.elementsJson)) as Array<Record<string, unknown>>;
+			const page = (cards: Array<Record<string, unknown>>) => ({ type: 'template', payload: { template_type: 'generic', image_aspect_ratio: 'horizontal', elements: cards } });
+			expect(second.requests.length).toBe(1);
+			const firstPage = second.requests[0].body as { message: { quick_replies: Array<{ payload: string }> } };
+			const more = firstPage.message.quick_replies[0].payload;
+			expect(more).toMatch(/^SM_NEXT_PAGE:/);
+			const plans = { attachment: page(allPlans.slice(0, 10)), quick_replies: [{ content_type: 'text', title: 'More plans', payload: more }] };
+			expect(second.requests).toStrictEqual([send({ recipient: { id: ines }, messaging_type: 'RESPONSE', message: plans })]);
 			await assertDeliveredOnce(ines, plans, sentItem(await nodeOutput(second.execution, 'Show plans'), 'instagram', ines).messageId);
+
+			// 2b. "More plans": the trigger sends plans 11-20 itself (from the pages the execution stored); no execution.
+			const sinceMore = await sandbox.mark();
+			const tapped = await sandbox.deliver({ platform: 'instagram', event: 'quick_reply', from: 'ines', text: 'More plans', payload: more });
+			expect(tapped.result?.status).toBe(200);
+			let morePlans: Recorded[] = [];
+			for (let i = 0; i < 100 && morePlans.length === 0; i++) {
+				await new Promise((resolve) => setTimeout(resolve, 100));
+				morePlans = await requestsSince(sandbox, sinceMore);
+			}
+			expect(morePlans).toStrictEqual([send({ recipient: { id: ines }, messaging_type: 'RESPONSE', message: { attachment: page(allPlans.slice(10)) } })]);
 
 			// 3. A plan's postback button: the lead is recorded and confirmed.
 			const third = await deliverAndRun(stored, { platform: 'instagram', event: 'postback', from: 'ines', title: 'Choose Growth', payload: 'PLAN_GROWTH' }, known);
-			assert.deepEqual(await nodeOutput(third.execution, 'Record lead'), [
+			expect(await nodeOutput(third.execution, 'Record lead')).toStrictEqual([
 				{ instagramUserId: ines, plan: 'growth', capturedAt: new Date(third.event.timestamp as number).toISOString(), source: 'instagram-dm-funnel' },
 			]);
 			const confirmation = { text: 'Great choice! We have noted your interest in the growth plan; someone from our team will message you today.' };
-			assert.deepEqual(third.requests, [send({ recipient: { id: ines }, messaging_type: 'RESPONSE', message: confirmation })]);
+			expect(third.requests).toStrictEqual([send({ recipient: { id: ines }, messaging_type: 'RESPONSE', message: confirmation })]);
 			await assertDeliveredOnce(ines, confirmation, sentItem(await nodeOutput(third.execution, 'Confirm to lead'), 'instagram', ines).messageId);
-			assert.deepEqual((await n8n.listExecutions(stored.id)).map((e) => String(e.id)).sort(), [...known].sort());
+			expect((await n8n.listExecutions(stored.id)).map((e) => String(e.id)).sort()).toStrictEqual([...known].sort());
 		} finally {
 			await n8n.deactivateWorkflow(stored.id);
 		}
-		assert.deepEqual((await sandbox.status()).appSubscriptions, []);
+		expect((await sandbox.status()).appSubscriptions).toStrictEqual([]);
 	});
 
-	test('support-desk-auto-reply.json: the first message gets the auto-reply once, every message is marked seen and ticketed', async () => {
+	it('support-desk-auto-reply.json: the first message gets the auto-reply once, every message is marked seen and ticketed', async () => {
 		const { stored, source } = await importExample('support-desk-auto-reply.json');
 		const autoResponseText = String(source.nodes.find((node) => node.name === 'Messenger inbox')!.parameters.autoResponseText);
 		await n8n.activateWorkflow(stored.id, stored.versionId);
@@ -201,28 +203,28 @@ describe(`examples/ in n8n ${E2E.version}`, () => {
 		try {
 			const status = await sandbox.status();
 			const subscription = status.appSubscriptions.find((s) => s.object === 'page');
-			assert.equal(subscription?.callbackUrl, `${E2E.url}webhook/64bedc82-c874-585a-b2c6-8cc10dc5520f/webhook`);
+			expect(subscription?.callbackUrl).toBe(`${E2E.url}webhook/64bedc82-c874-585a-b2c6-8cc10dc5520f/webhook`);
 			// The Page itself is subscribed to the app too: without it Meta delivers nothing.
-			assert.deepEqual(status.subscribedApps[PAGE_ID]?.[APP_ID], ['messages', 'messaging_postbacks']);
+			expect(status.subscribedApps[PAGE_ID]?.[APP_ID]).toStrictEqual(['messages', 'messaging_postbacks']);
 			const markSeen = send({ recipient: { id: bob }, sender_action: 'mark_seen' });
 
 			const first = await deliverAndRun(stored, { platform: 'messenger', event: 'message', from: 'bob', text: 'My order #1042 is late 😟' }, known);
 			const reply = { text: autoResponseText };
 			// The trigger answers before the workflow runs; then the workflow marks the message seen.
-			assert.deepEqual(first.requests, [send({ recipient: { id: bob }, messaging_type: 'RESPONSE', message: reply }), markSeen]);
+			expect(first.requests).toStrictEqual([send({ recipient: { id: bob }, messaging_type: 'RESPONSE', message: reply }), markSeen]);
 			const [event] = await nodeOutput(first.execution, 'Messenger inbox');
 			const autoResponse = event.autoResponse as Record<string, unknown>;
-			assert.equal(autoResponse.status, 'sent');
+			expect(autoResponse.status).toBe('sent');
 			await assertDeliveredOnce(bob, reply, autoResponse.messageId);
-			assert.deepEqual(await nodeOutput(first.execution, 'Mark as seen'), [{ platform: 'messenger', action: 'mark_seen', recipientId: bob, success: true }]);
-			assert.deepEqual(await nodeOutput(first.execution, 'Ticket for the support team'), [
+			expect(await nodeOutput(first.execution, 'Mark as seen')).toStrictEqual([{ platform: 'messenger', action: 'mark_seen', recipientId: bob, success: true }]);
+			expect(await nodeOutput(first.execution, 'Ticket for the support team')).toStrictEqual([
 				{ customerId: bob, message: 'My order #1042 is late 😟', receivedAt: new Date(first.event.timestamp as number).toISOString(), autoReply: 'sent' },
 			]);
 
 			// Within the hour: no second auto-reply, still marked seen and ticketed.
 			const second = await deliverAndRun(stored, { platform: 'messenger', event: 'message', from: 'bob', text: 'Hello?' }, known);
-			assert.deepEqual(second.requests, [markSeen]);
-			assert.deepEqual(await nodeOutput(second.execution, 'Ticket for the support team'), [
+			expect(second.requests).toStrictEqual([markSeen]);
+			expect(await nodeOutput(second.execution, 'Ticket for the support team')).toStrictEqual([
 				{ customerId: bob, message: 'Hello?', receivedAt: new Date(second.event.timestamp as number).toISOString(), autoReply: 'skipped' },
 			]);
 			await assertDeliveredOnce(bob, reply, autoResponse.messageId);
@@ -230,7 +232,7 @@ describe(`examples/ in n8n ${E2E.version}`, () => {
 			await n8n.deactivateWorkflow(stored.id);
 		}
 		const status = await sandbox.status();
-		assert.deepEqual(status.appSubscriptions, []);
-		assert.equal(status.subscribedApps[PAGE_ID]?.[APP_ID], undefined);
+		expect(status.appSubscriptions).toStrictEqual([]);
+		expect(status.subscribedApps[PAGE_ID]?.[APP_ID]).toBeUndefined();
 	});
 });

@@ -6,11 +6,10 @@
  * trigger's memory of emitted events is in the workflow's static data, in n8n's database); the
  * auto-response's one-hour wait survives the restart too.
  */
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 
 import { APP_ID, APP_SECRET, PAGE_ID, PAGE_TOKEN, USERS, appSecretProof, metaGraphCredentialData } from './lib/fixtures';
@@ -23,13 +22,13 @@ let sandbox: Sandbox;
 let n8n: OwnN8n;
 let userFolder: string;
 
-before(async () => {
+beforeAll(async () => {
 	[sandbox, n8n] = await Promise.all([startSandbox(), startOwnN8n({ installPackage: true })]);
 	userFolder = n8n.userFolder;
 	await n8n.setupOwner();
 });
 
-after(async () => {
+afterAll(async () => {
 	await n8n?.stop();
 	if (userFolder) rmSync(userFolder, { recursive: true, force: true });
 	await sandbox?.stop();
@@ -52,7 +51,7 @@ describe(`n8n ${E2E.version} restarting with an active Social Messaging Trigger`
 	let firstExecution: string;
 	let firstDelivery: Buffer;
 
-	test('before the restart: the support desk is active and auto-replies to a first message', async () => {
+	it('before the restart: the support desk is active and auto-replies to a first message', async () => {
 		const credential = await n8n.importCredential({
 			name: 'Social Messaging (sandbox)',
 			type: 'socialMessagingApi',
@@ -64,14 +63,14 @@ describe(`n8n ${E2E.version} restarting with an active Social Messaging Trigger`
 		await n8n.activateWorkflow(workflow.id, workflow.versionId);
 
 		const result = await sandbox.deliver({ platform: 'messenger', event: 'message', from: 'bob', text: 'Before the restart' });
-		assert.equal(result.result?.status, 200);
+		expect(result.result?.status).toBe(200);
 		firstDelivery = Buffer.from(result.result!.sentBody.data);
 		const execution = await n8n.waitForNewExecution(workflow.id);
 		firstExecution = String(execution.id);
-		assert.deepEqual((await nodeOutput(execution, 'Ticket for the support team')).map((item) => item.autoReply), ['sent']);
+		expect((await nodeOutput(execution, 'Ticket for the support team')).map((item) => item.autoReply)).toStrictEqual(['sent']);
 	});
 
-	test('after the restart: nothing changes at Meta, a redelivery of the earlier event is dropped, the auto-reply wait holds', async () => {
+	it('after the restart: nothing changes at Meta, a redelivery of the earlier event is dropped, the auto-reply wait holds', async () => {
 		const { appSubscriptions } = await sandbox.status();
 		const port = n8n.port;
 		await n8n.stop({ keep: true });
@@ -82,18 +81,17 @@ describe(`n8n ${E2E.version} restarting with an active Social Messaging Trigger`
 		// started re-publishing them (newer n8n).
 		const deadline = Date.now() + 30_000;
 		while ((n8n.log().match(/Editor is now accessible via/g) ?? []).length < 2) {
-			assert.ok(Date.now() < deadline, 'n8n did not finish starting within 30 s');
+			// n8n did not finish starting within 30 s
+			expect(Date.now()).toBeLessThan(deadline);
 			await new Promise((resolve) => setTimeout(resolve, 100));
 		}
 		// Read-only at most: n8n 2.0 runs the activation again and the trigger finds everything in place;
 		// newer n8n keeps the stored webhook registered and asks nothing.
 		const startupRequests = await requestsSince(sandbox, since);
-		assert.ok(
-			isDeepStrictEqual(startupRequests, []) || isDeepStrictEqual(startupRequests, [appGet, pageGet]),
-			`requests to Meta during the restart: ${JSON.stringify(startupRequests)}`,
-		);
-		assert.deepEqual((await sandbox.status()).appSubscriptions, appSubscriptions);
-		assert.equal((await n8n.getWorkflow(workflow.id)).active, true);
+		// requests to Meta during the restart: ${JSON.stringify(startupRequests)}
+		expect(isDeepStrictEqual(startupRequests, []) || isDeepStrictEqual(startupRequests, [appGet, pageGet])).toBeTruthy();
+		expect((await sandbox.status()).appSubscriptions).toStrictEqual(appSubscriptions);
+		expect((await n8n.getWorkflow(workflow.id)).active).toBe(true);
 
 		// Meta redelivers the event from before the restart (same bytes, same signature): acknowledged,
 		// and dropped as already emitted.
@@ -105,33 +103,32 @@ describe(`n8n ${E2E.version} restarting with an active Social Messaging Trigger`
 			},
 			body: firstDelivery,
 		});
-		assert.equal(redelivered.status, 200);
-		assert.equal(await redelivered.text(), 'EVENT_RECEIVED');
+		expect(redelivered.status).toBe(200);
+		expect(await redelivered.text()).toBe('EVENT_RECEIVED');
 
 		// A new message within the hour: no second auto-reply, marked seen and ticketed. Once its
 		// execution is there, one for the redelivery (handled first) would be too.
 		const result = await sandbox.deliver({ platform: 'messenger', event: 'message', from: 'bob', text: 'After the restart' });
-		assert.equal(result.result?.status, 200);
+		expect(result.result?.status).toBe(200);
 		const execution = await n8n.waitForNewExecution(workflow.id, { known: [firstExecution] });
-		assert.deepEqual(
-			(await nodeOutput(execution, 'Ticket for the support team')).map((item) => [item.message, item.autoReply]),
-			[['After the restart', 'skipped']],
-		);
-		assert.deepEqual((await executionsOf(n8n, workflow)).sort(), [firstExecution, String(execution.id)].sort());
-		assert.deepEqual(await requestsSince(sandbox, since), [...startupRequests, markSeen]);
+		expect((await nodeOutput(execution, 'Ticket for the support team')).map((item) => [item.message, item.autoReply])).toStrictEqual([['After the restart', 'skipped']]);
+		expect((await executionsOf(n8n, workflow)).sort()).toStrictEqual([firstExecution, String(execution.id)].sort());
+		expect(await requestsSince(sandbox, since)).toStrictEqual([...startupRequests, markSeen]);
 	});
 
-	test('deactivation after the restart still removes what the trigger registered before it', async () => {
+	it('deactivation after the restart still removes what the trigger registered before it', async () => {
 		await n8n.deactivateWorkflow(workflow.id);
-		assert.deepEqual((await sandbox.status()).appSubscriptions, []);
-		assert.equal(await subscribedFields(sandbox, PAGE_ID, PAGE_TOKEN), undefined);
+		expect((await sandbox.status()).appSubscriptions).toStrictEqual([]);
+		expect(await subscribedFields(sandbox, PAGE_ID, PAGE_TOKEN)).toBeUndefined();
 	});
 
-	test('neither start logged a warning or an error', async () => {
-		const { logProblems, describeProblems, packageLoadEntry } = await logTools();
+	it('neither start logged a warning or an error', async () => {
+		const { logProblems, packageLoadEntry } = await logTools();
 		const log = n8n.log();
-		assert.ok(packageLoadEntry(log), 'n8n did not load the package');
+		// n8n did not load the package
+		expect(packageLoadEntry(log)).toBeTruthy();
 		const problems = logProblems(log);
-		assert.deepEqual(problems, [], describeProblems(problems));
+		// no unexpected entries in n8n's log (a failure lists them)
+		expect(problems).toStrictEqual([]);
 	});
 });

@@ -336,7 +336,8 @@ export async function testCredential(
 		return { status: 'Error', message: 'No testing function found for this credential.' };
 	}
 
-	const credentialsHelper = new HarnessCredentialsHelper(credentialTypes, {});
+	// n8n tests a saved credential (the editor saves before it tests), so a refresh can be written back.
+	const credentialsHelper = new HarnessCredentialsHelper(credentialTypes, { 'credential-under-test': { type, data: deepCopy(credentialData) } });
 	const additionalData = buildAdditionalData({ credentialsHelper });
 	let data: ICredentialDataDecryptedObject;
 	try {

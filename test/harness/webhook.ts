@@ -17,6 +17,10 @@
  *                                    its checkExists/create, in the order of `description.webhooks` — until
  *                                    deactivate() or a failed activate()),
  *       activationMode?: WorkflowActivateMode (default 'activate'; 'init' is what a restart uses),
+ *       testWebhook?: boolean (default false; true: the editor's "Listen for test event" as n8n 2.0's
+ *                              TestWebhooks runs it: URLs under /webhook-test/, checkExists/create in mode
+ *                              and activation 'manual' on static data that starts empty (options.staticData
+ *                              is ignored) and is kept for the delete; webhook() sees it but saves nothing),
  *       runExecutions?: boolean (default true: emitted items are also run through WorkflowExecute in
  *                                'webhook' mode, as n8n starts an execution; see `runs`),
  *       noResponseTimeoutMs?: number (default 2000: how long to wait for a node that returned
@@ -119,6 +123,7 @@ export interface TriggerHarnessOptions {
 	port?: number;
 	requireActivation?: boolean;
 	activationMode?: WorkflowActivateMode;
+	testWebhook?: boolean;
 	runExecutions?: boolean;
 	noResponseTimeoutMs?: number;
 	nodeTypes?: Record<string, NodeTypeSource>;
@@ -317,7 +322,10 @@ export async function startTriggerHarness(options: TriggerHarnessOptions): Promi
 	};
 
 	// "Database" copy of the workflow's static data; every operation starts from it.
-	let persistedStaticData: IDataObject = jsonCopy(options.staticData ?? {});
+	const isTest = options.testWebhook === true;
+	const urlPrefix = isTest ? 'webhook-test' : 'webhook';
+	// A test listen starts from empty static data (n8n's TestWebhooks.toWorkflow), never the saved one.
+	let persistedStaticData: IDataObject = isTest ? {} : jsonCopy(options.staticData ?? {});
 	const makeWorkflow = () =>
 		new Workflow({
 			id: workflowId,
@@ -369,6 +377,7 @@ export async function startTriggerHarness(options: TriggerHarnessOptions): Promi
 		webhookDescription: webhook.description,
 		workflowId: workflow.id,
 		workflowExecuteAdditionalData: additionalData,
+		isTest,
 	});
 
 	const executions: INodeExecutionData[][][] = [];
@@ -430,7 +439,7 @@ export async function startTriggerHarness(options: TriggerHarnessOptions): Promi
 		rawRes.on('finish', finish);
 
 		const workflow = makeWorkflow();
-		const pathWithinWebhooks = url.pathname.startsWith('/webhook/') ? url.pathname.slice('/webhook/'.length).replace(/\/$/, '') : undefined;
+		const pathWithinWebhooks = url.pathname.startsWith(`/${urlPrefix}/`) ? url.pathname.slice(`/${urlPrefix}/`.length).replace(/\/$/, '') : undefined;
 		const webhook = listWebhooks(workflow).find((w) => w.path === pathWithinWebhooks && w.httpMethod === method && isRegistered(w));
 		if (!webhook) {
 			res.status(404).json({ code: 404, message: `The requested webhook "${method} ${pathWithinWebhooks ?? url.pathname}" is not registered.` });
@@ -463,7 +472,8 @@ export async function startTriggerHarness(options: TriggerHarnessOptions): Promi
 			if (!rawRes.headersSent) res.status(500).json({ code: 0, message: 'Workflow Webhook Error: Workflow could not be started!' });
 			return;
 		}
-		saveStaticDataIfChanged(workflow);
+		// A test webhook's static data is not saved (n8n's setTestStaticData).
+		if (!isTest) saveStaticDataIfChanged(workflow);
 
 		if (result.workflowData !== undefined) {
 			executions.push(result.workflowData);
@@ -535,7 +545,7 @@ export async function startTriggerHarness(options: TriggerHarnessOptions): Promi
 		const workflow = makeWorkflow();
 		const webhook = listWebhooks(workflow).find((w) => w.description.name === name);
 		if (!webhook) throw new Error(`The node has no webhook named "${name}"`);
-		return `${origin}/webhook/${webhook.path}`;
+		return `${origin}/${urlPrefix}/${webhook.path}`;
 	};
 
 	const request = async (method: string, path?: string, requestOptions: RequestOptions = {}): Promise<HarnessResponse> => {
@@ -544,7 +554,7 @@ export async function startTriggerHarness(options: TriggerHarnessOptions): Promi
 		if (path === undefined) {
 			const webhook = listWebhooks(makeWorkflow()).find((w) => w.httpMethod === upper);
 			if (!webhook) throw new Error(`The node has no ${upper} webhook; pass a path`);
-			target = new URL(`/webhook/${webhook.path}`, origin);
+			target = new URL(`/${urlPrefix}/${webhook.path}`, origin);
 		} else {
 			target = new URL(path, origin);
 		}
@@ -594,8 +604,10 @@ export async function startTriggerHarness(options: TriggerHarnessOptions): Promi
 				for (const webhook of listWebhooks(workflow)) {
 					// n8n stores each webhook (so it is routed) just before running its checkExists/create.
 					registered.add(keyOf(webhook));
-					const exists = await runWebhookMethod('checkExists', workflow, 'trigger', options.activationMode ?? 'activate', webhook);
-					if (!exists) await runWebhookMethod('create', workflow, 'trigger', options.activationMode ?? 'activate', webhook);
+					const mode = isTest ? 'manual' : 'trigger';
+					const activation = isTest ? 'manual' : (options.activationMode ?? 'activate');
+					const exists = await runWebhookMethod('checkExists', workflow, mode, activation, webhook);
+					if (!exists) await runWebhookMethod('create', workflow, mode, activation, webhook);
 				}
 			} catch (error) {
 				try {

@@ -12,7 +12,7 @@
  *       credentials?: { [credentialId]: { type, data, name? } },
  *       nodeTypes?: { [fullType]: INodeType | IVersionedNodeType | () => … },   // extra / overriding types
  *       credentialTypes?: ICredentialType[],                                    // extra credential types
- *       timeoutMs?: number (default 30000; on expiry the run is cancelled like n8n's timeout),
+ *       timeoutMs?: number (default 90000; on expiry the run is cancelled like n8n's timeout),
  *       staticData?: IDataObject (workflow static data to start from; default workflowJson.staticData),
  *       mode?: WorkflowExecuteMode (default 'manual'),
  *     }
@@ -113,7 +113,9 @@ export interface WorkflowRunResult {
 	credentials: CredentialStore;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
+// A bound against a hung run, not an expectation: 700 paced sends under coverage on a loaded 2-CPU machine took
+// over 30 s. Below jest's 120 s test timeout, so a hung run ends with the harness's own message.
+const DEFAULT_TIMEOUT_MS = 90_000;
 let executionCounter = 0;
 
 function jsonCopy<T>(value: T): T {

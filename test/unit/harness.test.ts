@@ -3,11 +3,10 @@
  * type, real binary data, static data, Continue On Fail, webhooks and the credential tester.
  * Uses the stub nodes of test/harness/testNodes.ts and tiny local HTTP servers.
  */
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac, randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
 
 import type { IDataObject } from 'n8n-workflow';
 
@@ -15,6 +14,7 @@ import { APP_TOKEN_MARKER_HEADER } from '../../credentials/SocialMessagingApi.cr
 import { NodeTypeRegistry, SOCIAL_MESSAGING_TRIGGER_TYPE, SOCIAL_MESSAGING_TYPE } from '../harness/nodeTypes';
 import { startTriggerHarness } from '../harness/webhook';
 import { runNode, runWorkflow, testCredential, type WorkflowJson } from '../harness/workflow';
+import { rejectionOf } from '../harness/expect';
 
 interface Recorded {
 	method: string;
@@ -77,12 +77,12 @@ const metaCredentials = { provider: 'metaGraph', pageId: '1001', accessToken: 'p
 
 describe('runNode / runWorkflow through n8n-core', () => {
 	let server: Awaited<ReturnType<typeof startServer>>;
-	before(async () => {
+	beforeAll(async () => {
 		server = await startServer();
 	});
-	after(async () => server.close());
+	afterAll(async () => server.close());
 
-	test('httpRequestWithAuthentication applies the real socialMessagingApi credential', async () => {
+	it('httpRequestWithAuthentication applies the real socialMessagingApi credential', async () => {
 		server.requests.length = 0;
 		const { items, error } = await runNode({
 			type: 'test.stubApi',
@@ -91,29 +91,20 @@ describe('runNode / runWorkflow through n8n-core', () => {
 			items: [{ json: { text: 'first' } }, { json: { text: 'second' } }],
 		});
 
-		assert.equal(error, undefined);
-		assert.equal(server.requests.length, 2);
+		expect(error).toBeUndefined();
+		expect(server.requests.length).toBe(2);
 		server.requests.forEach((req, i) => {
-			assert.equal(req.method, 'POST');
-			assert.equal(req.headers.authorization, 'Bearer page-token');
-			assert.equal(req.query.get('appsecret_proof'), hmacHex('app-secret', 'page-token'));
-			assert.equal(req.query.get('item'), String(i));
+			expect(req.method).toBe('POST');
+			expect(req.headers.authorization).toBe('Bearer page-token');
+			expect(req.query.get('appsecret_proof')).toBe(hmacHex('app-secret', 'page-token'));
+			expect(req.query.get('item')).toBe(String(i));
 		});
-		assert.deepEqual(
-			server.requests.map((r) => JSON.parse(r.body)),
-			[{ text: 'first' }, { text: 'second' }],
-		);
-		assert.deepEqual(
-			items.map((item) => item.json.echoed),
-			[{ text: 'first' }, { text: 'second' }],
-		);
-		assert.deepEqual(
-			items.map((item) => item.pairedItem),
-			[{ item: 0 }, { item: 1 }],
-		);
+		expect(server.requests.map((r) => JSON.parse(r.body))).toStrictEqual([{ text: 'first' }, { text: 'second' }]);
+		expect(items.map((item) => item.json.echoed)).toStrictEqual([{ text: 'first' }, { text: 'second' }]);
+		expect(items.map((item) => item.pairedItem)).toStrictEqual([{ item: 0 }, { item: 1 }]);
 	});
 
-	test('the app-token marker header switches the credential to the app token and is not sent', async () => {
+	it('the app-token marker header switches the credential to the app token and is not sent', async () => {
 		server.requests.length = 0;
 		await runNode({
 			type: 'test.stubApi',
@@ -125,42 +116,42 @@ describe('runNode / runWorkflow through n8n-core', () => {
 			credentials: { socialMessagingApi: metaCredentials },
 		});
 		const [req] = server.requests;
-		assert.equal(req.headers.authorization, 'Bearer app-1|app-secret');
-		assert.equal(req.headers[APP_TOKEN_MARKER_HEADER], undefined);
-		assert.equal(req.query.get('appsecret_proof'), null);
+		expect(req.headers.authorization).toBe('Bearer app-1|app-secret');
+		expect(req.headers[APP_TOKEN_MARKER_HEADER]).toBeUndefined();
+		expect(req.query.get('appsecret_proof')).toBeNull();
 	});
 
-	test('a generic (declarative) authenticate is resolved with $credentials expressions', async () => {
+	it('a generic (declarative) authenticate is resolved with $credentials expressions', async () => {
 		server.requests.length = 0;
 		const { error } = await runNode({
 			type: 'test.stubApi',
 			parameters: { credentialType: 'testGenericApi', operation: 'request', url: `${server.url}/generic` },
 			credentials: { testGenericApi: { apiKey: 'key-123', tenant: 'acme' } },
 		});
-		assert.equal(error, undefined);
+		expect(error).toBeUndefined();
 		const [req] = server.requests;
-		assert.equal(req.headers['x-api-key'], 'key-123');
-		assert.equal(req.headers['x-static'], 'static-value');
-		assert.equal(req.query.get('tenant'), 'ACME');
+		expect(req.headers['x-api-key']).toBe('key-123');
+		expect(req.headers['x-static']).toBe('static-value');
+		expect(req.query.get('tenant')).toBe('ACME');
 	});
 
-	test('getCredentials gets defaults, drops fields hidden by displayOptions and resolves expressions', async () => {
+	it('getCredentials gets defaults, drops fields hidden by displayOptions and resolves expressions', async () => {
 		const { items } = await runNode({
 			type: 'test.stubApi',
 			parameters: { credentialType: 'testGenericApi', operation: 'credentials' },
 			credentials: { testGenericApi: { apiKey: '={{ "key-" + (40 + 2) }}', proxyUrl: 'http://hidden-because-useProxy-is-false' } },
 		});
-		assert.deepEqual(items[0].json, { apiKey: 'key-42', tenant: 'default-tenant', baseUrl: '', useProxy: false });
+		expect(items[0].json).toStrictEqual({ apiKey: 'key-42', tenant: 'default-tenant', baseUrl: '', useProxy: false });
 
 		const shown = await runNode({
 			type: 'test.stubApi',
 			parameters: { credentialType: 'testGenericApi', operation: 'credentials' },
 			credentials: { testGenericApi: { apiKey: 'k', useProxy: true, proxyUrl: 'http://proxy' } },
 		});
-		assert.equal(shown.items[0].json.proxyUrl, 'http://proxy');
+		expect(shown.items[0].json.proxyUrl).toBe('http://proxy');
 	});
 
-	test('an unknown credential id fails the node like n8n does', async () => {
+	it('an unknown credential id fails the node like n8n does', async () => {
 		const result = await runWorkflow(
 			{
 				nodes: [
@@ -179,10 +170,10 @@ describe('runNode / runWorkflow through n8n-core', () => {
 			},
 			{ credentials: { other: { type: 'socialMessagingApi', data: metaCredentials } } },
 		);
-		assert.equal(result.errorOf('Call')?.message, 'Credential with ID "missing" does not exist for type "socialMessagingApi".');
+		expect(result.errorOf('Call')?.message).toBe('Credential with ID "missing" does not exist for type "socialMessagingApi".');
 	});
 
-	test('an API error stops the workflow with the NodeApiError details n8n stores', async () => {
+	it('an API error stops the workflow with the NodeApiError details n8n stores', async () => {
 		const failing = await startServer((_req, res) =>
 			sendJson(res, 400, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } }),
 		);
@@ -192,65 +183,63 @@ describe('runNode / runWorkflow through n8n-core', () => {
 				parameters: { operation: 'request', url: `${failing.url}/v23.0/me/messages` },
 				credentials: { socialMessagingApi: metaCredentials },
 			});
-			assert.deepEqual(items, []);
-			assert.ok(error);
-			assert.equal(error.name, 'NodeApiError');
-			assert.equal(error.httpCode, '400');
-			assert.equal(typeof error.message, 'string');
-			assert.equal(error.description, 'Invalid OAuth access token.');
-			assert.equal(result.status, 'error');
-			assert.equal(result.error?.message, error.message);
+			expect(items).toStrictEqual([]);
+			expect(error).toBeTruthy();
+			expect(error!.name).toBe('NodeApiError');
+			expect(error!.httpCode).toBe('400');
+			expect(typeof error!.message).toBe('string');
+			expect(error!.description).toBe('Invalid OAuth access token.');
+			expect(result.status).toBe('error');
+			expect(result.error?.message).toBe(error!.message);
 		} finally {
 			await failing.close();
 		}
 	});
 
-	test('continueOnFail: failing items become error items and the others still run', async () => {
+	it('continueOnFail: failing items become error items and the others still run', async () => {
 		const items = [{ json: { fail: false } }, { json: { fail: true } }, { json: { fail: false } }];
 		const tolerant = await runNode({ type: 'test.stubApi', parameters: { operation: 'fail' }, items, continueOnFail: true });
-		assert.equal(tolerant.error, undefined);
-		assert.deepEqual(
-			tolerant.items.map((i) => i.json),
-			[{ ok: 0 }, { error: 'Item 1 asked to fail' }, { ok: 2 }],
-		);
+		expect(tolerant.error).toBeUndefined();
+		expect(tolerant.items.map((i) => i.json)).toStrictEqual([{ ok: 0 }, { error: 'Item 1 asked to fail' }, { ok: 2 }]);
 
 		const strict = await runNode({ type: 'test.stubApi', parameters: { operation: 'fail' }, items });
-		assert.deepEqual(strict.items, []);
-		assert.equal(strict.error?.message, 'Item 1 asked to fail');
-		assert.equal(strict.error?.description, 'Set fail to false to let it pass');
-		assert.equal(strict.error?.context?.itemIndex, 1);
+		expect(strict.items).toStrictEqual([]);
+		expect(strict.error?.message).toBe('Item 1 asked to fail');
+		expect(strict.error?.description).toBe('Set fail to false to let it pass');
+		expect(strict.error?.context?.itemIndex).toBe(1);
 	});
 
-	test('binary data round-trips through prepareBinaryData / getBinaryDataBuffer in memory', async () => {
+	it('binary data round-trips through prepareBinaryData / getBinaryDataBuffer in memory', async () => {
 		const bytes = randomBytes(4096);
 		const { items, error } = await runNode({
 			type: 'test.stubApi',
 			parameters: { operation: 'echoBinary' },
 			items: [{ json: {}, binary: { data: { data: bytes, mimeType: 'image/png', fileName: 'photo.png' } } }],
 		});
-		assert.equal(error, undefined);
-		assert.equal(items[0].json.receivedBytes, 4096);
+		expect(error).toBeUndefined();
+		expect(items[0].json.receivedBytes).toBe(4096);
 		const out = items[0].binary?.data;
-		assert.ok(out);
-		assert.equal(out.id, undefined, 'in-memory mode keeps the data inline');
-		assert.equal(out.mimeType, 'image/png');
-		assert.equal(out.fileName, 'echo-photo.png');
-		assert.ok(Buffer.from(out.data, 'base64').equals(Buffer.concat([bytes, Buffer.from('-echo')])));
+		expect(out).toBeTruthy();
+		// in-memory mode keeps the data inline
+		expect(out!.id).toBeUndefined();
+		expect(out!.mimeType).toBe('image/png');
+		expect(out!.fileName).toBe('echo-photo.png');
+		expect(Buffer.from(out!.data, 'base64').equals(Buffer.concat([bytes, Buffer.from('-echo')]))).toBeTruthy();
 	});
 
-	test('static data persists from one run to the next when handed back', async () => {
+	it('static data persists from one run to the next when handed back', async () => {
 		const first = await runNode({ type: 'test.stubApi', parameters: { operation: 'countStatic' } });
-		assert.equal(first.items[0].json.count, 1);
+		expect(first.items[0].json.count).toBe(1);
 		const second = await runNode({
 			type: 'test.stubApi',
 			parameters: { operation: 'countStatic' },
 			staticData: first.result.staticData,
 		});
-		assert.equal(second.items[0].json.count, 2);
-		assert.deepEqual(second.result.staticData, { 'node:Stub API': { count: 2 } });
+		expect(second.items[0].json.count).toBe(2);
+		expect(second.result.staticData).toStrictEqual({ 'node:Stub API': { count: 2 } });
 	});
 
-	test('runWorkflow runs exported workflow JSON from its Manual Trigger', async () => {
+	it('runWorkflow runs exported workflow JSON from its Manual Trigger', async () => {
 		const workflow: WorkflowJson = {
 			nodes: [
 				{ id: 'a', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
@@ -271,27 +260,24 @@ describe('runNode / runWorkflow through n8n-core', () => {
 			},
 		};
 		const result = await runWorkflow(workflow);
-		assert.equal(result.status, 'success');
-		assert.deepEqual(result.executedNodes, ['Start', 'Items', 'Pass']);
-		assert.deepEqual(
-			result.outputOf('Pass').map((i) => i.json),
-			[{ n: 1 }, { n: 2 }],
-		);
-		assert.throws(() => result.outputOf('Unconnected'), /did not run/);
+		expect(result.status).toBe('success');
+		expect(result.executedNodes).toStrictEqual(['Start', 'Items', 'Pass']);
+		expect(result.outputOf('Pass').map((i) => i.json)).toStrictEqual([{ n: 1 }, { n: 2 }]);
+		expect(() => result.outputOf('Unconnected')).toThrow(/did not run/);
 	});
 
-	test('timeoutMs cancels a run through the engine abort signal', async () => {
+	it('timeoutMs cancels a run through the engine abort signal', async () => {
 		const started = Date.now();
 		const { result } = await runNode({ type: 'test.stubApi', parameters: { operation: 'waitForCancel' }, timeoutMs: 300 });
-		assert.ok(Date.now() - started < 5000);
-		assert.equal(result.status, 'canceled');
-		assert.match(String(result.error?.message), /timed out after 300 ms/);
+		expect(Date.now() - started).toBeLessThan(5000);
+		expect(result.status).toBe('canceled');
+		expect(String(result.error?.message)).toMatch(/timed out after 300 ms/);
 	});
 });
 
 describe('testCredential (n8n CredentialsTester semantics)', () => {
 	let graph: Awaited<ReturnType<typeof startServer>>;
-	before(async () => {
+	beforeAll(async () => {
 		graph = await startServer((req, res) => {
 			if (req.headers.authorization === 'Bearer good-token') {
 				sendJson(res, 200, { id: '1001', name: 'My Page' });
@@ -300,7 +286,7 @@ describe('testCredential (n8n CredentialsTester semantics)', () => {
 			}
 		});
 	});
-	after(async () => graph.close());
+	afterAll(async () => graph.close());
 
 	const credentialsFor = (accessToken: string) => ({
 		...metaCredentials,
@@ -309,55 +295,55 @@ describe('testCredential (n8n CredentialsTester semantics)', () => {
 		baseUrl: `${graph.url}/`,
 	});
 
-	test('OK when the test request succeeds, sent with the credential applied', async () => {
+	it('OK when the test request succeeds, sent with the credential applied', async () => {
 		graph.requests.length = 0;
 		const result = await testCredential(credentialsFor('good-token'));
-		assert.deepEqual(result, { status: 'OK', message: 'Connection successful!' });
+		expect(result).toStrictEqual({ status: 'OK', message: 'Connection successful!' });
 		const [req] = graph.requests;
-		assert.equal(req.path, '/v23.0/1001');
-		assert.equal(req.query.get('fields'), 'id,name');
-		assert.equal(req.query.get('appsecret_proof'), hmacHex('app-secret', 'good-token'));
+		expect(req.path).toBe('/v25.0/1001'); // the credential's default version
+		expect(req.query.get('fields')).toBe('id,name');
+		expect(req.query.get('appsecret_proof')).toBe(hmacHex('app-secret', 'good-token'));
 	});
 
-	test('a responseSuccessBody rule turns an error body into its message', async () => {
+	it('a responseSuccessBody rule turns an error body into its message', async () => {
 		const result = await testCredential(credentialsFor('bad-token'));
-		assert.equal(result.status, 'Error');
-		assert.match(result.message, /access token is invalid or has expired/);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/access token is invalid or has expired/);
 	});
 
-	test('n8n 2.0 quirk: a responseCode rule is never applied, the NodeApiError message is returned', async () => {
+	it('n8n 2.0 quirk: a responseCode rule is never applied, the NodeApiError message is returned', async () => {
 		// In n8n-workflow 2.0.1 ExecutionBaseError re-declares `cause`, so the thrown NodeApiError has no
 		// `cause.response` and CredentialsTester falls through to `error.message`. n8n 2.0.3 behaves the same.
 		const unauthorized = await startServer((_req, res) => sendJson(res, 401, { message: 'nope' }));
 		try {
 			const result = await testCredential({ apiKey: 'wrong', baseUrl: unauthorized.url }, { type: 'testGenericApi' });
-			assert.deepEqual(result, { status: 'Error', message: 'Authorization failed - please check your credentials' });
-			assert.equal(unauthorized.requests[0].headers['x-api-key'], 'wrong');
+			expect(result).toStrictEqual({ status: 'Error', message: 'Authorization failed - please check your credentials' });
+			expect(unauthorized.requests[0].headers['x-api-key']).toBe('wrong');
 		} finally {
 			await unauthorized.close();
 		}
 	});
 
-	test('an unreachable host is an Error', async () => {
+	it('an unreachable host is an Error', async () => {
 		const closed = await startServer();
 		const url = closed.url;
 		await closed.close();
 		const result = await testCredential({ ...metaCredentials, useCustomBaseUrl: true, baseUrl: url });
-		assert.equal(result.status, 'Error');
-		assert.ok(result.message.length > 0);
+		expect(result.status).toBe('Error');
+		expect(result.message.length).toBeGreaterThan(0);
 	});
 });
 
 describe('node type registry', () => {
-	test('loads our nodes from their TypeScript sources under their full type names', () => {
+	it('loads our nodes from their TypeScript sources under their full type names', () => {
 		const registry = new NodeTypeRegistry();
 		const action = registry.getByNameAndVersion('socialMessaging');
 		const trigger = registry.getByNameAndVersion(SOCIAL_MESSAGING_TRIGGER_TYPE);
-		assert.equal(typeof action.execute, 'function');
-		assert.equal(typeof trigger.webhook, 'function');
-		assert.ok(trigger.description.webhooks?.some((w) => w.name === 'default'));
-		assert.ok(registry.has(SOCIAL_MESSAGING_TYPE));
-		assert.throws(() => registry.getByName('n8n-nodes-social-messaging.nope'), /Unrecognized node type/);
+		expect(typeof action.execute).toBe('function');
+		expect(typeof trigger.webhook).toBe('function');
+		expect(trigger.description.webhooks?.some((w) => w.name === 'default')).toBeTruthy();
+		expect(registry.has(SOCIAL_MESSAGING_TYPE)).toBeTruthy();
+		expect(() => registry.getByName('n8n-nodes-social-messaging.nope')).toThrow(/Unrecognized node type/);
 	});
 });
 
@@ -394,7 +380,7 @@ describe('startTriggerHarness', () => {
 
 	const sign = (body: string) => `sha256=${hmacHex('app-secret', body)}`;
 
-	test('activation, challenge, signed deliveries, dedupe, restart and deactivation', async () => {
+	it('activation, challenge, signed deliveries, dedupe, restart and deactivation', async () => {
 		const platform = await startPlatform();
 		const options = {
 			nodeType: 'test.stubTrigger',
@@ -404,28 +390,28 @@ describe('startTriggerHarness', () => {
 		const harness = await startTriggerHarness(options);
 		let restarted: Awaited<ReturnType<typeof startTriggerHarness>> | undefined;
 		try {
-			assert.match(harness.webhookUrl, new RegExp(`^${harness.url}/webhook/.+/webhook$`));
+			expect(harness.webhookUrl).toMatch(new RegExp(`^${harness.url}/webhook/.+/webhook$`));
 
 			await harness.activate();
-			assert.deepEqual(platform.subscriptions, [{ id: 'sub-1', url: harness.webhookUrl }]);
-			assert.deepEqual(platform.challenges, [{ status: 200, contentType: 'text/plain; charset=utf-8', body: 'challenge-1' }]);
-			assert.equal(platform.requests[0].headers.authorization, 'Bearer page-token');
-			assert.deepEqual(harness.nodeStaticData(), { subscriptionId: 'sub-1' });
-			assert.equal(harness.executions.length, 0);
+			expect(platform.subscriptions).toStrictEqual([{ id: 'sub-1', url: harness.webhookUrl }]);
+			expect(platform.challenges).toStrictEqual([{ status: 200, contentType: 'text/plain; charset=utf-8', body: 'challenge-1' }]);
+			expect(platform.requests[0].headers.authorization).toBe('Bearer page-token');
+			expect(harness.nodeStaticData()).toStrictEqual({ subscriptionId: 'sub-1' });
+			expect(harness.executions.length).toBe(0);
 
 			const forbidden = await harness.request('GET', undefined, {
 				query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'wrong', 'hub.challenge': 'x' },
 			});
-			assert.equal(forbidden.status, 403);
+			expect(forbidden.status).toBe(403);
 
 			const body = JSON.stringify({ entries: [{ id: 'm1', text: 'hi' }] });
 			const unsigned = await harness.request('POST', undefined, {
 				headers: { 'content-type': 'application/json', 'x-stub-signature': 'sha256=00' },
 				body,
 			});
-			assert.equal(unsigned.status, 401);
-			assert.deepEqual(unsigned.json(), { error: 'bad signature' });
-			assert.equal(harness.executions.length, 0);
+			expect(unsigned.status).toBe(401);
+			expect(unsigned.json()).toStrictEqual({ error: 'bad signature' });
+			expect(harness.executions.length).toBe(0);
 
 			// The signature is checked over the exact bytes: re-serialising the JSON would break it.
 			const spaced = '{ "entries": [ { "id": "m1", "text": "hi" } ] }';
@@ -433,45 +419,43 @@ describe('startTriggerHarness', () => {
 				headers: { 'content-type': 'application/json', 'x-stub-signature': sign(spaced) },
 				body: spaced,
 			});
-			assert.equal(delivered.status, 200);
+			expect(delivered.status).toBe(200);
 			// n8n 2.0 answers onReceived triggers without `responseData` with the literal text "firstEntryJson".
-			assert.equal(delivered.text, 'firstEntryJson');
-			assert.equal(harness.executions.length, 1);
-			assert.deepEqual(harness.executions[0][0].map((i) => i.json), [{ id: 'm1', text: 'hi' }]);
-			assert.equal(harness.runs[0].status, 'success');
+			expect(delivered.text).toBe('firstEntryJson');
+			expect(harness.executions.length).toBe(1);
+			expect(harness.executions[0][0].map((i) => i.json)).toStrictEqual([{ id: 'm1', text: 'hi' }]);
+			expect(harness.runs[0].status).toBe('success');
 
 			const duplicate = await harness.request('POST', undefined, {
 				headers: { 'content-type': 'application/json', 'x-stub-signature': sign(body) },
 				body,
 			});
-			assert.equal(duplicate.status, 200);
-			assert.deepEqual(duplicate.json(), { message: 'Webhook call received' });
-			assert.equal(harness.executions.length, 1);
-			assert.deepEqual(harness.nodeStaticData(), { subscriptionId: 'sub-1', seen: ['m1'] });
+			expect(duplicate.status).toBe(200);
+			expect(duplicate.json()).toStrictEqual({ message: 'Webhook call received' });
+			expect(harness.executions.length).toBe(1);
+			expect(harness.nodeStaticData()).toStrictEqual({ subscriptionId: 'sub-1', seen: ['m1'] });
 
 			// "Restart n8n": a new harness on the same port (same URL, same ids) from the exported static data.
 			await harness.close();
 			restarted = await startTriggerHarness({ ...options, port: harness.port, staticData: harness.exportStaticData() });
-			assert.equal(restarted.webhookUrl, harness.webhookUrl);
+			expect(restarted.webhookUrl).toBe(harness.webhookUrl);
 			const requestsBefore = platform.requests.length;
 			await restarted.activate();
-			assert.deepEqual(
-				platform.requests.slice(requestsBefore).map((r) => `${r.method} ${r.path}`),
-				['GET /subscriptions'],
-				'checkExists found the subscription, so create was not called',
-			);
+			// checkExists found the subscription, so create was not called
+			expect(platform.requests.slice(requestsBefore).map((r) => `${r.method} ${r.path}`)).toStrictEqual(['GET /subscriptions']);
 			const again = await restarted.request('POST', undefined, {
 				headers: { 'content-type': 'application/json', 'x-stub-signature': sign(body) },
 				body,
 			});
-			assert.deepEqual(again.json(), { message: 'Webhook call received' }, 'dedupe state survived the restart');
-			assert.equal(restarted.executions.length, 0);
+			// dedupe state survived the restart
+			expect(again.json()).toStrictEqual({ message: 'Webhook call received' });
+			expect(restarted.executions.length).toBe(0);
 
 			await restarted.deactivate();
-			assert.deepEqual(platform.subscriptions, []);
-			assert.equal(platform.requests.at(-1)?.method, 'DELETE');
-			assert.equal(platform.requests.at(-1)?.path, '/subscriptions/sub-1');
-			assert.deepEqual(restarted.nodeStaticData(), { seen: ['m1'] });
+			expect(platform.subscriptions).toStrictEqual([]);
+			expect(platform.requests.at(-1)?.method).toBe('DELETE');
+			expect(platform.requests.at(-1)?.path).toBe('/subscriptions/sub-1');
+			expect(restarted.nodeStaticData()).toStrictEqual({ seen: ['m1'] });
 		} finally {
 			await harness.close();
 			await restarted?.close();
@@ -479,7 +463,7 @@ describe('startTriggerHarness', () => {
 		}
 	});
 
-	test('checkExists = true skips create', async () => {
+	it('checkExists = true skips create', async () => {
 		const platform = await startPlatform();
 		const harness = await startTriggerHarness({
 			nodeType: 'test.stubTrigger',
@@ -489,18 +473,15 @@ describe('startTriggerHarness', () => {
 		try {
 			platform.subscriptions.push({ id: 'existing', url: harness.webhookUrl });
 			await harness.activate();
-			assert.deepEqual(
-				platform.requests.map((r) => r.method),
-				['GET'],
-			);
-			assert.deepEqual(harness.nodeStaticData(), { subscriptionId: 'existing' });
+			expect(platform.requests.map((r) => r.method)).toStrictEqual(['GET']);
+			expect(harness.nodeStaticData()).toStrictEqual({ subscriptionId: 'existing' });
 		} finally {
 			await harness.close();
 			await platform.close();
 		}
 	});
 
-	test('a failing create rejects activate() and nothing is saved', async () => {
+	it('a failing create rejects activate() and nothing is saved', async () => {
 		const platform = await startPlatform({ failCreate: true });
 		const harness = await startTriggerHarness({
 			nodeType: 'test.stubTrigger',
@@ -509,17 +490,17 @@ describe('startTriggerHarness', () => {
 			requireActivation: true,
 		});
 		try {
-			await assert.rejects(harness.activate(), (error: IDataObject) => error.httpCode === '500');
-			assert.deepEqual(harness.exportStaticData(), {});
+			await rejectionOf<IDataObject>(harness.activate()).then((error: IDataObject) => expect(error.httpCode === '500').toBe(true));
+			expect(harness.exportStaticData()).toStrictEqual({});
 			const notRegistered = await harness.request('POST', undefined, { body: {} });
-			assert.equal(notRegistered.status, 404);
+			expect(notRegistered.status).toBe(404);
 		} finally {
 			await harness.close();
 			await platform.close();
 		}
 	});
 
-	test('with requireActivation the webhook answers only while active', async () => {
+	it('with requireActivation the webhook answers only while active', async () => {
 		const platform = await startPlatform();
 		const harness = await startTriggerHarness({
 			nodeType: 'test.stubTrigger',
@@ -529,13 +510,13 @@ describe('startTriggerHarness', () => {
 		});
 		const challenge = { 'hub.mode': 'subscribe', 'hub.verify_token': 'verify-me', 'hub.challenge': 'c' };
 		try {
-			assert.equal((await harness.request('GET', undefined, { query: challenge })).status, 404);
+			expect((await harness.request('GET', undefined, { query: challenge })).status).toBe(404);
 			await harness.activate();
 			const answered = await harness.request('GET', undefined, { query: challenge });
-			assert.equal(answered.status, 200);
-			assert.equal(answered.text, 'c');
+			expect(answered.status).toBe(200);
+			expect(answered.text).toBe('c');
 			await harness.deactivate();
-			assert.equal((await harness.request('GET', undefined, { query: challenge })).status, 404);
+			expect((await harness.request('GET', undefined, { query: challenge })).status).toBe(404);
 		} finally {
 			await harness.close();
 			await platform.close();

@@ -3,12 +3,11 @@
  * headers. Pure functions, so every documented shape is checked here; the workflow tests prove the
  * same mapping through the node.
  */
-import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, expect, it } from '@jest/globals';
 
 import { highestUsagePercent, readGraphBackpressure, readGraphError, retryAfterMs } from '../../nodes/platforms/meta/errors';
 import { graphProtocol } from '../../nodes/platforms/meta/protocol';
-import type { RawResponse } from '../../nodes/platforms/transport';
+import type { RawResponse } from '../../nodes/platforms/core/transport';
 
 const TRACE = 'AbCdEfGhIjKlMnOpQrStUvWxYz0';
 
@@ -26,29 +25,30 @@ function graphError(
 
 function read(response: RawResponse) {
 	const error = readGraphError(response);
-	assert.ok(error, 'expected the response to be read as an error');
-	return error;
+	// expected the response to be read as an error
+	expect(error).toBeTruthy();
+	return error!;
 }
 
 describe('readGraphError: success', () => {
-	test('a 2xx answer without an error body is a success', () => {
-		assert.equal(readGraphError({ statusCode: 200, headers: {}, body: { message_id: 'm_1', recipient_id: '1' } }), undefined);
-		assert.equal(readGraphError({ statusCode: 204, headers: {}, body: {} }), undefined);
-		assert.equal(readGraphError({ statusCode: 200, headers: {}, body: 'true' }), undefined);
+	it('a 2xx answer without an error body is a success', () => {
+		expect(readGraphError({ statusCode: 200, headers: {}, body: { message_id: 'm_1', recipient_id: '1' } })).toBeUndefined();
+		expect(readGraphError({ statusCode: 204, headers: {}, body: {} })).toBeUndefined();
+		expect(readGraphError({ statusCode: 200, headers: {}, body: 'true' })).toBeUndefined();
 	});
 
-	test('a 200 answer that carries a Graph error body is an error', () => {
+	it('a 200 answer that carries a Graph error body is an error', () => {
 		const error = read(graphError({ code: 190, message: 'Invalid OAuth access token' }, 200));
-		assert.equal(error.httpCode, '200');
-		assert.equal(error.code, 190);
+		expect(error.httpCode).toBe('200');
+		expect(error.code).toBe(190);
 	});
 
-	test('a non-2xx answer without a Graph body is an error naming the HTTP status', () => {
+	it('a non-2xx answer without a Graph body is an error naming the HTTP status', () => {
 		const error = read({ statusCode: 502, headers: {}, body: '<html>Bad gateway</html>' });
-		assert.equal(error.httpCode, '502');
-		assert.equal(error.message, 'HTTP 502');
-		assert.equal(error.rateLimited, undefined);
-		assert.equal(error.code, undefined);
+		expect(error.httpCode).toBe('502');
+		expect(error.message).toBe('HTTP 502');
+		expect(error.rateLimited).toBeUndefined();
+		expect(error.code).toBeUndefined();
 	});
 });
 
@@ -82,72 +82,76 @@ const TABLE: Array<{
 
 describe('readGraphError: every row of the error table', () => {
 	for (const row of TABLE) {
-		test(`${row.row}: ${row.code}${row.subcode ? ` / ${row.subcode}` : ''}`, () => {
+		it(`${row.row}: ${row.code}${row.subcode ? ` / ${row.subcode}` : ''}`, () => {
 			const original = `(#${row.code}) original wording for ${row.row}`;
 			const error = read(graphError({ code: row.code, error_subcode: row.subcode, message: original }));
-			assert.match(error.message, row.message);
-			assert.match(error.description, row.hint);
+			expect(error.message).toMatch(row.message);
+			expect(error.description).toMatch(row.hint);
 			// Meta's own words and the references support needs are kept.
-			assert.ok(error.description.includes(`Meta says: "${original}"`), error.description);
-			assert.ok(error.description.includes(`code ${row.code}`), error.description);
-			if (row.subcode) assert.ok(error.description.includes(`subcode ${row.subcode}`), error.description);
-			assert.ok(error.description.includes(`fbtrace_id ${TRACE}`), error.description);
-			assert.equal(error.code, row.code);
-			assert.equal(error.subcode, row.subcode);
-			assert.equal(error.traceId, TRACE);
-			assert.equal(error.httpCode, '400');
-			assert.equal(error.rateLimited, undefined, 'only rate limits may be retried');
-			assert.deepEqual((error.body?.error as { fbtrace_id?: string }).fbtrace_id, TRACE);
+			// error.description
+			expect(error.description).toContain(`Meta says: "${original}"`);
+			// error.description
+			expect(error.description).toContain(`code ${row.code}`);
+			if (row.subcode) expect(error.description).toContain(`subcode ${row.subcode}`); // error.description
+			// error.description
+			expect(error.description).toContain(`fbtrace_id ${TRACE}`);
+			expect(error.code).toBe(row.code);
+			expect(error.subcode).toBe(row.subcode);
+			expect(error.traceId).toBe(TRACE);
+			expect(error.httpCode).toBe('400');
+			// only rate limits may be retried
+			expect(error.rateLimited).toBeUndefined();
+			expect((error.body?.error as { fbtrace_id?: string }).fbtrace_id).toStrictEqual(TRACE);
 		});
 	}
 
-	test('tag abuse stays a failure even when answered with HTTP 429', () => {
+	it('tag abuse stays a failure even when answered with HTTP 429', () => {
 		const error = read(graphError({ code: 613, error_subcode: 2018338 }, 429, { 'retry-after': '1' }));
-		assert.equal(error.rateLimited, undefined);
-		assert.match(error.message, /message tag for misuse/);
+		expect(error.rateLimited).toBeUndefined();
+		expect(error.message).toMatch(/message tag for misuse/);
 	});
 
-	test('an unknown code keeps Meta\'s message and says where it came from', () => {
+	it('an unknown code keeps Meta\'s message and says where it came from', () => {
 		const error = read(graphError({ code: 1, message: 'An unknown error occurred' }, 500));
-		assert.equal(error.message, 'An unknown error occurred');
-		assert.match(error.description, /Graph API answered with an error/);
-		assert.equal(error.httpCode, '500');
+		expect(error.message).toBe('An unknown error occurred');
+		expect(error.description).toMatch(/Graph API answered with an error/);
+		expect(error.httpCode).toBe('500');
 	});
 
-	test('a bare code 100 says a parameter was rejected', () => {
+	it('a bare code 100 says a parameter was rejected', () => {
 		const error = read(graphError({ code: 100, message: '(#100) Param recipient[id] must be a valid ID string' }));
-		assert.match(error.message, /rejected a parameter/);
+		expect(error.message).toMatch(/rejected a parameter/);
 	});
 });
 
 describe('readGraphError: codes as numbers or strings', () => {
-	test('string codes and subcodes map like numbers', () => {
+	it('string codes and subcodes map like numbers', () => {
 		const token = read(graphError({ code: '190' }));
-		assert.match(token.message, /access token is invalid/);
-		assert.equal(token.code, 190);
+		expect(token.message).toMatch(/access token is invalid/);
+		expect(token.code).toBe(190);
 
 		const window = read(graphError({ code: '10', error_subcode: '2018278' }));
-		assert.match(window.message, /outside the allowed messaging window/);
-		assert.equal(window.subcode, 2018278);
+		expect(window.message).toMatch(/outside the allowed messaging window/);
+		expect(window.subcode).toBe(2018278);
 
 		const tagAbuse = read(graphError({ code: '613', error_subcode: '2018338' }));
-		assert.equal(tagAbuse.rateLimited, undefined);
-		assert.match(tagAbuse.message, /misuse/);
+		expect(tagAbuse.rateLimited).toBeUndefined();
+		expect(tagAbuse.message).toMatch(/misuse/);
 	});
 
 	for (const code of ['4', '17', '32', '613']) {
-		test(`string rate-limit code "${code}" is a rate limit`, () => {
+		it(`string rate-limit code "${code}" is a rate limit`, () => {
 			const error = read(graphError({ code }));
-			assert.equal(error.rateLimited, true);
-			assert.equal(error.code, Number(code));
+			expect(error.rateLimited).toBe(true);
+			expect(error.code).toBe(Number(code));
 		});
 	}
 
-	test('a non-numeric code is kept as it came and maps to nothing specific', () => {
+	it('a non-numeric code is kept as it came and maps to nothing specific', () => {
 		const error = read(graphError({ code: 'OAuthException', message: 'odd' }));
-		assert.equal(error.code, 'OAuthException');
-		assert.equal(error.rateLimited, undefined);
-		assert.equal(error.message, 'odd');
+		expect(error.code).toBe('OAuthException');
+		expect(error.rateLimited).toBeUndefined();
+		expect(error.message).toBe('odd');
 	});
 });
 
@@ -159,41 +163,45 @@ describe('readGraphError: rate limits', () => {
 		[613, undefined],
 		[613, 2534040],
 	] as const) {
-		test(`code ${code}${subcode ? ` / ${subcode}` : ''} is a rate limit that may be retried`, () => {
+		it(`code ${code}${subcode ? ` / ${subcode}` : ''} is a rate limit that may be retried`, () => {
 			const error = read(graphError({ code, error_subcode: subcode, message: `(#${code}) limit reached` }));
-			assert.equal(error.rateLimited, true);
-			assert.equal(error.message, 'Meta rate limit reached');
-			assert.match(error.description, /slow down/);
-			assert.ok(error.description.includes(`code ${code}`));
-			assert.equal(error.retryAfterMs, 0, 'no header: the transport uses its own backoff');
+			expect(error.rateLimited).toBe(true);
+			expect(error.message).toBe('Meta rate limit reached');
+			expect(error.description).toMatch(/slow down/);
+			expect(error.description).toContain(`code ${code}`);
+			// no header: the transport uses its own backoff
+			expect(error.retryAfterMs).toBe(0);
 		});
 	}
 
-	test('HTTP 429 without a Graph body is a rate limit', () => {
+	it('HTTP 429 without a Graph body is a rate limit', () => {
 		const error = read({ statusCode: 429, headers: {}, body: '' });
-		assert.equal(error.rateLimited, true);
-		assert.equal(error.httpCode, '429');
+		expect(error.rateLimited).toBe(true);
+		expect(error.httpCode).toBe('429');
 	});
 
-	test('Retry-After in seconds', () => {
-		assert.equal(read(graphError({ code: 4 }, 429, { 'retry-after': '7' })).retryAfterMs, 7000);
-		assert.equal(read(graphError({ code: 4 }, 429, { 'Retry-After': '2' })).retryAfterMs, 2000, 'header names are case-insensitive');
-		assert.equal(read(graphError({ code: 4 }, 429, { 'retry-after': ['3', '9'] })).retryAfterMs, 3000);
+	it('Retry-After in seconds', () => {
+		expect(read(graphError({ code: 4 }, 429, { 'retry-after': '7' })).retryAfterMs).toBe(7000);
+		// header names are case-insensitive
+		expect(read(graphError({ code: 4 }, 429, { 'Retry-After': '2' })).retryAfterMs).toBe(2000);
+		expect(read(graphError({ code: 4 }, 429, { 'retry-after': ['3', '9'] })).retryAfterMs).toBe(3000);
 	});
 
-	test('Retry-After as an HTTP date', () => {
+	it('Retry-After as an HTTP date', () => {
 		const now = Date.parse('2024-05-01T09:00:00Z');
-		assert.equal(retryAfterMs('Wed, 01 May 2024 09:00:30 GMT', now), 30_000);
-		assert.equal(retryAfterMs('Wed, 01 May 2024 08:59:00 GMT', now), 0, 'a date in the past means now');
-		assert.equal(retryAfterMs('soon', now), 0);
-		assert.equal(retryAfterMs(undefined, now), 0);
-		assert.equal(retryAfterMs('', now), 0);
-		assert.equal(retryAfterMs('-5', now), 0);
+		expect(retryAfterMs('Wed, 01 May 2024 09:00:30 GMT', now)).toBe(30_000);
+		// a date in the past means now
+		expect(retryAfterMs('Wed, 01 May 2024 08:59:00 GMT', now)).toBe(0);
+		expect(retryAfterMs('soon', now)).toBe(0);
+		expect(retryAfterMs(undefined, now)).toBe(0);
+		expect(retryAfterMs('', now)).toBe(0);
+		expect(retryAfterMs('-5', now)).toBe(0);
 		const inHeader = read(graphError({ code: 4 }, 429, { 'retry-after': new Date(Date.now() + 60_000).toUTCString() })).retryAfterMs ?? 0;
-		assert.ok(inHeader > 55_000 && inHeader <= 60_000, String(inHeader));
+		// String(inHeader)
+		expect(inHeader > 55_000 && inHeader <= 60_000).toBeTruthy();
 	});
 
-	test('X-Business-Use-Case-Usage estimated_time_to_regain_access (minutes) sets the wait', () => {
+	it('X-Business-Use-Case-Usage estimated_time_to_regain_access (minutes) sets the wait', () => {
 		const usage = JSON.stringify({
 			'104812345678901': [
 				{ type: 'pages', call_count: 100, total_cputime: 12, total_time: 30, estimated_time_to_regain_access: 3 },
@@ -201,32 +209,32 @@ describe('readGraphError: rate limits', () => {
 			],
 		});
 		const error = read(graphError({ code: 32 }, 400, { 'x-business-use-case-usage': usage }));
-		assert.equal(error.retryAfterMs, 3 * 60_000);
+		expect(error.retryAfterMs).toBe(3 * 60_000);
 	});
 
-	test('the longer of Retry-After and the regain estimate wins', () => {
+	it('the longer of Retry-After and the regain estimate wins', () => {
 		const usage = JSON.stringify({ '1': [{ type: 'pages', call_count: 100, estimated_time_to_regain_access: 1 }] });
-		assert.equal(read(graphError({ code: 4 }, 429, { 'retry-after': '5', 'x-business-use-case-usage': usage })).retryAfterMs, 60_000);
-		assert.equal(read(graphError({ code: 4 }, 429, { 'retry-after': '90', 'x-business-use-case-usage': usage })).retryAfterMs, 90_000);
+		expect(read(graphError({ code: 4 }, 429, { 'retry-after': '5', 'x-business-use-case-usage': usage })).retryAfterMs).toBe(60_000);
+		expect(read(graphError({ code: 4 }, 429, { 'retry-after': '90', 'x-business-use-case-usage': usage })).retryAfterMs).toBe(90_000);
 	});
 
-	test('a malformed usage header is ignored, not fatal', () => {
+	it('a malformed usage header is ignored, not fatal', () => {
 		const error = read(graphError({ code: 4 }, 400, { 'x-business-use-case-usage': '{not json' }));
-		assert.equal(error.rateLimited, true);
-		assert.equal(error.retryAfterMs, 0);
+		expect(error.rateLimited).toBe(true);
+		expect(error.retryAfterMs).toBe(0);
 	});
 });
 
 describe('usage headers: highestUsagePercent and readGraphBackpressure', () => {
-	test('X-App-Usage: the highest of call_count, total_cputime, total_time', () => {
-		assert.equal(highestUsagePercent({ 'x-app-usage': JSON.stringify({ call_count: 12, total_cputime: 87, total_time: 40 }) }), 87);
+	it('X-App-Usage: the highest of call_count, total_cputime, total_time', () => {
+		expect(highestUsagePercent({ 'x-app-usage': JSON.stringify({ call_count: 12, total_cputime: 87, total_time: 40 }) })).toBe(87);
 	});
 
-	test('X-Page-Usage is read too', () => {
-		assert.equal(highestUsagePercent({ 'x-page-usage': JSON.stringify({ call_count: 5, total_cputime: 1, total_time: 99 }) }), 99);
+	it('X-Page-Usage is read too', () => {
+		expect(highestUsagePercent({ 'x-page-usage': JSON.stringify({ call_count: 5, total_cputime: 1, total_time: 99 }) })).toBe(99);
 	});
 
-	test('X-Business-Use-Case-Usage: every business id and every entry', () => {
+	it('X-Business-Use-Case-Usage: every business id and every entry', () => {
 		const usage = JSON.stringify({
 			'1': [{ type: 'pages', call_count: 10, total_cputime: 1, total_time: 1 }],
 			'2': [
@@ -234,53 +242,53 @@ describe('usage headers: highestUsagePercent and readGraphBackpressure', () => {
 				{ type: 'pages', call_count: 3, total_cputime: 96, total_time: 4 },
 			],
 		});
-		assert.equal(highestUsagePercent({ 'x-business-use-case-usage': usage }), 96);
+		expect(highestUsagePercent({ 'x-business-use-case-usage': usage })).toBe(96);
 	});
 
-	test('the highest of all three headers; header names in any case', () => {
+	it('the highest of all three headers; header names in any case', () => {
 		const headers = {
 			'X-App-Usage': JSON.stringify({ call_count: 50 }),
 			'X-Page-Usage': JSON.stringify({ call_count: 70 }),
 			'X-Business-Use-Case-Usage': JSON.stringify({ '1': [{ call_count: 60 }] }),
 		};
-		assert.equal(highestUsagePercent(headers), 70);
+		expect(highestUsagePercent(headers)).toBe(70);
 	});
 
-	test('numbers sent as strings count; malformed headers count as 0', () => {
-		assert.equal(highestUsagePercent({ 'x-app-usage': JSON.stringify({ call_count: '88' }) }), 88);
-		assert.equal(highestUsagePercent({ 'x-app-usage': 'garbage', 'x-page-usage': '[]' }), 0);
-		assert.equal(highestUsagePercent({}), 0);
+	it('numbers sent as strings count; malformed headers count as 0', () => {
+		expect(highestUsagePercent({ 'x-app-usage': JSON.stringify({ call_count: '88' }) })).toBe(88);
+		expect(highestUsagePercent({ 'x-app-usage': 'garbage', 'x-page-usage': '[]' })).toBe(0);
+		expect(highestUsagePercent({})).toBe(0);
 	});
 
-	test('no pause below 100%', () => {
-		assert.equal(readGraphBackpressure({ 'x-app-usage': JSON.stringify({ call_count: 99, total_cputime: 99, total_time: 99 }) }), 0);
-		assert.equal(readGraphBackpressure({}), 0);
+	it('no pause below 100%', () => {
+		expect(readGraphBackpressure({ 'x-app-usage': JSON.stringify({ call_count: 99, total_cputime: 99, total_time: 99 }) })).toBe(0);
+		expect(readGraphBackpressure({})).toBe(0);
 	});
 
-	test('at 100% without an estimate: a short pause', () => {
-		assert.equal(readGraphBackpressure({ 'x-app-usage': JSON.stringify({ call_count: 100 }) }), 1000);
-		assert.equal(readGraphBackpressure({ 'x-page-usage': JSON.stringify({ total_time: 100 }) }), 1000);
+	it('at 100% without an estimate: a short pause', () => {
+		expect(readGraphBackpressure({ 'x-app-usage': JSON.stringify({ call_count: 100 }) })).toBe(1000);
+		expect(readGraphBackpressure({ 'x-page-usage': JSON.stringify({ total_time: 100 }) })).toBe(1000);
 	});
 
-	test('at 100% with estimated_time_to_regain_access: pause that many minutes', () => {
+	it('at 100% with estimated_time_to_regain_access: pause that many minutes', () => {
 		const usage = JSON.stringify({ '1': [{ type: 'pages', call_count: 100, estimated_time_to_regain_access: 2 }] });
-		assert.equal(readGraphBackpressure({ 'x-business-use-case-usage': usage }), 120_000);
+		expect(readGraphBackpressure({ 'x-business-use-case-usage': usage })).toBe(120_000);
 	});
 });
 
 describe('usage headers: graphProtocol.nearLimit', () => {
 	const near = (headers: RawResponse['headers']) => graphProtocol.nearLimit?.(headers);
 
-	test('from 60% of any quota on any usage header the run keeps to the documented pace', () => {
-		assert.equal(near({ 'x-app-usage': JSON.stringify({ call_count: 59, total_cputime: 10, total_time: 10 }) }), false);
-		assert.equal(near({ 'x-app-usage': JSON.stringify({ call_count: 60, total_cputime: 10, total_time: 10 }) }), true);
-		assert.equal(near({ 'x-page-usage': JSON.stringify({ call_count: 1, total_cputime: 1, total_time: 61 }) }), true);
+	it('from 60% of any quota on any usage header the run keeps to the documented pace', () => {
+		expect(near({ 'x-app-usage': JSON.stringify({ call_count: 59, total_cputime: 10, total_time: 10 }) })).toBe(false);
+		expect(near({ 'x-app-usage': JSON.stringify({ call_count: 60, total_cputime: 10, total_time: 10 }) })).toBe(true);
+		expect(near({ 'x-page-usage': JSON.stringify({ call_count: 1, total_cputime: 1, total_time: 61 }) })).toBe(true);
 		const business = JSON.stringify({ '1': [{ type: 'pages', call_count: 60, total_cputime: 0, total_time: 0 }] });
-		assert.equal(near({ 'x-business-use-case-usage': business }), true);
+		expect(near({ 'x-business-use-case-usage': business })).toBe(true);
 	});
 
-	test('no usage headers, or unreadable ones: no signal', () => {
-		assert.equal(near({}), false);
-		assert.equal(near({ 'x-app-usage': 'garbage' }), false);
+	it('no usage headers, or unreadable ones: no signal', () => {
+		expect(near({})).toBe(false);
+		expect(near({ 'x-app-usage': 'garbage' })).toBe(false);
 	});
 });

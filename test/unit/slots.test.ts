@@ -1,8 +1,7 @@
 /** Slots: at most `size` jobs at once, waiters served in order, a slot freed by a failing job too. */
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { expect, it } from '@jest/globals';
 
-import { Slots } from '../../nodes/platforms/slots';
+import { Slots } from '../../nodes/platforms/core/slots';
 
 /** A job that runs until `finish()` is called, recording when it started. */
 function controlledJob(started: number[], index: number) {
@@ -17,29 +16,27 @@ function controlledJob(started: number[], index: number) {
 
 const settle = async () => await new Promise((resolve) => setImmediate(resolve));
 
-test('two slots: the third job starts only when one of the first two ends, the fourth after that, in order', async () => {
+it('two slots: the third job starts only when one of the first two ends, the fourth after that, in order', async () => {
 	const slots = new Slots(2);
 	const started: number[] = [];
 	const jobs = [0, 1, 2, 3].map((index) => controlledJob(started, index));
 	// Settled from the start, so the failing job's rejection is handled when it happens.
 	const outcomes = Promise.allSettled(jobs.map(({ job }) => slots.run(job)));
 	await settle();
-	assert.deepEqual(started, [0, 1]);
+	expect(started).toStrictEqual([0, 1]);
 	jobs[1].finish();
 	await settle();
-	assert.deepEqual(started, [0, 1, 2]);
+	expect(started).toStrictEqual([0, 1, 2]);
 	jobs[0].finish(true);
 	await settle();
-	assert.deepEqual(started, [0, 1, 2, 3], 'a failed job frees its slot too');
+	// a failed job frees its slot too
+	expect(started).toStrictEqual([0, 1, 2, 3]);
 	jobs[2].finish();
 	jobs[3].finish();
-	assert.deepEqual(
-		(await outcomes).map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : (outcome.reason as Error).message)),
-		['job 0 failed', 1, 2, 3],
-	);
+	expect((await outcomes).map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : (outcome.reason as Error).message))).toStrictEqual(['job 0 failed', 1, 2, 3]);
 });
 
-test('a freed slot goes to the job that waited, not to one that arrives later', async () => {
+it('a freed slot goes to the job that waited, not to one that arrives later', async () => {
 	const slots = new Slots(1);
 	const started: number[] = [];
 	const first = controlledJob(started, 0);
@@ -50,9 +47,9 @@ test('a freed slot goes to the job that waited, not to one that arrives later', 
 	first.finish();
 	runs.push(slots.run(late.job));
 	await settle();
-	assert.deepEqual(started, [0, 1]);
+	expect(started).toStrictEqual([0, 1]);
 	waiting.finish();
 	await settle();
 	late.finish();
-	assert.deepEqual(await Promise.all(runs), [0, 1, 2]);
+	expect(await Promise.all(runs)).toStrictEqual([0, 1, 2]);
 });

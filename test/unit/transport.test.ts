@@ -2,9 +2,8 @@
  * Transport, RateGate, backoffDelay, scrubSecrets and credentialSecrets on their own: a fake n8n
  * context answers scripted responses, so waits and bounds can be checked precisely and fast.
  */
-import assert from 'node:assert/strict';
+import { describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
-import { describe, test } from 'node:test';
 
 import type { IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
@@ -12,8 +11,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { APP_TOKEN_MARKER_HEADER } from '../../credentials/SocialMessagingApi.credentials';
 import { credentialSecrets } from '../../nodes/platforms';
 import { graphProtocol } from '../../nodes/platforms/meta/protocol';
-import { RateGate } from '../../nodes/platforms/rateGate';
-import { scrubSecrets } from '../../nodes/platforms/secrets';
+import { RateGate } from '../../nodes/platforms/core/rateGate';
+import { scrubSecrets } from '../../nodes/platforms/core/secrets';
 import {
 	backoffDelay,
 	CREDENTIAL_TYPE,
@@ -23,7 +22,7 @@ import {
 	type PlatformProtocol,
 	type RawResponse,
 	type TransportOptions,
-} from '../../nodes/platforms/transport';
+} from '../../nodes/platforms/core/transport';
 
 const TOKEN = 'EAAGunitTESTtokenZBdW5pdFRlc3RUb2tlbg';
 const APP_SECRET = '0123456789abcdef0123456789abcdef';
@@ -48,7 +47,7 @@ function fakeContext(answers: Answer[], extra: { aborted?: boolean } = {}) {
 		getExecutionCancelSignal: () => (extra.aborted ? AbortSignal.abort() : new AbortController().signal),
 		helpers: {
 			async httpRequestWithAuthentication(this: unknown, type: string, options: IHttpRequestOptions) {
-				assert.equal(type, CREDENTIAL_TYPE);
+				expect(type).toBe(CREDENTIAL_TYPE);
 				calls.push({ options, at: Date.now() });
 				const next = answers.length > 1 ? answers.shift()! : answers[0];
 				const answer = typeof next === 'function' ? next(options) : next;
@@ -99,7 +98,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error & { descripti
 	} catch (error) {
 		return error as Error;
 	}
-	assert.fail('expected a rejection');
+	throw new Error('expected a rejection');
 }
 
 function socketHangUp(message = 'socket hang up'): Error {
@@ -108,184 +107,194 @@ function socketHangUp(message = 'socket hang up'): Error {
 }
 
 describe('backoffDelay', () => {
-	test('starts between 250 and 500 ms and doubles per attempt', () => {
-		assert.equal(backoffDelay(0, () => 0), 250);
-		assert.equal(backoffDelay(0, () => 1), 500);
-		assert.equal(backoffDelay(1, () => 0), 500);
-		assert.equal(backoffDelay(1, () => 1), 1000);
-		assert.equal(backoffDelay(3, () => 1), 4000);
+	it('starts between 250 and 500 ms and doubles per attempt', () => {
+		expect(backoffDelay(0, () => 0)).toBe(250);
+		expect(backoffDelay(0, () => 1)).toBe(500);
+		expect(backoffDelay(1, () => 0)).toBe(500);
+		expect(backoffDelay(1, () => 1)).toBe(1000);
+		expect(backoffDelay(3, () => 1)).toBe(4000);
 	});
 
-	test('is capped at 30 s however many attempts', () => {
-		assert.equal(backoffDelay(6, () => 1), 30_000);
-		assert.equal(backoffDelay(50, () => 1), 30_000);
-		assert.equal(backoffDelay(50, () => 0), 15_000);
+	it('is capped at 30 s however many attempts', () => {
+		expect(backoffDelay(6, () => 1)).toBe(30_000);
+		expect(backoffDelay(50, () => 1)).toBe(30_000);
+		expect(backoffDelay(50, () => 0)).toBe(15_000);
 	});
 
-	test('jitter: always within [ceiling/2, ceiling], and not the same for every caller', () => {
+	it('jitter: always within [ceiling/2, ceiling], and not the same for every caller', () => {
 		for (let attempt = 0; attempt < 8; attempt++) {
 			const ceiling = Math.min(30_000, 500 * 2 ** attempt);
 			const seen = new Set<number>();
 			for (let i = 0; i < 200; i++) {
 				const delay = backoffDelay(attempt);
-				assert.ok(delay >= ceiling / 2 && delay <= ceiling, `attempt ${attempt}: ${delay}`);
+				// attempt ${attempt}: ${delay}
+				expect(delay >= ceiling / 2 && delay <= ceiling).toBeTruthy();
 				seen.add(delay);
 			}
-			assert.ok(seen.size > 20, `attempt ${attempt}: only ${seen.size} distinct delays`);
+			// attempt ${attempt}: only ${seen.size} distinct delays
+			expect(seen.size).toBeGreaterThan(20);
 		}
 	});
 });
 
 describe('RateGate', () => {
-	test('pauseFor extends the pause, a shorter pause never cuts a longer one', () => {
+	it('pauseFor extends the pause, a shorter pause never cuts a longer one', () => {
 		let now = 1_000;
 		const gate = new RateGate(() => now);
-		assert.equal(gate.remainingMs(), 0);
+		expect(gate.remainingMs()).toBe(0);
 		gate.pauseFor(5_000, 'long');
-		assert.equal(gate.pausedUntil, 6_000);
+		expect(gate.pausedUntil).toBe(6_000);
 		gate.pauseFor(1_000, 'short');
-		assert.equal(gate.pausedUntil, 6_000);
-		assert.equal(gate.reason, 'long');
+		expect(gate.pausedUntil).toBe(6_000);
+		expect(gate.reason).toBe('long');
 		now = 4_000;
-		assert.equal(gate.remainingMs(), 2_000);
+		expect(gate.remainingMs()).toBe(2_000);
 		gate.pauseFor(3_000, 'longer');
-		assert.equal(gate.pausedUntil, 7_000);
-		assert.equal(gate.reason, 'longer');
+		expect(gate.pausedUntil).toBe(7_000);
+		expect(gate.reason).toBe('longer');
 		now = 7_000;
-		assert.equal(gate.remainingMs(), 0);
-		assert.equal(gate.reason, undefined, 'no reason once the pause is over');
+		expect(gate.remainingMs()).toBe(0);
+		// no reason once the pause is over
+		expect(gate.reason).toBeUndefined();
 	});
 
-	test('acquire passes at once when not paused', async () => {
+	it('acquire passes at once when not paused', async () => {
 		const gate = new RateGate();
 		const started = Date.now();
-		assert.equal(await gate.acquire(), true);
-		assert.ok(Date.now() - started < 20);
+		expect(await gate.acquire()).toBe(true);
+		expect(Date.now() - started).toBeLessThan(20);
 	});
 
-	test('acquire holds every caller until the pause is over', async () => {
+	it('acquire holds every caller until the pause is over', async () => {
 		const gate = new RateGate();
 		gate.pauseFor(150);
 		const started = Date.now();
 		const done = await Promise.all([0, 1, 2].map(async () => (await gate.acquire(), Date.now() - started)));
-		for (const waited of done) assert.ok(waited >= 145 && waited < 400, String(waited));
+		for (const waited of done) expect(waited >= 145 && waited < 400).toBeTruthy(); // String(waited)
 	});
 
-	test('a pause extended while waiting holds the waiters longer', async () => {
+	it('a pause extended while waiting holds the waiters longer', async () => {
 		const gate = new RateGate();
 		gate.pauseFor(100);
 		const started = Date.now();
 		const waiting = gate.acquire();
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		gate.pauseFor(200);
-		assert.equal(await waiting, true);
+		expect(await waiting).toBe(true);
 		const waited = Date.now() - started;
-		assert.ok(waited >= 240 && waited < 500, String(waited));
+		// String(waited)
+		expect(waited >= 240 && waited < 500).toBeTruthy();
 	});
 
-	test('acquire refuses at once, without waiting, a pause longer than the caller may wait', async () => {
+	it('acquire refuses at once, without waiting, a pause longer than the caller may wait', async () => {
 		const gate = new RateGate();
 		gate.pauseFor(60_000);
 		const started = Date.now();
-		assert.equal(await gate.acquire(1_000), false);
-		assert.ok(Date.now() - started < 20);
+		expect(await gate.acquire(1_000)).toBe(false);
+		expect(Date.now() - started).toBeLessThan(20);
 	});
 
-	test('acquire gives up when the pause is extended beyond what the caller may wait', async () => {
+	it('acquire gives up when the pause is extended beyond what the caller may wait', async () => {
 		const gate = new RateGate();
 		gate.pauseFor(100);
 		const started = Date.now();
 		const waiting = gate.acquire(1_000);
 		await new Promise((resolve) => setTimeout(resolve, 30));
 		gate.pauseFor(60_000);
-		assert.equal(await waiting, false);
-		assert.ok(Date.now() - started < 300, 'stopped at the next check, not after a minute');
+		expect(await waiting).toBe(false);
+		// stopped at the next check, not after a minute
+		expect(Date.now() - started).toBeLessThan(300);
 	});
 });
 
 describe('Transport: requests', () => {
-	test('sends through the credential with the full URL, JSON and no status exceptions', async () => {
+	it('sends through the credential with the full URL, JSON and no status exceptions', async () => {
 		const { ctx, calls } = fakeContext([ok({ message_id: 'm_1' })]);
 		const body = await transport(ctx).request(send);
-		assert.deepEqual(body, { message_id: 'm_1' });
-		assert.equal(calls.length, 1);
+		expect(body).toStrictEqual({ message_id: 'm_1' });
+		expect(calls.length).toBe(1);
 		const { options } = calls[0];
-		assert.equal(options.url, `${BASE}/1/messages`);
-		assert.equal(options.method, 'POST');
-		assert.equal(options.json, true);
-		assert.equal(options.returnFullResponse, true);
-		assert.equal(options.ignoreHttpStatusErrors, true);
-		assert.deepEqual(options.body, send.body);
+		expect(options.url).toBe(`${BASE}/1/messages`);
+		expect(options.method).toBe('POST');
+		expect(options.json).toBe(true);
+		expect(options.returnFullResponse).toBe(true);
+		expect(options.ignoreHttpStatusErrors).toBe(true);
+		expect(options.body).toStrictEqual(send.body);
 	});
 
-	test('app-token calls carry the marker header for the credential to swap the token', async () => {
+	it('app-token calls carry the marker header for the credential to swap the token', async () => {
 		const { ctx, calls } = fakeContext([ok()]);
 		await transport(ctx).request({ method: 'GET', path: '/app/subscriptions', appToken: true, idempotent: true });
-		assert.equal((calls[0].options.headers as Record<string, string>)[APP_TOKEN_MARKER_HEADER], 'app');
+		expect((calls[0].options.headers as Record<string, string>)[APP_TOKEN_MARKER_HEADER]).toBe('app');
 	});
 
-	test('unversioned requests go to the host root; string bodies are parsed', async () => {
+	it('unversioned requests go to the host root; string bodies are parsed', async () => {
 		const { ctx, calls } = fakeContext([{ statusCode: 200, headers: {}, body: '[{"code":200}]' }]);
 		const body = await transport(ctx).request({ method: 'POST', path: '/', unversioned: true, body: { batch: '[]' } });
-		assert.equal(calls[0].options.url, 'https://graph.example.test/');
-		assert.deepEqual(body, [{ code: 200 }]);
+		expect(calls[0].options.url).toBe('https://graph.example.test/');
+		expect(body).toStrictEqual([{ code: 200 }]);
 	});
 
-	test('a paging link to another host is refused before anything is sent, and not retried', async () => {
+	it('a paging link to another host is refused before anything is sent, and not retried', async () => {
 		const { ctx, calls } = fakeContext([ok()]);
 		const error = await rejection(
 			transport(ctx).request({ method: 'GET', path: `https://evil.example/v23.0/next?access_token=${TOKEN}`, idempotent: true }),
 		);
-		assert.match(error.message, /another host \(evil\.example\)/);
-		assert.equal(calls.length, 0);
-		assert.ok(!JSON.stringify({ ...error, message: error.message }).includes(TOKEN));
+		expect(error.message).toMatch(/another host \(evil\.example\)/);
+		expect(calls.length).toBe(0);
+		expect(JSON.stringify({ ...error, message: error.message })).not.toContain(TOKEN);
 	});
 });
 
-describe('Transport: rate limits', { concurrency: true }, () => {
-	test('a rate-limited send is retried after the wait the platform asked for, then succeeds', async () => {
+describe('Transport: rate limits', () => {
+	it('a rate-limited send is retried after the wait the platform asked for, then succeeds', async () => {
 		const { ctx, calls } = fakeContext([rateLimited(600), ok({ message_id: 'm_1' })]);
 		const body = await transport(ctx).request(send);
-		assert.deepEqual(body, { message_id: 'm_1' });
-		assert.equal(calls.length, 2);
+		expect(body).toStrictEqual({ message_id: 'm_1' });
+		expect(calls.length).toBe(2);
 		const gap = calls[1].at - calls[0].at;
-		assert.ok(gap >= 595 && gap < 1000, String(gap));
+		// String(gap)
+		expect(gap >= 595 && gap < 1000).toBeTruthy();
 	});
 
-	test('without a platform estimate the backoff is used (250-500 ms, then 500-1000 ms)', async () => {
+	it('without a platform estimate the backoff is used (250-500 ms, then 500-1000 ms)', async () => {
 		const { ctx, calls } = fakeContext([rateLimited(0), rateLimited(0), ok()]);
 		await transport(ctx).request(send);
-		assert.equal(calls.length, 3);
+		expect(calls.length).toBe(3);
 		const first = calls[1].at - calls[0].at;
 		const second = calls[2].at - calls[1].at;
-		assert.ok(first >= 245 && first < 700, `first wait ${first}`);
-		assert.ok(second >= 495 && second < 1300, `second wait ${second}`);
+		// first wait ${first}
+		expect(first >= 245 && first < 700).toBeTruthy();
+		// second wait ${second}
+		expect(second >= 495 && second < 1300).toBeTruthy();
 	});
 
-	test('a wait beyond the bound fails at once with a clear message instead of waiting', async () => {
+	it('a wait beyond the bound fails at once with a clear message instead of waiting', async () => {
 		const { ctx, calls } = fakeContext([rateLimited(10 * 60_000)]);
 		const started = Date.now();
 		const error = await rejection(transport(ctx).request(send));
-		assert.ok(Date.now() - started < 200, 'did not wait');
-		assert.equal(calls.length, 1);
-		assert.equal(error.message, 'Rate limited by stub');
-		assert.match(error.description ?? '', /waits at most 2 min in total/);
-		assert.match(error.description ?? '', /about 10 min more/);
-		assert.match(error.description ?? '', /Run the workflow again later/);
+		// did not wait
+		expect(Date.now() - started).toBeLessThan(200);
+		expect(calls.length).toBe(1);
+		expect(error.message).toBe('Rate limited by stub');
+		expect(error.description ?? '').toMatch(/waits at most 2 min in total/);
+		expect(error.description ?? '').toMatch(/about 10 min more/);
+		expect(error.description ?? '').toMatch(/Run the workflow again later/);
 	});
 
-	test('the bound covers the total of all waits of one request', async () => {
+	it('the bound covers the total of all waits of one request', async () => {
 		// 1000 ms per answer (more than the first two backoffs): two waits fit in 2.1 s, a third does not.
 		const { ctx, calls } = fakeContext([rateLimited(1_000)]);
 		const started = Date.now();
 		const error = await rejection(transport(ctx, { maxRateLimitWaitMs: 2_100 }).request(send));
 		const elapsed = Date.now() - started;
-		assert.equal(calls.length, 3);
-		assert.ok(elapsed >= 1_990 && elapsed < 2_500, String(elapsed));
-		assert.match(error.description ?? '', /waits at most 2 s in total for rate limits and has waited 2 s;/);
+		expect(calls.length).toBe(3);
+		// String(elapsed)
+		expect(elapsed >= 1_990 && elapsed < 2_500).toBeTruthy();
+		expect(error.description ?? '').toMatch(/waits at most 2 s in total for rate limits and has waited 2 s;/);
 	});
 
-	test('one rate limit pauses every request that shares the gate', async () => {
+	it('one rate limit pauses every request that shares the gate', async () => {
 		const gate = new RateGate();
 		const limited = fakeContext([rateLimited(500), ok()]);
 		const other = fakeContext([ok()]);
@@ -295,134 +304,140 @@ describe('Transport: rate limits', { concurrency: true }, () => {
 		await transport(other.ctx, { gate }).request(read);
 		await first;
 		const otherWait = other.calls[0].at - started;
-		assert.ok(otherWait >= 495, `the other request went out after ${otherWait} ms, inside the pause`);
-		assert.equal(other.calls.length, 1);
+		// the other request went out after ${otherWait} ms, inside the pause
+		expect(otherWait).toBeGreaterThanOrEqual(495);
+		expect(other.calls.length).toBe(1);
 	});
 
-	test('a request that finds the run paused longer than it may wait fails without sending', async () => {
+	it('a request that finds the run paused longer than it may wait fails without sending', async () => {
 		const gate = new RateGate();
 		gate.pauseFor(10 * 60_000, 'Meta asked to slow down (code 32).');
 		const { ctx, calls } = fakeContext([ok()]);
 		const started = Date.now();
 		const error = await rejection(transport(ctx, { gate }).request(send));
-		assert.ok(Date.now() - started < 200);
-		assert.equal(calls.length, 0);
-		assert.equal(error.message, 'Rate limit reached');
-		assert.match(error.description ?? '', /Meta asked to slow down \(code 32\)\./);
-		assert.match(error.description ?? '', /about 10 min more/);
+		expect(Date.now() - started).toBeLessThan(200);
+		expect(calls.length).toBe(0);
+		expect(error.message).toBe('Rate limit reached');
+		expect(error.description ?? '').toMatch(/Meta asked to slow down \(code 32\)\./);
+		expect(error.description ?? '').toMatch(/about 10 min more/);
 	});
 
-	test('usage headers at the limit pause the next requests; a pause past the bound fails them at once', async () => {
+	it('usage headers at the limit pause the next requests; a pause past the bound fails them at once', async () => {
 		const gate = new RateGate();
 		const { ctx, calls } = fakeContext([ok({ n: 1 }, { 'x-pause-ms': '300' }), ok({ n: 2 }), ok({ n: 3 }, { 'x-pause-ms': String(60 * 60_000) }), ok()]);
 		const t = transport(ctx, { gate });
 		await t.request(read);
 		await t.request(read);
-		assert.ok(calls[1].at - calls[0].at >= 295, 'the second request waited for the usage pause');
+		// the second request waited for the usage pause
+		expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(295);
 		await t.request(read);
 		const started = Date.now();
 		const error = await rejection(t.request(read));
-		assert.ok(Date.now() - started < 200, 'did not wait an hour');
-		assert.equal(calls.length, 3);
-		assert.match(error.description ?? '', /usage limit is used up/);
-		assert.match(error.description ?? '', /about 60 min more/);
+		// did not wait an hour
+		expect(Date.now() - started).toBeLessThan(200);
+		expect(calls.length).toBe(3);
+		expect(error.description ?? '').toMatch(/usage limit is used up/);
+		expect(error.description ?? '').toMatch(/about 60 min more/);
 	});
 
-	test('with the Graph protocol: code 4 then success, and X-Business-Use-Case-Usage beyond the bound', async () => {
+	it('with the Graph protocol: code 4 then success, and X-Business-Use-Case-Usage beyond the bound', async () => {
 		const retried = fakeContext([graphFailure(400, { code: 4, message: '(#4) Application request limit reached' }), ok({ message_id: 'm' })]);
-		assert.deepEqual(await transport(retried.ctx, { protocol: graphProtocol }).request(send), { message_id: 'm' });
-		assert.equal(retried.calls.length, 2);
+		expect(await transport(retried.ctx, { protocol: graphProtocol }).request(send)).toStrictEqual({ message_id: 'm' });
+		expect(retried.calls.length).toBe(2);
 
 		const usage = JSON.stringify({ '1': [{ type: 'pages', call_count: 100, total_cputime: 5, total_time: 5, estimated_time_to_regain_access: 5 }] });
 		const tooLong = fakeContext([graphFailure(400, { code: 32, message: '(#32) Page request limit reached' }, { 'x-business-use-case-usage': usage })]);
 		const gate = new RateGate();
 		const started = Date.now();
 		const error = await rejection(transport(tooLong.ctx, { protocol: graphProtocol, gate }).request(send));
-		assert.ok(Date.now() - started < 200);
-		assert.equal(tooLong.calls.length, 1);
-		assert.equal(error.message, 'Meta rate limit reached');
-		assert.match(error.description ?? '', /\(#32\) Page request limit reached/);
-		assert.match(error.description ?? '', /about 5 min more/);
-		assert.equal(error.context?.platformErrorCode, 32);
+		expect(Date.now() - started).toBeLessThan(200);
+		expect(tooLong.calls.length).toBe(1);
+		expect(error.message).toBe('Meta rate limit reached');
+		expect(error.description ?? '').toMatch(/\(#32\) Page request limit reached/);
+		expect(error.description ?? '').toMatch(/about 5 min more/);
+		expect(error.context?.platformErrorCode).toBe(32);
 		// The run's other requests learn of it through the gate and fail fast too.
 		const next = fakeContext([ok()]);
 		const nextError = await rejection(transport(next.ctx, { protocol: graphProtocol, gate }).request(read));
-		assert.equal(next.calls.length, 0);
-		assert.match(nextError.description ?? '', /about 5 min more/);
+		expect(next.calls.length).toBe(0);
+		expect(nextError.description ?? '').toMatch(/about 5 min more/);
 	});
 });
 
-describe('Transport: never resend, retry reads', { concurrency: true }, () => {
+describe('Transport: never resend, retry reads', () => {
 	for (const status of [500, 503]) {
-		test(`a send answered ${status} is not repeated and says it may have been delivered`, async () => {
+		it(`a send answered ${status} is not repeated and says it may have been delivered`, async () => {
 			const { ctx, calls } = fakeContext([graphFailure(status, { code: 2, message: 'Please retry your request later.' }), ok()]);
 			const error = await rejection(transport(ctx, { protocol: graphProtocol }).request(send));
-			assert.equal(calls.length, 1);
-			assert.equal(error.httpCode, String(status));
-			assert.match(error.description ?? '', /may have been delivered/);
-			assert.match(error.description ?? '', /not repeated/);
+			expect(calls.length).toBe(1);
+			expect(error.httpCode).toBe(String(status));
+			expect(error.description ?? '').toMatch(/may have been delivered/);
+			expect(error.description ?? '').toMatch(/not repeated/);
 		});
 
-		test(`a read answered ${status} is retried`, async () => {
+		it(`a read answered ${status} is retried`, async () => {
 			const { ctx, calls } = fakeContext([graphFailure(status, { code: 2 }), graphFailure(status, { code: 2 }), ok({ id: 'm_1' })]);
-			assert.deepEqual(await transport(ctx, { protocol: graphProtocol }).request(read), { id: 'm_1' });
-			assert.equal(calls.length, 3);
+			expect(await transport(ctx, { protocol: graphProtocol }).request(read)).toStrictEqual({ id: 'm_1' });
+			expect(calls.length).toBe(3);
 		});
 	}
 
-	test('a read that keeps failing with 5xx gives up after three attempts', async () => {
+	it('a read that keeps failing with 5xx gives up after three attempts', async () => {
 		const { ctx, calls } = fakeContext([graphFailure(500, { code: 1, message: 'An unknown error occurred' })]);
 		const error = await rejection(transport(ctx, { protocol: graphProtocol }).request(read));
-		assert.equal(calls.length, 3);
-		assert.equal(error.message, 'An unknown error occurred');
-		assert.doesNotMatch(error.description ?? '', /may have been delivered/, 'a read delivers nothing');
+		expect(calls.length).toBe(3);
+		expect(error.message).toBe('An unknown error occurred');
+		// a read delivers nothing
+		expect(error.description ?? '').not.toMatch(/may have been delivered/);
 	});
 
-	test('a 4xx is never retried, read or send', async () => {
+	it('a 4xx is never retried, read or send', async () => {
 		for (const request of [read, send]) {
 			const { ctx, calls } = fakeContext([graphFailure(400, { code: 100, error_subcode: 2018001 }), ok()]);
 			await rejection(transport(ctx, { protocol: graphProtocol }).request(request));
-			assert.equal(calls.length, 1);
+			expect(calls.length).toBe(1);
 		}
 	});
 
-	test('a dropped connection on a send is not repeated and says it may have been delivered', async () => {
+	it('a dropped connection on a send is not repeated and says it may have been delivered', async () => {
 		const { ctx, calls } = fakeContext([socketHangUp(), ok()]);
 		const error = await rejection(transport(ctx).request(send));
-		assert.equal(calls.length, 1);
-		assert.equal(error.message, 'The connection to the platform failed during the request');
-		assert.match(error.description ?? '', /^socket hang up \(ECONNRESET\)\./);
-		assert.match(error.description ?? '', /may have been delivered/);
-		assert.doesNotMatch(`${error.message} ${error.description}`, /retry the request immediately/, 'n8n\'s generic advice is wrong for a send');
+		expect(calls.length).toBe(1);
+		expect(error.message).toBe('The connection to the platform failed during the request');
+		expect(error.description ?? '').toMatch(/^socket hang up \(ECONNRESET\)\./);
+		expect(error.description ?? '').toMatch(/may have been delivered/);
+		// n8n's generic advice is wrong for a send
+		expect(`${error.message} ${error.description}`).not.toMatch(/retry the request immediately/);
 	});
 
-	test('a dropped connection on a read is retried', async () => {
+	it('a dropped connection on a read is retried', async () => {
 		const { ctx, calls } = fakeContext([socketHangUp(), socketHangUp(), ok({ id: 'm_1' })]);
-		assert.deepEqual(await transport(ctx).request(read), { id: 'm_1' });
-		assert.equal(calls.length, 3);
-		assert.ok(calls[1].at - calls[0].at >= 245, 'backed off before retrying');
+		expect(await transport(ctx).request(read)).toStrictEqual({ id: 'm_1' });
+		expect(calls.length).toBe(3);
+		// backed off before retrying
+		expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(245);
 	});
 
-	test('a read that cannot connect gives up after three attempts and says so', async () => {
+	it('a read that cannot connect gives up after three attempts and says so', async () => {
 		const { ctx, calls } = fakeContext([Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })]);
 		const error = await rejection(transport(ctx).request(read));
-		assert.equal(calls.length, 3);
-		assert.equal(error.message, 'Could not reach the platform');
-		assert.match(error.description ?? '', /^connect ECONNREFUSED 127\.0\.0\.1:9\. Tried 3 times/);
+		expect(calls.length).toBe(3);
+		expect(error.message).toBe('Could not reach the platform');
+		expect(error.description ?? '').toMatch(/^connect ECONNREFUSED 127\.0\.0\.1:9\. Tried 3 times/);
 	});
 
-	test('a body that cannot be made (a binary file gone from the store) fails as itself: nothing sent, no "may have been delivered"', async () => {
+	it('a body that cannot be made (a binary file gone from the store) fails as itself: nothing sent, no "may have been delivered"', async () => {
 		const { ctx, calls } = fakeContext([ok()]);
 		const unreadable = new Error('File not found: /binaryData/gone');
 		const upload: ApiRequest = { method: 'POST', path: '/1/message_attachments', body: { contentType: 'multipart/form-data; boundary=x', make: async () => await Promise.reject(unreadable) } };
 		const error = await rejection(transport(ctx).request(upload));
-		assert.ok(error instanceof NodeOperationError);
-		assert.equal(error.message, 'File not found: /binaryData/gone');
-		assert.equal(error.description, 'The file to upload could not be read from n8n\'s binary data, so nothing was sent. Run the node that made the file again.');
-		assert.equal(calls.length, 0);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('File not found: /binaryData/gone');
+		expect(error.description).toBe('The file to upload could not be read from n8n\'s binary data, so nothing was sent. Run the node that made the file again.');
+		expect(calls.length).toBe(0);
 	});
 
-	test('a multipart body is made again for every attempt', async () => {
+	it('a multipart body is made again for every attempt', async () => {
 		const { ctx, calls } = fakeContext([rateLimited(10), ok({ attachment_id: '7' })]);
 		let made = 0;
 		const upload: ApiRequest = {
@@ -430,79 +445,76 @@ describe('Transport: never resend, retry reads', { concurrency: true }, () => {
 			path: '/1/message_attachments',
 			body: { contentType: 'multipart/form-data; boundary=x', make: async () => Buffer.from(`attempt ${++made}`) },
 		};
-		assert.deepEqual(await transport(ctx).request(upload), { attachment_id: '7' });
-		assert.deepEqual(
-			calls.map((call) => [String(call.options.body), call.options.json, (call.options.headers as Record<string, string>)['content-type']]),
-			[
+		expect(await transport(ctx).request(upload)).toStrictEqual({ attachment_id: '7' });
+		expect(calls.map((call) => [String(call.options.body), call.options.json, (call.options.headers as Record<string, string>)['content-type']])).toStrictEqual([
 				['attempt 1', false, 'multipart/form-data; boundary=x'],
 				['attempt 2', false, 'multipart/form-data; boundary=x'],
-			],
-		);
+			]);
 	});
 
-	test('a cancelled execution is not retried', async () => {
+	it('a cancelled execution is not retried', async () => {
 		const { ctx, calls } = fakeContext([socketHangUp('aborted'), ok()], { aborted: true });
 		await rejection(transport(ctx).request(read));
-		assert.equal(calls.length, 1);
+		expect(calls.length).toBe(1);
 	});
 });
 
 describe('Transport: errors keep Meta\'s references and lose the secrets', () => {
-	test('code, subcode, fbtrace_id and httpCode are kept in the context and details', async () => {
+	it('code, subcode, fbtrace_id and httpCode are kept in the context and details', async () => {
 		const { ctx } = fakeContext([graphFailure(400, { code: 10, error_subcode: 2018278, fbtrace_id: 'AxYz123', message: '(#10) outside window' })]);
 		const error = await rejection(transport(ctx, { protocol: graphProtocol }).request(send));
-		assert.equal(error.httpCode, '400');
-		assert.equal(error.context?.platformErrorCode, 10);
-		assert.equal(error.context?.platformErrorSubcode, 2018278);
-		assert.equal(error.context?.traceId, 'AxYz123');
+		expect(error.httpCode).toBe('400');
+		expect(error.context?.platformErrorCode).toBe(10);
+		expect(error.context?.platformErrorSubcode).toBe(2018278);
+		expect(error.context?.traceId).toBe('AxYz123');
 		const details = (error as unknown as { errorResponse: { error: Record<string, unknown> } }).errorResponse.error;
-		assert.equal(details.fbtrace_id, 'AxYz123');
-		assert.equal(details.code, 10);
+		expect(details.fbtrace_id).toBe('AxYz123');
+		expect(details.code).toBe(10);
 	});
 
-	test('a token, app secret, proof or app token echoed by the platform is masked everywhere', async () => {
+	it('a token, app secret, proof or app token echoed by the platform is masked everywhere', async () => {
 		const echo = `bad token ${TOKEN} proof ${PROOF} app ${APP_ID}|${APP_SECRET} url https://x/?access_token=${TOKEN}&appsecret_proof=${PROOF}`;
 		const { ctx } = fakeContext([graphFailure(400, { code: 190, message: echo, error_user_msg: echo, error_data: { token: TOKEN } })]);
 		const error = await rejection(transport(ctx, { protocol: graphProtocol }).request(send));
 		const everything = JSON.stringify({ ...error, message: error.message, description: error.description, stack: error.stack });
 		for (const secret of [TOKEN, APP_SECRET, PROOF, `${APP_ID}|${APP_SECRET}`]) {
-			assert.ok(!everything.includes(secret), `leaked ${secret.slice(0, 8)}…`);
+			// leaked ${secret.slice(0, 8)}…
+			expect(everything).not.toContain(secret);
 		}
-		assert.match(error.description ?? '', /bad token \*\*\*/, 'the rest of Meta\'s message is kept');
+		// the rest of Meta's message is kept
+		expect(error.description ?? '').toMatch(/bad token \*\*\*/);
 	});
 
-	test('a network error that names the token is masked', async () => {
+	it('a network error that names the token is masked', async () => {
 		const { ctx } = fakeContext([new Error(`getaddrinfo ENOTFOUND host?access_token=${TOKEN} Bearer ${TOKEN}`)]);
 		const error = await rejection(transport(ctx).request(send));
-		assert.ok(!`${error.message} ${error.description} ${error.stack}`.includes(TOKEN));
+		expect(`${error.message} ${error.description} ${error.stack}`).not.toContain(TOKEN);
 	});
 });
 
 describe('scrubSecrets and credentialSecrets', () => {
-	test('masks known secrets wherever they appear', () => {
+	it('masks known secrets wherever they appear', () => {
 		const text = `a ${TOKEN} b ${TOKEN} c ${APP_SECRET}`;
-		assert.equal(scrubSecrets(text, [TOKEN, APP_SECRET]), 'a *** b *** c ***');
+		expect(scrubSecrets(text, [TOKEN, APP_SECRET])).toBe('a *** b *** c ***');
 	});
 
-	test('masks token-looking URL parameters and bearer headers even when not known', () => {
-		assert.equal(
-			scrubSecrets('GET /me?fields=id&access_token=EAAunknown&appsecret_proof=abc123&client_secret=s3cr3t&after=QVFI'),
-			'GET /me?fields=id&access_token=***&appsecret_proof=***&client_secret=***&after=QVFI',
-		);
-		assert.equal(scrubSecrets('Authorization: Bearer 1234|abcdef'), 'Authorization: Bearer ***');
+	it('masks token-looking URL parameters and bearer headers even when not known', () => {
+		expect(scrubSecrets('GET /me?fields=id&access_token=EAAunknown&appsecret_proof=abc123&client_secret=s3cr3t&after=QVFI')).toBe('GET /me?fields=id&access_token=***&appsecret_proof=***&client_secret=***&after=QVFI');
+		expect(scrubSecrets('Authorization: Bearer 1234|abcdef')).toBe('Authorization: Bearer ***');
 	});
 
-	test('masks the app token form {app-id}|{app-secret}', () => {
-		assert.equal(scrubSecrets(`token ${APP_ID}|${APP_SECRET}`, credentialSecrets({ accessToken: TOKEN, appId: APP_ID, appSecret: APP_SECRET })).includes(APP_SECRET), false);
+	it('masks the app token form {app-id}|{app-secret}', () => {
+		expect(scrubSecrets(`token ${APP_ID}|${APP_SECRET}`, credentialSecrets({ accessToken: TOKEN, appId: APP_ID, appSecret: APP_SECRET })).includes(APP_SECRET)).toBe(false);
 	});
 
-	test('ignores empty and very short values, which would mask ordinary text', () => {
-		assert.equal(scrubSecrets('an ordinary sentence', ['', 'a', 'an']), 'an ordinary sentence');
+	it('ignores empty and very short values, which would mask ordinary text', () => {
+		expect(scrubSecrets('an ordinary sentence', ['', 'a', 'an'])).toBe('an ordinary sentence');
 	});
 
-	test('credentialSecrets lists the token, the app secret, the proof and the app token', () => {
+	it('credentialSecrets lists the token, the app secret, the proof and the app token', () => {
 		const secrets = credentialSecrets({ accessToken: TOKEN, appId: APP_ID, appSecret: APP_SECRET });
-		assert.deepEqual(new Set(secrets), new Set([TOKEN, APP_SECRET, PROOF, `${APP_ID}|${APP_SECRET}`]));
-		assert.deepEqual(credentialSecrets({ accessToken: TOKEN }), [TOKEN], 'no proof without an app secret');
+		expect(new Set(secrets)).toStrictEqual(new Set([TOKEN, APP_SECRET, PROOF, `${APP_ID}|${APP_SECRET}`]));
+		// no proof without an app secret
+		expect(credentialSecrets({ accessToken: TOKEN })).toStrictEqual([TOKEN]);
 	});
 });

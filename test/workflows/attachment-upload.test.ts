@@ -3,8 +3,7 @@
  * a binary property (multipart), on Messenger and on Instagram through both providers. Output
  * `{platform, attachmentId, type}`; the ID then works in Message > Send.
  */
-import assert from 'node:assert/strict';
-import { beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { isDeepStrictEqual } from 'node:util';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
@@ -51,44 +50,41 @@ const fromBinary = (mediaType: string, binaryPropertyName = 'data'): INodeParame
 /** Exactly one upload call; the single output item carries the fake's attachment id. */
 function assertUploaded(run: Run, route: Route, type: string, extra: IDataObject = {}): string {
 	assertNoError(run);
-	assert.equal(fake().requests.length, 1);
+	expect(fake().requests.length).toBe(1);
 	const attachmentId = responseOf(fake().requests[0]).attachment_id as string;
-	assert.match(attachmentId, /^\d+$/);
-	assert.deepEqual(run.items, [{ json: { platform: route.platform, attachmentId, type, ...extra }, pairedItem: { item: 0 } }]);
+	expect(attachmentId).toMatch(/^\d+$/);
+	expect(run.items).toStrictEqual([{ json: { platform: route.platform, attachmentId, type, ...extra }, pairedItem: { item: 0 } }]);
 	return attachmentId;
 }
 
 describe('Upload by URL', () => {
 	for (const type of ['image', 'audio', 'video', 'file']) {
-		test(`Messenger: ${type}`, async () => {
+		it(`Messenger: ${type}`, async () => {
 			const url = `https://cdn.example.com/media/${type}-sample`;
 			const run = await upload(MESSENGER, byUrl(type, url));
 			assertJsonCall(fake().requests[0], MESSENGER, 'message_attachments', urlUploadBody(MESSENGER, type, url));
 			const attachmentId = assertUploaded(run, MESSENGER, type);
 			const stored = fake().state.attachments.get(attachmentId);
-			assert.deepEqual(
-				{ type: stored?.type, platform: stored?.platform, url: stored?.url, isReusable: stored?.isReusable },
-				{ type, platform: 'messenger', url, isReusable: true },
-			);
+			expect({ type: stored?.type, platform: stored?.platform, url: stored?.url, isReusable: stored?.isReusable }).toStrictEqual({ type, platform: 'messenger', url, isReusable: true });
 		});
 	}
 
 	for (const route of [INSTAGRAM_PAGE, INSTAGRAM_LOGIN, INSTAGRAM_LOGIN_ID]) {
-		test(`${route.label}: image${route.uploadPlatform ? ', with platform=instagram' : ''}`, async () => {
+		it(`${route.label}: image${route.uploadPlatform ? ', with platform=instagram' : ''}`, async () => {
 			const url = 'https://cdn.example.com/media/oat-latte.jpg';
 			const run = await upload(route, byUrl('image', url));
 			assertJsonCall(fake().requests[0], route, 'message_attachments', urlUploadBody(route, 'image', url));
 			const attachmentId = assertUploaded(run, route, 'image');
-			assert.equal(fake().state.attachments.get(attachmentId)?.platform, 'instagram');
+			expect(fake().state.attachments.get(attachmentId)?.platform).toBe('instagram');
 		});
 	}
 
-	test('Include Raw Platform Data adds Meta\'s answer', async () => {
+	it('Include Raw Platform Data adds Meta\'s answer', async () => {
 		const url = 'https://cdn.example.com/media/raw.png';
 		const run = await upload(INSTAGRAM_LOGIN, { ...byUrl('image', url), options: { includeRaw: true } });
 		assertJsonCall(fake().requests[0], INSTAGRAM_LOGIN, 'message_attachments', urlUploadBody(INSTAGRAM_LOGIN, 'image', url));
 		const attachmentId = assertUploaded(run, INSTAGRAM_LOGIN, 'image', { raw: responseOf(fake().requests[0]) });
-		assert.deepEqual(responseOf(fake().requests[0]), { attachment_id: attachmentId });
+		expect(responseOf(fake().requests[0])).toStrictEqual({ attachment_id: attachmentId });
 	});
 });
 
@@ -102,19 +98,19 @@ describe('Upload from a binary property', () => {
 
 	for (const route of ROUTES) {
 		const file = files[route.label];
-		test(`${route.label}: ${file.type} (${file.mimeType}), exact bytes in filedata`, async () => {
+		it(`${route.label}: ${file.type} (${file.mimeType}), exact bytes in filedata`, async () => {
 			const run = await upload(route, fromBinary(file.type, 'attachment'), [binaryItem(file.bytes, file.mimeType, file.fileName, 'attachment')]);
 			assertMultipartUpload(fake().requests[0], route, file);
 			const attachmentId = assertUploaded(run, route, file.type);
 			const stored = fake().state.attachments.get(attachmentId);
-			assert.equal(stored?.platform, route.platform);
-			assert.equal(stored?.size, file.bytes.length);
-			assert.ok(fake().state.blobs.get(stored?.url ?? '')?.data.equals(file.bytes));
+			expect(stored?.platform).toBe(route.platform);
+			expect(stored?.size).toBe(file.bytes.length);
+			expect(fake().state.blobs.get(stored?.url ?? '')?.data.equals(file.bytes)).toBeTruthy();
 		});
 	}
 
 	for (const route of [MESSENGER, INSTAGRAM_PAGE, INSTAGRAM_LOGIN]) {
-		test(`${route.label}: the uploaded ID works in Message > Send`, async () => {
+		it(`${route.label}: the uploaded ID works in Message > Send`, async () => {
 			const uploaded = await upload(route, fromBinary('image'), [binaryItem(TINY_PNG, 'image/png', 'reuse.png')]);
 			assertMultipartUpload(fake().requests[0], route, { type: 'image', bytes: TINY_PNG, fileName: 'reuse.png', mimeType: 'image/png' });
 			const attachmentId = assertUploaded(uploaded, route, 'image');
@@ -124,31 +120,32 @@ describe('Upload from a binary property', () => {
 				items: [{ json: uploaded.items[0].json }],
 			});
 			assertNoError(sent);
-			assert.equal(fake().requests.length, 1);
+			expect(fake().requests.length).toBe(1);
 			const [call] = fake().requests;
 			assertJsonCall(call, route, 'messages', sendBody(route, { attachment: { type: 'image', payload: { attachment_id: attachmentId } } }));
 			assertSendItem(sent.items[0], sent, { platform: route.platform, call, itemIndex: 0, recipientId: route.user });
 		});
 	}
 
-	test('Messenger: an upload refused for a rate limit is sent again with the whole file; one attachment stored', async () => {
+	it('Messenger: an upload refused for a rate limit is sent again with the whole file; one attachment stored', async () => {
 		const file: ExpectedFile = { type: 'file', bytes: Buffer.from('%PDF-1.4\n% sent twice, stored once\n%%EOF\n'), fileName: 'terms.pdf', mimeType: 'application/pdf' };
 		fake().failNext(`POST /${MESSENGER.account}/message_attachments`, 'pageRateLimit');
 		const storedBefore = fake().state.attachments.size;
 		const run = await upload(MESSENGER, fromBinary('file'), [binaryItem(file.bytes, file.mimeType, file.fileName)]);
 		assertNoError(run);
 		const calls = fake().requests;
-		assert.deepEqual(calls.map((call) => call.status), [400, 200]);
+		expect(calls.map((call) => call.status)).toStrictEqual([400, 200]);
 		// Each attempt carries the file in full: the multipart body is made again for the second one.
 		const refusedFile = (calls[0].body as Array<{ name: string; data: Buffer }>).find((part) => part.name === 'filedata');
-		assert.ok(refusedFile?.data.equals(file.bytes), 'the refused attempt carried other bytes');
+		// the refused attempt carried other bytes
+		expect(refusedFile?.data.equals(file.bytes)).toBeTruthy();
 		assertMultipartUpload(calls[1], MESSENGER, file);
 		const attachmentId = responseOf(calls[1]).attachment_id as string;
-		assert.deepEqual(run.items, [{ json: { platform: 'messenger', attachmentId, type: 'file' }, pairedItem: { item: 0 } }]);
-		assert.equal(fake().state.attachments.size, storedBefore + 1);
+		expect(run.items).toStrictEqual([{ json: { platform: 'messenger', attachmentId, type: 'file' }, pairedItem: { item: 0 } }]);
+		expect(fake().state.attachments.size).toBe(storedBefore + 1);
 	});
 
-	test('Messenger: a 25 MB file uploads', async () => {
+	it('Messenger: a 25 MB file uploads', async () => {
 		const bytes = Buffer.alloc(25 * MB, 0x42);
 		const run = await upload(MESSENGER, fromBinary('video'), [binaryItem(bytes, 'video/mp4', 'big.mp4')]);
 		assertMultipartUpload(fake().requests[0], MESSENGER, { type: 'video', bytes, fileName: 'big.mp4', mimeType: 'video/mp4' });
@@ -160,36 +157,36 @@ describe('Upload: limits checked before anything is sent', () => {
 	async function refuses(route: Route, parameters: INodeParameters, message: RegExp, items?: RunNodeItem[]): Promise<void> {
 		const run = await upload(route, parameters, items);
 		assertItemError(run.error, 0, message);
-		assert.deepEqual(run.items, []);
-		assert.equal(fake().requests.length, 0);
+		expect(run.items).toStrictEqual([]);
+		expect(fake().requests.length).toBe(0);
 	}
 
-	test('a URL that is not http(s)', async () => {
+	it('a URL that is not http(s)', async () => {
 		await refuses(MESSENGER, byUrl('image', 'file:///etc/passwd'), /"file:\/\/\/etc\/passwd" is not an http\(s\) URL/);
 	});
 
-	test('Messenger: more than 25 MB', async () => {
+	it('Messenger: more than 25 MB', async () => {
 		await refuses(MESSENGER, fromBinary('file'), /"huge.bin" is 25\.0 MB; attachments may be at most 25 MB/, [binaryItem(Buffer.alloc(25 * MB + 1), 'application/octet-stream', 'huge.bin')]);
 	});
 
 	for (const route of [INSTAGRAM_PAGE, INSTAGRAM_LOGIN]) {
-		test(`${route.label}: an image over 8 MB, and a type Instagram does not take`, async () => {
+		it(`${route.label}: an image over 8 MB, and a type Instagram does not take`, async () => {
 			await refuses(route, fromBinary('image'), /Instagram images may be at most 8 MB/, [binaryItem(Buffer.alloc(8 * MB + 1), 'image/jpeg', 'big.jpg')]);
 			await refuses(route, fromBinary('file'), /Instagram does not accept application\/msword as a file/, [binaryItem(Buffer.from('doc'), 'application/msword', 'a.doc')]);
 		});
 	}
 
-	test('a missing binary property', async () => {
+	it('a missing binary property', async () => {
 		await refuses(INSTAGRAM_LOGIN_ID, fromBinary('image', 'photo'), /The item has no binary field 'photo'/, [binaryItem(TINY_PNG, 'image/png', 'a.png')]);
 	});
 
-	test('an Instagram Login credential cannot upload for Messenger', async () => {
+	it('an Instagram Login credential cannot upload for Messenger', async () => {
 		await refuses({ ...INSTAGRAM_LOGIN, platform: 'messenger' }, byUrl('image', 'https://cdn.example.com/a.png'), /Instagram Login credential cannot reach Messenger/);
 	});
 });
 
 describe('Upload: several items', () => {
-	test('Messenger: per-item URLs; a bad one fails alone with On Error: Continue, and stops the node without', async () => {
+	it('Messenger: per-item URLs; a bad one fails alone with On Error: Continue, and stops the node without', async () => {
 		const items: RunNodeItem[] = [
 			{ json: { url: 'https://cdn.example.com/a.jpg', type: 'image' } },
 			{ json: { url: 'ftp://cdn.example.com/b.jpg', type: 'image' } },
@@ -197,16 +194,17 @@ describe('Upload: several items', () => {
 		];
 		const parameters = { mediaType: '={{ $json.type }}', mediaSource: 'url', mediaUrl: '={{ $json.url }}' };
 		const checkGoodOnes = (run: Run | undefined) => {
-			assert.equal(fake().requests.length, 2);
+			expect(fake().requests.length).toBe(2);
 			for (const index of [0, 2]) {
 				const { url, type } = items[index].json as { url: string; type: string };
 				const body = urlUploadBody(MESSENGER, type, url);
 				const call = fake().requests.find((r) => isDeepStrictEqual(r.body, body));
-				assert.ok(call, `no upload for item ${index}`);
-				assertJsonCall(call, MESSENGER, 'message_attachments', body);
+				// no upload for item ${index}
+				expect(call).toBeTruthy();
+				assertJsonCall(call!, MESSENGER, 'message_attachments', body);
 				if (run) {
-					assert.deepEqual(run.items[index], {
-						json: { platform: 'messenger', attachmentId: responseOf(call).attachment_id, type },
+					expect(run.items[index]).toStrictEqual({
+						json: { platform: 'messenger', attachmentId: responseOf(call!).attachment_id, type },
 						pairedItem: { item: index },
 					});
 				}
@@ -215,15 +213,15 @@ describe('Upload: several items', () => {
 
 		const continued = await upload(MESSENGER, parameters, items, true);
 		assertNoError(continued);
-		assert.equal(continued.items.length, 3);
+		expect(continued.items.length).toBe(3);
 		checkGoodOnes(continued);
 		assertErrorItem(continued.items[1], 1, /"ftp:\/\/cdn.example.com\/b.jpg" is not an http\(s\) URL/);
 
 		fake().clearRequests();
 		const stopped = await upload(MESSENGER, parameters, items);
 		const error = assertItemError(stopped.error, 1, /is not an http\(s\) URL/);
-		assert.match(error.description as string, /2 of 3 items succeeded before this failure/);
-		assert.deepEqual(stopped.items, []);
+		expect(error.description as string).toMatch(/2 of 3 items succeeded before this failure/);
+		expect(stopped.items).toStrictEqual([]);
 		checkGoodOnes(undefined);
 	});
 });

@@ -4,11 +4,10 @@
  * store to check the limits before reading anything, and reads the bytes when the upload goes out.
  * (Every other test file runs n8n's in-memory mode, where the bytes are base64 in the item.)
  */
-import assert from 'node:assert/strict';
+import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { before, beforeEach, describe, test } from 'node:test';
 
 import { Container } from '@n8n/di';
 import { BinaryDataConfig, BinaryDataService } from 'n8n-core';
@@ -19,7 +18,7 @@ import { useFakeGraph } from './setup';
 
 const fake = useFakeGraph();
 
-before(async () => {
+beforeAll(async () => {
 	ensureN8nCore();
 	const folder = mkdtempSync(path.join(tmpdir(), 'n8n-binary-store-'));
 	process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
@@ -40,18 +39,18 @@ const upload = async (bytes: Buffer, mimeType: string, fileName: string, mediaTy
 	);
 
 describe('files in n8n\'s binary data store (filesystem mode)', () => {
-	test('the file is read from the store: the upload carries its exact bytes', async () => {
+	it('the file is read from the store: the upload carries its exact bytes', async () => {
 		const bytes = Buffer.from('%PDF-1.4\n% stored by n8n, read when sent\n%%EOF\n');
 		const run = await upload(bytes, 'application/pdf', 'stored.pdf', 'file');
 		assertNoError(run);
-		assert.equal(fake().requests.length, 1);
+		expect(fake().requests.length).toBe(1);
 		assertMultipartUpload(fake().requests[0], MESSENGER, { type: 'file', bytes, fileName: 'stored.pdf', mimeType: 'application/pdf' });
 	});
 
-	test('a file over 25 MB is refused from the size the store reports, before any request', async () => {
+	it('a file over 25 MB is refused from the size the store reports, before any request', async () => {
 		// In the item there is only the store's id and 'filesystem-v2': the size must come from the store.
 		const run = await upload(Buffer.alloc(26 * 1024 * 1024, 1), 'video/mp4', 'too-big.mp4', 'video');
-		assert.equal(fake().requests.length, 0);
-		assert.match(run.error?.message ?? '', /"too-big\.mp4" is 26(\.0)? MB; attachments may be at most 25 MB/);
+		expect(fake().requests.length).toBe(0);
+		expect(run.error?.message ?? '').toMatch(/"too-big\.mp4" is 26(\.0)? MB; attachments may be at most 25 MB/);
 	});
 });

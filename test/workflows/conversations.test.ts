@@ -4,8 +4,7 @@
  * Each test asserts the exact requests (path, fields, limit, cursors, platform, user_id, appsecret_proof,
  * Bearer token) and the unified output items.
  */
-import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, expect, it } from '@jest/globals';
 
 import {
 	CONVERSATION_IDS,
@@ -108,7 +107,7 @@ const expected = {
 describe('Conversation > Get Many', () => {
 	const fake = useFakeGraph();
 
-	test('Messenger: Limit returns exactly that many, asking Graph for a page of that size', async () => {
+	it('Messenger: Limit returns exactly that many, asking Graph for a page of that size', async () => {
 		clear(fake());
 		const { items, error } = await runSocialMessaging(metaCredentials(fake()), {
 			platform: 'messenger',
@@ -117,17 +116,17 @@ describe('Conversation > Get Many', () => {
 			returnAll: false,
 			limit: 2,
 		});
-		assert.equal(error, undefined);
-		assert.deepEqual(jsonOf(items), [expected.chloe, expected.alice]);
+		expect(error).toBeUndefined();
+		expect(jsonOf(items)).toStrictEqual([expected.chloe, expected.alice]);
 		assertPairedWith(items, 0);
 
-		assert.equal(fake().requests.length, 1);
+		expect(fake().requests.length).toBe(1);
 		assertGraphGet(fake().requests[0], { path: messengerConversations(), query: conversationsQuery('messenger', 2), token: PAGE_TOKEN });
 		// Graph had more: the node stopped because the limit was reached, not because the list ended.
-		assert.ok(pageOf(fake().requests[0]).paging?.next);
+		expect(pageOf(fake().requests[0]).paging?.next).toBeTruthy();
 	});
 
-	test('Messenger: Return All lists every conversation, newest first, in the unified model', async () => {
+	it('Messenger: Return All lists every conversation, newest first, in the unified model', async () => {
 		clear(fake());
 		const { items, error } = await runSocialMessaging(metaCredentials(fake()), {
 			platform: 'messenger',
@@ -135,14 +134,14 @@ describe('Conversation > Get Many', () => {
 			operation: 'getAll',
 			returnAll: true,
 		});
-		assert.equal(error, undefined);
-		assert.deepEqual(jsonOf(items), [expected.chloe, expected.alice, expected.bob, expected.dana]);
-		for (const item of items) assert.equal('raw' in item.json, false);
-		assert.equal(fake().requests.length, 1);
+		expect(error).toBeUndefined();
+		expect(jsonOf(items)).toStrictEqual([expected.chloe, expected.alice, expected.bob, expected.dana]);
+		for (const item of items) expect('raw' in item.json).toBe(false);
+		expect(fake().requests.length).toBe(1);
 		assertGraphGet(fake().requests[0], { path: messengerConversations(), query: conversationsQuery('messenger', 100), token: PAGE_TOKEN });
 	});
 
-	test('Instagram through the Meta Graph API: the Page edge with platform=instagram; stale request threads stay hidden', async () => {
+	it('Instagram through the Meta Graph API: the Page edge with platform=instagram; stale request threads stay hidden', async () => {
 		clear(fake());
 		const { items, error } = await runSocialMessaging(metaCredentials(fake()), {
 			platform: 'instagram',
@@ -150,14 +149,14 @@ describe('Conversation > Get Many', () => {
 			operation: 'getAll',
 			returnAll: true,
 		});
-		assert.equal(error, undefined);
-		assert.deepEqual(jsonOf(items), [expected.kenji, expected.ines]);
+		expect(error).toBeUndefined();
+		expect(jsonOf(items)).toStrictEqual([expected.kenji, expected.ines]);
 		// The credential names the Instagram account, so no lookup of the account id is needed.
-		assert.equal(fake().requests.length, 1);
+		expect(fake().requests.length).toBe(1);
 		assertGraphGet(fake().requests[0], { path: messengerConversations(), query: conversationsQuery('instagram', 100), token: PAGE_TOKEN });
 	});
 
-	test('Instagram through the Meta Graph API without the account id: one lookup on the Page, then the list', async () => {
+	it('Instagram through the Meta Graph API without the account id: one lookup on the Page, then the list', async () => {
 		clear(fake());
 		const { items, error } = await runSocialMessaging(metaCredentials(fake(), { instagramAccountId: '' }), {
 			platform: 'instagram',
@@ -165,9 +164,9 @@ describe('Conversation > Get Many', () => {
 			operation: 'getAll',
 			limit: 1,
 		});
-		assert.equal(error, undefined);
-		assert.deepEqual(jsonOf(items), [expected.kenji]);
-		assert.equal(fake().requests.length, 2);
+		expect(error).toBeUndefined();
+		expect(jsonOf(items)).toStrictEqual([expected.kenji]);
+		expect(fake().requests.length).toBe(2);
 		assertGraphGet(fake().calls(`GET /${PAGE_ID}/conversations`)[0], {
 			path: messengerConversations(),
 			query: conversationsQuery('instagram', 1),
@@ -180,7 +179,7 @@ describe('Conversation > Get Many', () => {
 		});
 	});
 
-	test('Instagram Login: /me/conversations with the Instagram token; the own account id is looked up once', async () => {
+	it('Instagram Login: /me/conversations with the Instagram token; the own account id is looked up once', async () => {
 		clear(fake());
 		const { items, error } = await runSocialMessaging(instagramLoginCredentials(fake()), {
 			platform: 'instagram',
@@ -188,9 +187,9 @@ describe('Conversation > Get Many', () => {
 			operation: 'getAll',
 			returnAll: true,
 		});
-		assert.equal(error, undefined);
-		assert.deepEqual(jsonOf(items), [expected.kenji, expected.ines]);
-		assert.equal(fake().requests.length, 2);
+		expect(error).toBeUndefined();
+		expect(jsonOf(items)).toStrictEqual([expected.kenji, expected.ines]);
+		expect(fake().requests.length).toBe(2);
 		assertGraphGet(fake().calls('GET /me/conversations')[0], {
 			path: '/me/conversations',
 			query: conversationsQuery('instagram', 100),
@@ -199,7 +198,7 @@ describe('Conversation > Get Many', () => {
 		assertGraphGet(fake().calls('GET /me')[0], { path: '/me', query: { fields: 'user_id,username' }, token: IG_USER_TOKEN });
 	});
 
-	test('Instagram Login with the account id in the credential: its edge, no lookup', async () => {
+	it('Instagram Login with the account id in the credential: its edge, no lookup', async () => {
 		clear(fake());
 		const { items, error } = await runSocialMessaging(instagramLoginCredentials(fake(), { instagramAccountId: IG_ACCOUNT_ID }), {
 			platform: 'instagram',
@@ -207,9 +206,9 @@ describe('Conversation > Get Many', () => {
 			operation: 'getAll',
 			limit: 5,
 		});
-		assert.equal(error, undefined);
-		assert.deepEqual(jsonOf(items), [expected.kenji, expected.ines]);
-		assert.equal(fake().requests.length, 1);
+		expect(error).toBeUndefined();
+		expect(jsonOf(items)).toStrictEqual([expected.kenji, expected.ines]);
+		expect(fake().requests.length).toBe(1);
 		assertGraphGet(fake().requests[0], {
 			path: `/${IG_ACCOUNT_ID}/conversations`,
 			query: conversationsQuery('instagram', 5),
@@ -217,7 +216,7 @@ describe('Conversation > Get Many', () => {
 		});
 	});
 
-	test('Filter by User ID sends user_id and returns only that conversation (Messenger and both Instagram routes)', async () => {
+	it('Filter by User ID sends user_id and returns only that conversation (Messenger and both Instagram routes)', async () => {
 		clear(fake());
 		const messenger = await runSocialMessaging(metaCredentials(fake()), {
 			platform: 'messenger',
@@ -226,8 +225,8 @@ describe('Conversation > Get Many', () => {
 			returnAll: true,
 			filters: { userId: ` ${USERS.alice.id} ` },
 		});
-		assert.equal(messenger.error, undefined);
-		assert.deepEqual(jsonOf(messenger.items), [expected.alice]);
+		expect(messenger.error).toBeUndefined();
+		expect(jsonOf(messenger.items)).toStrictEqual([expected.alice]);
 		assertGraphGet(fake().requests[0], {
 			path: messengerConversations(),
 			query: conversationsQuery('messenger', 100, { user_id: USERS.alice.id }),
@@ -242,7 +241,7 @@ describe('Conversation > Get Many', () => {
 			limit: 10,
 			filters: { userId: USERS.ines.id },
 		});
-		assert.deepEqual(jsonOf(viaPage.items), [expected.ines]);
+		expect(jsonOf(viaPage.items)).toStrictEqual([expected.ines]);
 		assertGraphGet(fake().requests[0], {
 			path: messengerConversations(),
 			query: conversationsQuery('instagram', 10, { user_id: USERS.ines.id }),
@@ -257,7 +256,7 @@ describe('Conversation > Get Many', () => {
 			returnAll: true,
 			filters: { userId: USERS.kenji.id },
 		});
-		assert.deepEqual(jsonOf(viaLogin.items), [expected.kenji]);
+		expect(jsonOf(viaLogin.items)).toStrictEqual([expected.kenji]);
 		assertGraphGet(fake().calls('GET /me/conversations')[0], {
 			path: '/me/conversations',
 			query: conversationsQuery('instagram', 100, { user_id: USERS.kenji.id }),
@@ -272,11 +271,11 @@ describe('Conversation > Get Many', () => {
 			returnAll: true,
 			filters: { userId: USERS.ines.id },
 		});
-		assert.equal(nobody.error, undefined);
-		assert.deepEqual(nobody.items, []);
+		expect(nobody.error).toBeUndefined();
+		expect(nobody.items).toStrictEqual([]);
 	});
 
-	test('Include Raw Platform Data: raw is Graph\'s own conversation object, only when turned on', async () => {
+	it('Include Raw Platform Data: raw is Graph\'s own conversation object, only when turned on', async () => {
 		clear(fake());
 		const on = await runSocialMessaging(metaCredentials(fake()), {
 			platform: 'messenger',
@@ -285,15 +284,15 @@ describe('Conversation > Get Many', () => {
 			limit: 2,
 			options: { includeRaw: true },
 		});
-		assert.equal(on.error, undefined);
+		expect(on.error).toBeUndefined();
 		const answered = pageOf(fake().requests[0]);
 		// The answer carried paging links with the token; none of that may reach the output.
-		assert.match(answered.paging?.next ?? '', /access_token=/);
-		assert.equal(on.items.length, 2);
+		expect(answered.paging?.next ?? '').toMatch(/access_token=/);
+		expect(on.items.length).toBe(2);
 		on.items.forEach((item, index) => {
 			const { raw, ...unified } = item.json;
-			assert.deepEqual(raw, answered.data[index]);
-			assert.deepEqual(unified, [expected.chloe, expected.alice][index]);
+			expect(raw).toStrictEqual(answered.data[index]);
+			expect(unified).toStrictEqual([expected.chloe, expected.alice][index]);
 		});
 		assertNoSecrets(on.items, PAGE_TOKEN);
 
@@ -305,7 +304,7 @@ describe('Conversation > Get Many', () => {
 			limit: 2,
 			options: { includeRaw: false },
 		});
-		assert.deepEqual(jsonOf(off.items), [expected.chloe, expected.alice]);
+		expect(jsonOf(off.items)).toStrictEqual([expected.chloe, expected.alice]);
 	});
 });
 
@@ -315,16 +314,16 @@ describe('Conversation > Get Many across several pages', () => {
 
 	/** Each request after the first carries the `after` cursor of the previous answer. */
 	function assertCursorChain(requests: RecordedRequest[]): void {
-		assert.equal(requests[0].query.after, undefined);
+		expect(requests[0].query.after).toBeUndefined();
 		for (let i = 1; i < requests.length; i++) {
 			const after = pageOf(requests[i - 1]).paging?.cursors?.after;
-			assert.ok(after);
-			assert.equal(requests[i].query.after, after);
+			expect(after).toBeTruthy();
+			expect(requests[i].query.after).toBe(after);
 		}
-		assert.equal(pageOf(requests.at(-1)!).paging?.next, undefined);
+		expect(pageOf(requests.at(-1)!).paging?.next).toBeUndefined();
 	}
 
-	test('Messenger Return All: 230 conversations in 3 requests of 100, each passing the previous cursor', async () => {
+	it('Messenger Return All: 230 conversations in 3 requests of 100, each passing the previous cursor', async () => {
 		clear(messenger());
 		const { items, error } = await runSocialMessaging(metaCredentials(messenger()), {
 			platform: 'messenger',
@@ -332,29 +331,26 @@ describe('Conversation > Get Many across several pages', () => {
 			operation: 'getAll',
 			returnAll: true,
 		});
-		assert.equal(error, undefined);
+		expect(error).toBeUndefined();
 		const requests = messenger().requests;
-		assert.equal(requests.length, 3);
+		expect(requests.length).toBe(3);
 		requests.forEach((request, index) => {
 			const after: Record<string, string> = index === 0 ? {} : { after: pageOf(requests[index - 1]).paging!.cursors!.after! };
 			assertGraphGet(request, { path: messengerConversations(), query: conversationsQuery('messenger', 100, after), token: PAGE_TOKEN });
 		});
 		assertCursorChain(requests);
-		assert.deepEqual(
-			pageOf(requests[0]).data.length + pageOf(requests[1]).data.length + pageOf(requests[2]).data.length,
-			230,
-		);
+		expect(pageOf(requests[0]).data.length + pageOf(requests[1]).data.length + pageOf(requests[2]).data.length).toStrictEqual(230);
 
 		const wanted = messenger().state.conversationsOf(PAGE_ID, 'messenger').map((c) => c.id);
-		assert.equal(wanted.length, 230);
-		assert.deepEqual(items.map((item) => item.json.id), wanted);
-		assert.equal(new Set(items.map((item) => item.json.id)).size, 230);
-		assert.deepEqual((items[0].json.participants as Array<{ name: string }>)[0].name, 'Person 0230');
-		assert.deepEqual((items[229].json.participants as Array<{ name: string }>)[0].name, 'Person 0001');
+		expect(wanted.length).toBe(230);
+		expect(items.map((item) => item.json.id)).toStrictEqual(wanted);
+		expect(new Set(items.map((item) => item.json.id)).size).toBe(230);
+		expect((items[0].json.participants as Array<{ name: string }>)[0].name).toStrictEqual('Person 0230');
+		expect((items[229].json.participants as Array<{ name: string }>)[0].name).toStrictEqual('Person 0001');
 		assertPairedWith(items, 0);
 	});
 
-	test('Messenger Limit 150: two pages, the second cut to the limit', async () => {
+	it('Messenger Limit 150: two pages, the second cut to the limit', async () => {
 		clear(messenger());
 		const { items, error } = await runSocialMessaging(metaCredentials(messenger()), {
 			platform: 'messenger',
@@ -362,10 +358,10 @@ describe('Conversation > Get Many across several pages', () => {
 			operation: 'getAll',
 			limit: 150,
 		});
-		assert.equal(error, undefined);
-		assert.equal(items.length, 150);
+		expect(error).toBeUndefined();
+		expect(items.length).toBe(150);
 		const requests = messenger().requests;
-		assert.equal(requests.length, 2);
+		expect(requests.length).toBe(2);
 		assertGraphGet(requests[0], { path: messengerConversations(), query: conversationsQuery('messenger', 100), token: PAGE_TOKEN });
 		assertGraphGet(requests[1], {
 			path: messengerConversations(),
@@ -373,10 +369,10 @@ describe('Conversation > Get Many across several pages', () => {
 			token: PAGE_TOKEN,
 		});
 		const wanted = messenger().state.conversationsOf(PAGE_ID, 'messenger').slice(0, 150).map((c) => c.id);
-		assert.deepEqual(items.map((item) => item.json.id), wanted);
+		expect(items.map((item) => item.json.id)).toStrictEqual(wanted);
 	});
 
-	test('Instagram Login Return All: 120 conversations in 2 pages plus one account lookup', async () => {
+	it('Instagram Login Return All: 120 conversations in 2 pages plus one account lookup', async () => {
 		clear(instagram());
 		const { items, error } = await runSocialMessaging(instagramLoginCredentials(instagram()), {
 			platform: 'instagram',
@@ -384,11 +380,11 @@ describe('Conversation > Get Many across several pages', () => {
 			operation: 'getAll',
 			returnAll: true,
 		});
-		assert.equal(error, undefined);
+		expect(error).toBeUndefined();
 		const pages = instagram().calls('GET /me/conversations');
-		assert.equal(pages.length, 2);
-		assert.equal(instagram().calls('GET /me').length, 1);
-		assert.equal(instagram().requests.length, 3);
+		expect(pages.length).toBe(2);
+		expect(instagram().calls('GET /me').length).toBe(1);
+		expect(instagram().requests.length).toBe(3);
 		assertGraphGet(pages[0], { path: '/me/conversations', query: conversationsQuery('instagram', 100), token: IG_USER_TOKEN });
 		assertGraphGet(pages[1], {
 			path: '/me/conversations',
@@ -397,12 +393,12 @@ describe('Conversation > Get Many across several pages', () => {
 		});
 		assertCursorChain(pages);
 		const wanted = instagram().state.conversationsOf(IG_ACCOUNT_ID, 'instagram').map((c) => c.id);
-		assert.deepEqual(items.map((item) => item.json.id), wanted);
-		assert.deepEqual((items[0].json.participants as unknown[])[1], { id: IG_ACCOUNT_ID, username: 'acme.coffee' });
-		assert.equal((items[0].json.participants as Array<{ username: string }>)[0].username, 'person_0120');
+		expect(items.map((item) => item.json.id)).toStrictEqual(wanted);
+		expect((items[0].json.participants as unknown[])[1]).toStrictEqual({ id: IG_ACCOUNT_ID, username: 'acme.coffee' });
+		expect((items[0].json.participants as Array<{ username: string }>)[0].username).toBe('person_0120');
 	});
 
-	test('Instagram through the Meta Graph API, Limit 101: two pages of 100 from the Page edge', async () => {
+	it('Instagram through the Meta Graph API, Limit 101: two pages of 100 from the Page edge', async () => {
 		clear(instagram());
 		const { items, error } = await runSocialMessaging(metaCredentials(instagram()), {
 			platform: 'instagram',
@@ -410,10 +406,10 @@ describe('Conversation > Get Many across several pages', () => {
 			operation: 'getAll',
 			limit: 101,
 		});
-		assert.equal(error, undefined);
-		assert.equal(items.length, 101);
+		expect(error).toBeUndefined();
+		expect(items.length).toBe(101);
 		const requests = instagram().requests;
-		assert.equal(requests.length, 2);
+		expect(requests.length).toBe(2);
 		assertGraphGet(requests[0], { path: messengerConversations(), query: conversationsQuery('instagram', 100), token: PAGE_TOKEN });
 		assertGraphGet(requests[1], {
 			path: messengerConversations(),
@@ -442,7 +438,7 @@ describe('Conversation > Get Many: a page that is empty but has a next link', ()
 	state.addMessage(olgaConversation, { direction: 'inbound', text: 'still there?', createdTime: base - 90 * DAY });
 	const fake = useFakeGraph({ state });
 
-	test('Instagram Login Limit 3: the empty second page is followed to the third', async () => {
+	it('Instagram Login Limit 3: the empty second page is followed to the third', async () => {
 		clear(fake());
 		const { items, error } = await runSocialMessaging(instagramLoginCredentials(fake()), {
 			platform: 'instagram',
@@ -450,24 +446,22 @@ describe('Conversation > Get Many: a page that is empty but has a next link', ()
 			operation: 'getAll',
 			limit: 3,
 		});
-		assert.equal(error, undefined);
-		assert.deepEqual(
-			items.map((item) => item.json.id),
-			[CONVERSATION_IDS.kenji, CONVERSATION_IDS.ines, olgaConversation.id],
-		);
-		assert.deepEqual(items[2].json.participants, [olga, { id: IG_ACCOUNT_ID, username: 'acme.coffee' }]);
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toStrictEqual([CONVERSATION_IDS.kenji, CONVERSATION_IDS.ines, olgaConversation.id]);
+		expect(items[2].json.participants).toStrictEqual([olga, { id: IG_ACCOUNT_ID, username: 'acme.coffee' }]);
 
 		const pages = fake().calls('GET /me/conversations');
-		assert.equal(pages.length, 3);
-		assert.deepEqual(pages.map((page) => pageOf(page).data.length), [2, 0, 1]);
-		assert.ok(pageOf(pages[1]).paging?.next, 'the empty page must carry a next link for this test to mean anything');
+		expect(pages.length).toBe(3);
+		expect(pages.map((page) => pageOf(page).data.length)).toStrictEqual([2, 0, 1]);
+		// the empty page must carry a next link for this test to mean anything
+		expect(pageOf(pages[1]).paging?.next).toBeTruthy();
 		pages.forEach((page, index) => {
 			const after: Record<string, string> = index === 0 ? {} : { after: pageOf(pages[index - 1]).paging!.cursors!.after! };
 			assertGraphGet(page, { path: '/me/conversations', query: conversationsQuery('instagram', 3, after), token: IG_USER_TOKEN });
 		});
 	});
 
-	test('Instagram through the Meta Graph API, Return All: one page of 100 already skips the hidden threads', async () => {
+	it('Instagram through the Meta Graph API, Return All: one page of 100 already skips the hidden threads', async () => {
 		clear(fake());
 		const { items, error } = await runSocialMessaging(metaCredentials(fake()), {
 			platform: 'instagram',
@@ -475,9 +469,9 @@ describe('Conversation > Get Many: a page that is empty but has a next link', ()
 			operation: 'getAll',
 			returnAll: true,
 		});
-		assert.equal(error, undefined);
-		assert.deepEqual(items.map((item) => item.json.id), [CONVERSATION_IDS.kenji, CONVERSATION_IDS.ines, olgaConversation.id]);
-		assert.equal(fake().requests.length, 1);
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toStrictEqual([CONVERSATION_IDS.kenji, CONVERSATION_IDS.ines, olgaConversation.id]);
+		expect(fake().requests.length).toBe(1);
 	});
 });
 
@@ -486,7 +480,7 @@ describe('Conversation > Get', () => {
 	const conversationFields = (limit?: number) =>
 		limit === undefined ? CONVERSATION_FIELDS : `${CONVERSATION_FIELDS},messages.limit(${limit}){${MESSAGE_FIELDS}}`;
 
-	test('Messenger with 3 recent messages: one request with field expansion, unified messages', async () => {
+	it('Messenger with 3 recent messages: one request with field expansion, unified messages', async () => {
 		clear(fake());
 		const alice = fake().state.conversations.get(CONVERSATION_IDS.alice)!;
 		const [danke, invoice, label] = alice.messages;
@@ -497,16 +491,16 @@ describe('Conversation > Get', () => {
 			conversationId: byId(CONVERSATION_IDS.alice),
 			messageLimit: 3,
 		});
-		assert.equal(error, undefined);
-		assert.equal(fake().requests.length, 1);
+		expect(error).toBeUndefined();
+		expect(fake().requests.length).toBe(1);
 		assertGraphGet(fake().requests[0], { path: `/${CONVERSATION_IDS.alice}`, query: { fields: conversationFields(3) }, token: PAGE_TOKEN });
 
 		const alicePerson = messengerParticipant(USERS.alice.id, USERS.alice.name);
 		const page = messengerParticipant(PAGE_ID, PAGE_NAME);
 		const base = `${fake().url}/cdn/seed`;
-		assert.equal(items.length, 1);
+		expect(items.length).toBe(1);
 		assertPairedWith(items, 0);
-		assert.deepEqual(items[0].json, {
+		expect(items[0].json).toStrictEqual({
 			...expected.alice,
 			messages: [
 				{
@@ -552,7 +546,7 @@ describe('Conversation > Get', () => {
 		});
 	});
 
-	test('0 recent messages: no message expansion, an empty message list', async () => {
+	it('0 recent messages: no message expansion, an empty message list', async () => {
 		clear(fake());
 		const { items, error } = await runSocialMessaging(metaCredentials(fake()), {
 			platform: 'messenger',
@@ -561,13 +555,13 @@ describe('Conversation > Get', () => {
 			conversationId: byId(CONVERSATION_IDS.chloe),
 			messageLimit: 0,
 		});
-		assert.equal(error, undefined);
-		assert.equal(fake().requests.length, 1);
+		expect(error).toBeUndefined();
+		expect(fake().requests.length).toBe(1);
 		assertGraphGet(fake().requests[0], { path: `/${CONVERSATION_IDS.chloe}`, query: { fields: conversationFields() }, token: PAGE_TOKEN });
-		assert.deepEqual(jsonOf(items), [{ ...expected.chloe, messages: [] }]);
+		expect(jsonOf(items)).toStrictEqual([{ ...expected.chloe, messages: [] }]);
 	});
 
-	test('More than 20 recent messages asked for (by expression): clamped to the 20 Meta returns in detail', async () => {
+	it('More than 20 recent messages asked for (by expression): clamped to the 20 Meta returns in detail', async () => {
 		clear(fake());
 		const bob = fake().state.conversations.get(CONVERSATION_IDS.bob)!;
 		const { items, error } = await runSocialMessaging(metaCredentials(fake()), {
@@ -577,20 +571,20 @@ describe('Conversation > Get', () => {
 			conversationId: byId(CONVERSATION_IDS.bob),
 			messageLimit: '={{ 50 }}',
 		});
-		assert.equal(error, undefined);
-		assert.equal(fake().requests.length, 1);
+		expect(error).toBeUndefined();
+		expect(fake().requests.length).toBe(1);
 		assertGraphGet(fake().requests[0], { path: `/${CONVERSATION_IDS.bob}`, query: { fields: conversationFields(20) }, token: PAGE_TOKEN });
 		const messages = items[0].json.messages as Array<Record<string, unknown>>;
-		assert.equal(messages.length, 20);
-		assert.deepEqual(messages.map((m) => m.id), bob.messages.slice(0, 20).map((m) => m.id));
-		assert.deepEqual(messages.map((m) => m.text), bob.messages.slice(0, 20).map((m) => m.text));
-		assert.ok(messages.every((m) => m.detailsAvailable === true));
-		assert.deepEqual(messages.slice(0, 2).map((m) => m.direction), ['inbound', 'outbound']);
-		assert.equal(messages[0].text, 'Message 25 of 25');
-		assert.equal(messages[0].timestamp, '2024-05-01T09:25:00.000Z');
+		expect(messages.length).toBe(20);
+		expect(messages.map((m) => m.id)).toStrictEqual(bob.messages.slice(0, 20).map((m) => m.id));
+		expect(messages.map((m) => m.text)).toStrictEqual(bob.messages.slice(0, 20).map((m) => m.text));
+		expect(messages.every((m) => m.detailsAvailable === true)).toBeTruthy();
+		expect(messages.slice(0, 2).map((m) => m.direction)).toStrictEqual(['inbound', 'outbound']);
+		expect(messages[0].text).toBe('Message 25 of 25');
+		expect(messages[0].timestamp).toBe('2024-05-01T09:25:00.000Z');
 	});
 
-	test('Instagram Login: the conversation with its messages, directions from the looked-up account id', async () => {
+	it('Instagram Login: the conversation with its messages, directions from the looked-up account id', async () => {
 		clear(fake());
 		const kenji = fake().state.conversations.get(CONVERSATION_IDS.kenji)!;
 		const { items, error } = await runSocialMessaging(instagramLoginCredentials(fake()), {
@@ -600,8 +594,8 @@ describe('Conversation > Get', () => {
 			conversationId: { __rl: true, mode: 'list', value: CONVERSATION_IDS.kenji, cachedResultName: 'kenji_t' },
 			messageLimit: 2,
 		});
-		assert.equal(error, undefined);
-		assert.equal(fake().requests.length, 2);
+		expect(error).toBeUndefined();
+		expect(fake().requests.length).toBe(2);
 		assertGraphGet(fake().calls(`GET /${CONVERSATION_IDS.kenji}`)[0], {
 			path: `/${CONVERSATION_IDS.kenji}`,
 			query: { fields: conversationFields(2) },
@@ -609,7 +603,7 @@ describe('Conversation > Get', () => {
 		});
 		const kenjiPerson = { id: USERS.kenji.id, username: USERS.kenji.username };
 		const account = { id: IG_ACCOUNT_ID, username: 'acme.coffee' };
-		assert.deepEqual(items[0].json, {
+		expect(items[0].json).toStrictEqual({
 			...expected.kenji,
 			messages: [
 				{
@@ -641,7 +635,7 @@ describe('Conversation > Get', () => {
 		});
 	});
 
-	test('Instagram through the Meta Graph API: same request shape with the Page token', async () => {
+	it('Instagram through the Meta Graph API: same request shape with the Page token', async () => {
 		clear(fake());
 		const { items, error } = await runSocialMessaging(metaCredentials(fake()), {
 			platform: 'instagram',
@@ -650,17 +644,14 @@ describe('Conversation > Get', () => {
 			conversationId: byId(CONVERSATION_IDS.ines),
 			messageLimit: 1,
 		});
-		assert.equal(error, undefined);
-		assert.equal(fake().requests.length, 1);
+		expect(error).toBeUndefined();
+		expect(fake().requests.length).toBe(1);
 		assertGraphGet(fake().requests[0], { path: `/${CONVERSATION_IDS.ines}`, query: { fields: conversationFields(1) }, token: PAGE_TOKEN });
 		const messages = items[0].json.messages as Array<Record<string, unknown>>;
-		assert.deepEqual(
-			messages.map((m) => [m.text, m.direction]),
-			[['Perfecto, gracias 🙏', 'inbound']],
-		);
+		expect(messages.map((m) => [m.text, m.direction])).toStrictEqual([['Perfecto, gracias 🙏', 'inbound']]);
 	});
 
-	test('Include Raw: the raw conversation and messages, without the paging links that carry the token', async () => {
+	it('Include Raw: the raw conversation and messages, without the paging links that carry the token', async () => {
 		clear(fake());
 		const { items, error } = await runSocialMessaging(metaCredentials(fake()), {
 			platform: 'messenger',
@@ -670,22 +661,22 @@ describe('Conversation > Get', () => {
 			messageLimit: 2,
 			options: { includeRaw: true },
 		});
-		assert.equal(error, undefined);
+		expect(error).toBeUndefined();
 		const answered = fake().requests[0].response as { messages: { data: unknown[]; paging: { next: string } } };
-		assert.match(answered.messages.paging.next, /access_token=/);
+		expect(answered.messages.paging.next).toMatch(/access_token=/);
 
 		const json = items[0].json;
 		const raw = json.raw as Record<string, unknown>;
 		const { messages: rawMessages, ...rawConversation } = raw;
 		const { messages: answeredMessages, ...answeredConversation } = answered as unknown as Record<string, unknown>;
-		assert.deepEqual(rawConversation, answeredConversation);
-		assert.deepEqual(rawMessages, { data: (answeredMessages as { data: unknown[] }).data });
+		expect(rawConversation).toStrictEqual(answeredConversation);
+		expect(rawMessages).toStrictEqual({ data: (answeredMessages as { data: unknown[] }).data });
 		const messages = json.messages as Array<Record<string, unknown>>;
-		assert.deepEqual(messages.map((m) => m.raw), answered.messages.data);
+		expect(messages.map((m) => m.raw)).toStrictEqual(answered.messages.data);
 		assertNoSecrets(items, PAGE_TOKEN);
 	});
 
-	test('An unknown conversation id fails the item with Graph\'s reason', async () => {
+	it('An unknown conversation id fails the item with Graph\'s reason', async () => {
 		clear(fake());
 		const { items, error } = await runSocialMessaging(metaCredentials(fake()), {
 			platform: 'messenger',
@@ -694,12 +685,12 @@ describe('Conversation > Get', () => {
 			conversationId: byId('t_999999999'),
 			messageLimit: 1,
 		});
-		assert.deepEqual(items, []);
-		assert.ok(error);
-		assert.equal(error.name, 'NodeApiError');
-		assert.equal(error.httpCode, '400');
-		assert.match(String(error.description), /does not exist/);
-		assert.equal((error.context as Record<string, unknown>).itemIndex, 0);
+		expect(items).toStrictEqual([]);
+		expect(error).toBeTruthy();
+		expect(error!.name).toBe('NodeApiError');
+		expect(error!.httpCode).toBe('400');
+		expect(String(error!.description)).toMatch(/does not exist/);
+		expect((error!.context as Record<string, unknown>).itemIndex).toBe(0);
 		assertNoSecrets(error, PAGE_TOKEN);
 	});
 });
@@ -707,7 +698,7 @@ describe('Conversation > Get', () => {
 describe('Conversation > Get with several input items', () => {
 	const fake = useFakeGraph();
 
-	test('each item reads its own conversation (ID and platform from expressions); pairedItem points to the input', async () => {
+	it('each item reads its own conversation (ID and platform from expressions); pairedItem points to the input', async () => {
 		clear(fake());
 		const inputs = [
 			{ json: { platform: 'messenger', conversation: CONVERSATION_IDS.chloe } },
@@ -725,26 +716,17 @@ describe('Conversation > Get with several input items', () => {
 			},
 			{ items: inputs },
 		);
-		assert.equal(error, undefined);
-		assert.deepEqual(
-			items.map((item) => [item.json.id, item.json.platform, item.pairedItem]),
-			[
+		expect(error).toBeUndefined();
+		expect(items.map((item) => [item.json.id, item.json.platform, item.pairedItem])).toStrictEqual([
 				[CONVERSATION_IDS.chloe, 'messenger', { item: 0 }],
 				[CONVERSATION_IDS.ines, 'instagram', { item: 1 }],
 				[CONVERSATION_IDS.dana, 'messenger', { item: 2 }],
-			],
-		);
-		assert.deepEqual(
-			fake().requests.map((request) => request.path),
-			[`/${CONVERSATION_IDS.chloe}`, `/${CONVERSATION_IDS.ines}`, `/${CONVERSATION_IDS.dana}`],
-		);
-		assert.deepEqual(
-			items.map((item) => (item.json.messages as Array<{ text: string }>)[0].text),
-			['Merci beaucoup !', 'Perfecto, gracias 🙏', 'Please stop messaging me.'],
-		);
+			]);
+		expect(fake().requests.map((request) => request.path)).toStrictEqual([`/${CONVERSATION_IDS.chloe}`, `/${CONVERSATION_IDS.ines}`, `/${CONVERSATION_IDS.dana}`]);
+		expect(items.map((item) => (item.json.messages as Array<{ text: string }>)[0].text)).toStrictEqual(['Merci beaucoup !', 'Perfecto, gracias 🙏', 'Please stop messaging me.']);
 	});
 
-	test('Get Many per input item: one list per item, each output item paired with the item that asked', async () => {
+	it('Get Many per input item: one list per item, each output item paired with the item that asked', async () => {
 		clear(fake());
 		const { items, error } = await runSocialMessaging(
 			metaCredentials(fake()),
@@ -757,16 +739,13 @@ describe('Conversation > Get with several input items', () => {
 			},
 			{ items: [{ json: { limit: 2, userId: '' } }, { json: { limit: 5, userId: USERS.bob.id } }] },
 		);
-		assert.equal(error, undefined);
-		assert.deepEqual(
-			items.map((item) => [item.json.id, item.pairedItem]),
-			[
+		expect(error).toBeUndefined();
+		expect(items.map((item) => [item.json.id, item.pairedItem])).toStrictEqual([
 				[CONVERSATION_IDS.chloe, { item: 0 }],
 				[CONVERSATION_IDS.alice, { item: 0 }],
 				[CONVERSATION_IDS.bob, { item: 1 }],
-			],
-		);
-		assert.equal(fake().requests.length, 2);
+			]);
+		expect(fake().requests.length).toBe(2);
 		assertGraphGet(fake().requests[0], { path: messengerConversations(), query: conversationsQuery('messenger', 2), token: PAGE_TOKEN });
 		assertGraphGet(fake().requests[1], {
 			path: messengerConversations(),
@@ -781,7 +760,7 @@ describe('Conversation > Get Many under Graph failures', () => {
 	const limited = useFakeGraph({ state: createLargeState({ conversations: 500, messagesPerConversation: 1 }), conversationsRateLimitPerSecond: 2 });
 	const flaky = useFakeGraph({ state: createLargeState({ conversations: 150, messagesPerConversation: 1 }) });
 
-	test('Return All over 5 pages at 2 calls/s: the one refused page is repeated, then the run keeps to 2/s; nothing lost or doubled', async () => {
+	it('Return All over 5 pages at 2 calls/s: the one refused page is repeated, then the run keeps to 2/s; nothing lost or doubled', async () => {
 		clear(limited());
 		const { items, error } = await runSocialMessaging(metaCredentials(limited()), {
 			platform: 'messenger',
@@ -789,32 +768,33 @@ describe('Conversation > Get Many under Graph failures', () => {
 			operation: 'getAll',
 			returnAll: true,
 		});
-		assert.equal(error, undefined);
-		assert.equal(items.length, 500);
-		assert.deepEqual(
-			items.map((item) => item.json.id),
-			limited().state.conversationsOf(PAGE_ID, 'messenger').map((c) => c.id),
-		);
+		expect(error).toBeUndefined();
+		expect(items.length).toBe(500);
+		expect(items.map((item) => item.json.id)).toStrictEqual(limited().state.conversationsOf(PAGE_ID, 'messenger').map((c) => c.id));
 		const answered = limited().requests.filter((request) => request.status === 200);
 		const refused = limited().requests.filter((request) => request.status !== 200);
-		assert.equal(answered.length, 5, 'one successful request per page');
+		// one successful request per page
+		expect(answered.length).toBe(5);
 		// The first pages go as fast as the answers come; the first refusal switches the node to Meta's pace.
-		assert.equal(refused.length, 1, `refused: ${refused.map((request) => request.query.after ?? 'first page').join(', ')}`);
-		assert.equal((refused[0].response as { error: { code: number } }).error.code, 613);
+		// refused: ${refused.map((request) => request.query.after ?? 'first page').join(', ')}
+		expect(refused.length).toBe(1);
+		expect((refused[0].response as { error: { code: number } }).error.code).toBe(613);
 		const arrivals = limited().requests.map((request) => request.at).sort((a, b) => a - b);
 		const busiest = busiestWindow(arrivals);
-		assert.ok(busiest <= 3, `${busiest} requests within one second (2 allowed, plus the refused one)`);
+		// ${busiest} requests within one second (2 allowed, plus the refused one)
+		expect(busiest).toBeLessThanOrEqual(3);
 		const afterRefusal = arrivals.filter((at) => at > refused[0].at);
 		const busiestAfter = busiestWindow(afterRefusal);
-		assert.ok(busiestAfter <= 2, `${busiestAfter} requests within one second after the refusal`);
+		// ${busiestAfter} requests within one second after the refusal
+		expect(busiestAfter).toBeLessThanOrEqual(2);
 		// A refused page is asked for again with the same cursor.
 		const cursors = limited().requests.map((request) => request.query.after ?? '');
 		const successfulCursors = answered.map((request) => request.query.after ?? '');
-		assert.equal(new Set(cursors).size, 5);
-		assert.equal(new Set(successfulCursors).size, 5);
+		expect(new Set(cursors).size).toBe(5);
+		expect(new Set(successfulCursors).size).toBe(5);
 	});
 
-	test('a 5xx on the second page is retried with the same cursor; the list is complete', async () => {
+	it('a 5xx on the second page is retried with the same cursor; the list is complete', async () => {
 		clear(flaky());
 		let calls = 0;
 		flaky().failNext(
@@ -827,19 +807,16 @@ describe('Conversation > Get Many under Graph failures', () => {
 			operation: 'getAll',
 			returnAll: true,
 		});
-		assert.equal(error, undefined);
-		assert.equal(items.length, 150);
-		assert.equal(new Set(items.map((item) => item.json.id)).size, 150);
+		expect(error).toBeUndefined();
+		expect(items.length).toBe(150);
+		expect(new Set(items.map((item) => item.json.id)).size).toBe(150);
 		const requests = flaky().requests;
-		assert.deepEqual(
-			requests.map((request) => request.status),
-			[200, 503, 200],
-		);
-		assert.equal(requests[1].query.after, pageOf(requests[0]).paging?.cursors?.after);
-		assert.equal(requests[2].query.after, requests[1].query.after);
+		expect(requests.map((request) => request.status)).toStrictEqual([200, 503, 200]);
+		expect(requests[1].query.after).toBe(pageOf(requests[0]).paging?.cursors?.after);
+		expect(requests[2].query.after).toBe(requests[1].query.after);
 	});
 
-	test('an expired token: a NodeApiError pointing to the credential, with Meta\'s code, and no token in it', async () => {
+	it('an expired token: a NodeApiError pointing to the credential, with Meta\'s code, and no token in it', async () => {
 		clear(flaky());
 		flaky().failNext(`GET /${PAGE_ID}/conversations`, 'expiredToken');
 		const { items, error } = await runSocialMessaging(metaCredentials(flaky()), {
@@ -848,13 +825,14 @@ describe('Conversation > Get Many under Graph failures', () => {
 			operation: 'getAll',
 			returnAll: true,
 		});
-		assert.deepEqual(items, []);
-		assert.ok(error);
-		assert.equal(error.name, 'NodeApiError');
-		assert.match(error.message, /invalid or has expired/);
-		assert.match(String(error.description), /credential/);
-		assert.equal((error.context as Record<string, unknown>).platformErrorCode, 190);
-		assert.equal(flaky().requests.length, 1, 'an auth error is not retried');
+		expect(items).toStrictEqual([]);
+		expect(error).toBeTruthy();
+		expect(error!.name).toBe('NodeApiError');
+		expect(error!.message).toMatch(/invalid or has expired/);
+		expect(String(error!.description)).toMatch(/credential/);
+		expect((error!.context as Record<string, unknown>).platformErrorCode).toBe(190);
+		// an auth error is not retried
+		expect(flaky().requests.length).toBe(1);
 		assertNoSecrets(error, PAGE_TOKEN);
 	});
 });

@@ -4,10 +4,10 @@
  * a decryption per send; see BENCHMARKS.md). Authentication itself still goes through the credential's
  * `authenticate`: every request carries the token and the appsecret_proof.
  */
-import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { PAGE_TOKEN, USERS } from '../fakes/graph';
+import { perItemSend } from '../fixtures/sendParameters';
 import { HarnessCredentialsHelper } from '../harness';
 import { proofFor } from './message.helpers';
 import { metaCredentials, runSocialMessaging, useFakeGraph } from './setup';
@@ -29,32 +29,26 @@ describe('credential reads', () => {
 	});
 
 	for (const batchRequests of [false, true]) {
-		test(`60 sends${batchRequests ? ' in batch requests' : ''} read the credential once; every request is authenticated`, async () => {
+		it(`60 sends${batchRequests ? ' in batch requests' : ''} read the credential once; every request is authenticated`, async () => {
 			fake().clearRequests();
 			const recipients = [USERS.alice.id, USERS.bob.id, USERS.chloe.id];
 			const items = Array.from({ length: 60 }, (_, i) => ({ json: { to: recipients[i % 3], text: `credential reads ${batchRequests} #${i}` } }));
 			const run = await runSocialMessaging(
 				metaCredentials(fake()),
-				{
-					platform: 'messenger',
-					resource: 'message',
-					operation: 'send',
-					recipientType: 'user',
-					recipientId: { __rl: true, mode: 'id', value: '={{ $json.to }}' },
-					messageType: 'text',
-					text: '={{ $json.text }}',
-					options: { batchRequests },
-				},
+				perItemSend({ batchRequests }),
 				{ items },
 			);
-			assert.equal(run.error, undefined, run.error?.message);
-			assert.equal(run.items.length, 60);
-			assert.equal(reads, 1, 'the credential is read once for the run, not once per request');
+			// run.error?.message
+			expect(run.error).toBeUndefined();
+			expect(run.items.length).toBe(60);
+			// the credential is read once for the run, not once per request
+			expect(reads).toBe(1);
 			const requests = fake().requests;
-			assert.equal(requests.length, batchRequests ? 2 : 60);
+			// A batch holds no person twice (their messages stay in order): 60 sends to 3 people make 20 batches.
+			expect(requests.length).toBe(batchRequests ? 20 : 60);
 			for (const request of requests) {
-				assert.equal(request.headers.authorization, `Bearer ${PAGE_TOKEN}`);
-				assert.equal(request.query.appsecret_proof, proofFor(PAGE_TOKEN));
+				expect(request.headers.authorization).toBe(`Bearer ${PAGE_TOKEN}`);
+				expect(request.query.appsecret_proof).toBe(proofFor(PAGE_TOKEN));
 			}
 		});
 	}

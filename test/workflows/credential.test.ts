@@ -3,9 +3,8 @@
  * on its own and through n8n's real httpRequestWithAuthentication, and its `test` through the harness's
  * testCredential (what n8n's credential tester does) against the fake Graph API.
  */
-import assert from 'node:assert/strict';
+import { describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
-import { describe, test } from 'node:test';
 
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
@@ -35,69 +34,69 @@ describe('authenticate', () => {
 	const credential = new SocialMessagingApi();
 	const data: ICredentialDataDecryptedObject = { provider: 'metaGraph', pageId: PAGE_ID, accessToken: PAGE_TOKEN, appId: APP_ID, appSecret: APP_SECRET };
 
-	test('Bearer token and appsecret_proof = hex HMAC-SHA256(app secret, token), keeping the request\'s own query and headers', async () => {
+	it('Bearer token and appsecret_proof = hex HMAC-SHA256(app secret, token), keeping the request\'s own query and headers', async () => {
 		const request: IHttpRequestOptions = { url: 'https://graph.facebook.com/v23.0/me', qs: { fields: 'id' }, headers: { 'x-extra': '1' } };
 		const signed = await credential.authenticate(data, request);
-		assert.equal(signed.headers?.Authorization, `Bearer ${PAGE_TOKEN}`);
-		assert.deepEqual(signed.qs, { fields: 'id', appsecret_proof: hmac(APP_SECRET, PAGE_TOKEN) });
-		assert.equal(signed.qs?.appsecret_proof, appSecretProof(APP_SECRET, PAGE_TOKEN));
-		assert.match(String(signed.qs?.appsecret_proof), /^[0-9a-f]{64}$/);
-		assert.equal(signed.headers?.['x-extra'], '1');
-		assert.equal(signed.url, request.url);
+		expect(signed.headers?.Authorization).toBe(`Bearer ${PAGE_TOKEN}`);
+		expect(signed.qs).toStrictEqual({ fields: 'id', appsecret_proof: hmac(APP_SECRET, PAGE_TOKEN) });
+		expect(signed.qs?.appsecret_proof).toBe(appSecretProof(APP_SECRET, PAGE_TOKEN));
+		expect(String(signed.qs?.appsecret_proof)).toMatch(/^[0-9a-f]{64}$/);
+		expect(signed.headers?.['x-extra']).toBe('1');
+		expect(signed.url).toBe(request.url);
 		// The caller's options are not changed in place.
-		assert.deepEqual(request.qs, { fields: 'id' });
-		assert.deepEqual(request.headers, { 'x-extra': '1' });
+		expect(request.qs).toStrictEqual({ fields: 'id' });
+		expect(request.headers).toStrictEqual({ 'x-extra': '1' });
 	});
 
-	test('without an App Secret: the token only, no proof', async () => {
+	it('without an App Secret: the token only, no proof', async () => {
 		const signed = await credential.authenticate({ ...data, appSecret: '' }, { url: 'https://x.invalid/' });
-		assert.equal(signed.headers?.Authorization, `Bearer ${PAGE_TOKEN}`);
-		assert.deepEqual(signed.qs, {});
+		expect(signed.headers?.Authorization).toBe(`Bearer ${PAGE_TOKEN}`);
+		expect(signed.qs).toStrictEqual({});
 	});
 
-	test('the app-token marker: Bearer APP_ID|APP_SECRET, no proof, and the marker header is removed', async () => {
+	it('the app-token marker: Bearer APP_ID|APP_SECRET, no proof, and the marker header is removed', async () => {
 		const signed = await credential.authenticate(data, {
 			url: 'https://graph.facebook.com/v23.0/subscriptions',
 			qs: { object: 'page' },
 			headers: { [APP_TOKEN_MARKER_HEADER]: 'app', 'content-type': 'application/json' },
 		});
-		assert.equal(signed.headers?.Authorization, `Bearer ${APP_ID}|${APP_SECRET}`);
-		assert.equal(APP_ACCESS_TOKEN, `${APP_ID}|${APP_SECRET}`);
-		assert.equal(signed.headers?.[APP_TOKEN_MARKER_HEADER], undefined);
-		assert.ok(!(APP_TOKEN_MARKER_HEADER in (signed.headers ?? {})));
-		assert.equal(signed.headers?.['content-type'], 'application/json');
-		assert.deepEqual(signed.qs, { object: 'page' });
+		expect(signed.headers?.Authorization).toBe(`Bearer ${APP_ID}|${APP_SECRET}`);
+		expect(APP_ACCESS_TOKEN).toBe(`${APP_ID}|${APP_SECRET}`);
+		expect(signed.headers?.[APP_TOKEN_MARKER_HEADER]).toBeUndefined();
+		expect((APP_TOKEN_MARKER_HEADER in (signed.headers ?? {}))).toBeFalsy();
+		expect(signed.headers?.['content-type']).toBe('application/json');
+		expect(signed.qs).toStrictEqual({ object: 'page' });
 	});
 
-	test('Instagram Login token: Bearer and proof of that token', async () => {
+	it('Instagram Login token: Bearer and proof of that token', async () => {
 		const signed = await credential.authenticate(
 			{ provider: 'instagramLogin', accessToken: IG_USER_TOKEN, appId: APP_ID, appSecret: APP_SECRET },
 			{ url: 'https://graph.instagram.com/v23.0/me' },
 		);
-		assert.equal(signed.headers?.Authorization, `Bearer ${IG_USER_TOKEN}`);
-		assert.deepEqual(signed.qs, { appsecret_proof: hmac(APP_SECRET, IG_USER_TOKEN) });
+		expect(signed.headers?.Authorization).toBe(`Bearer ${IG_USER_TOKEN}`);
+		expect(signed.qs).toStrictEqual({ appsecret_proof: hmac(APP_SECRET, IG_USER_TOKEN) });
 	});
 });
 
 describe('authenticate through n8n\'s httpRequestWithAuthentication', () => {
 	const fake = useFakeGraph({ requireAppSecretProof: true });
 
-	test('a Page call carries Bearer and a proof Graph accepts when the app requires it', async () => {
+	it('a Page call carries Bearer and a proof Graph accepts when the app requires it', async () => {
 		clear(fake());
 		const { items, error } = await runNode({
 			type: 'test.stubApi',
 			parameters: { operation: 'request', method: 'GET', url: `${fake().url}/v23.0/${PAGE_ID}?fields=id,name`, headers: '{}' },
 			credentials: { socialMessagingApi: metaCredentials(fake()) },
 		});
-		assert.equal(error, undefined);
-		assert.deepEqual(items[0].json, { id: PAGE_ID, name: 'Acme Coffee Roasters' });
+		expect(error).toBeUndefined();
+		expect(items[0].json).toStrictEqual({ id: PAGE_ID, name: 'Acme Coffee Roasters' });
 		const request = fake().requests[0];
-		assert.equal(request.headers.authorization, `Bearer ${PAGE_TOKEN}`);
-		assert.equal(request.query.appsecret_proof, hmac(APP_SECRET, PAGE_TOKEN));
-		assert.equal(request.query.access_token, undefined);
+		expect(request.headers.authorization).toBe(`Bearer ${PAGE_TOKEN}`);
+		expect(request.query.appsecret_proof).toBe(hmac(APP_SECRET, PAGE_TOKEN));
+		expect(request.query.access_token).toBeUndefined();
 	});
 
-	test('the app-token marker: Graph sees the app token and never the marker header', async () => {
+	it('the app-token marker: Graph sees the app token and never the marker header', async () => {
 		clear(fake());
 		const { items, error } = await runNode({
 			type: 'test.stubApi',
@@ -109,149 +108,151 @@ describe('authenticate through n8n\'s httpRequestWithAuthentication', () => {
 			},
 			credentials: { socialMessagingApi: metaCredentials(fake()) },
 		});
-		assert.equal(error, undefined);
-		assert.deepEqual(items[0].json, { data: [] });
+		expect(error).toBeUndefined();
+		expect(items[0].json).toStrictEqual({ data: [] });
 		const request = fake().requests[0];
-		assert.equal(request.status, 200);
-		assert.equal(request.headers.authorization, `Bearer ${APP_ID}|${APP_SECRET}`);
-		assert.equal(request.headers[APP_TOKEN_MARKER_HEADER], undefined);
-		assert.equal(request.query.appsecret_proof, undefined);
+		expect(request.status).toBe(200);
+		expect(request.headers.authorization).toBe(`Bearer ${APP_ID}|${APP_SECRET}`);
+		expect(request.headers[APP_TOKEN_MARKER_HEADER]).toBeUndefined();
+		expect(request.query.appsecret_proof).toBeUndefined();
 	});
 });
 
 describe('credential test', () => {
 	const fake = useFakeGraph();
 
-	test('Meta Graph API with a valid Page token: OK, after GET /{page-id}?fields=id,name with Bearer and proof', async () => {
+	it('Meta Graph API with a valid Page token: OK, after GET /{page-id}?fields=id,name with Bearer and proof', async () => {
 		clear(fake());
 		const result = await testCredential(metaCredentials(fake()));
-		assert.deepEqual(result, { status: 'OK', message: 'Connection successful!' });
-		assert.equal(fake().requests.length, 1);
+		expect(result).toStrictEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(fake().requests.length).toBe(1);
 		assertGraphGet(fake().requests[0], { path: `/${PAGE_ID}`, query: { fields: 'id,name' }, token: PAGE_TOKEN });
-		assert.match(fake().requests[0].url, /^\/v23\.0\/104812345678901\?/);
+		expect(fake().requests[0].url).toMatch(/^\/v23\.0\/104812345678901\?/);
 	});
 
-	test('Instagram Login with a valid token: OK, after GET /me?fields=id,username (or the account id when given)', async () => {
+	it('Instagram Login with a valid token: OK, after GET /me?fields=id,username (or the account id when given)', async () => {
 		clear(fake());
-		assert.deepEqual(await testCredential(instagramLoginCredentials(fake())), { status: 'OK', message: 'Connection successful!' });
+		// The fixture's token is dated 50 days ahead: nothing to renew (instagram-token-refresh.test.ts renews).
+		expect(await testCredential(instagramLoginCredentials(fake()))).toStrictEqual({ status: 'OK', message: 'Connection successful!' });
 		assertGraphGet(fake().requests[0], { path: '/me', query: { fields: 'id,username' }, token: IG_USER_TOKEN });
 
 		clear(fake());
-		assert.deepEqual(await testCredential(instagramLoginCredentials(fake(), { instagramAccountId: IG_ACCOUNT_ID })), {
+		expect(await testCredential(instagramLoginCredentials(fake(), { instagramAccountId: IG_ACCOUNT_ID }))).toStrictEqual({
 			status: 'OK',
 			message: 'Connection successful!',
 		});
 		assertGraphGet(fake().requests[0], { path: `/${IG_ACCOUNT_ID}`, query: { fields: 'id,username' }, token: IG_USER_TOKEN });
 	});
 
-	test('without an App Secret: OK, and no proof is sent', async () => {
+	it('without an App Secret: OK, and no proof is sent', async () => {
 		clear(fake());
-		assert.deepEqual(await testCredential(metaCredentials(fake(), { appSecret: '' })), { status: 'OK', message: 'Connection successful!' });
-		assert.equal(fake().requests[0].query.appsecret_proof, undefined);
-		assert.equal(fake().requests[0].headers.authorization, `Bearer ${PAGE_TOKEN}`);
+		expect(await testCredential(metaCredentials(fake(), { appSecret: '' }))).toStrictEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(fake().requests[0].query.appsecret_proof).toBeUndefined();
+		expect(fake().requests[0].headers.authorization).toBe(`Bearer ${PAGE_TOKEN}`);
 	});
 
-	test('an expired Page token (190): says the token is invalid or expired and how to fix it', async () => {
+	it('an expired Page token (190): says the token is invalid or expired and how to fix it', async () => {
 		clear(fake());
 		const result = await testCredential(metaCredentials(fake(), { accessToken: EXPIRED_PAGE_TOKEN }));
-		assert.equal(result.status, 'Error');
-		assert.match(result.message, /access token is invalid or has expired/);
-		assert.match(result.message, /Generate a new token/);
-		assert.equal((fake().requests[0].response as { error: { code: number } }).error.code, 190);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/access token is invalid or has expired/);
+		expect(result.message).toMatch(/Generate a new token/);
+		expect((fake().requests[0].response as { error: { code: number } }).error.code).toBe(190);
 	});
 
-	test('an expired Instagram Login token (190): the same explanation', async () => {
+	it('an expired Instagram Login token (190): it cannot be renewed, and the message says what to do', async () => {
 		clear(fake());
-		const result = await testCredential(instagramLoginCredentials(fake(), { accessToken: EXPIRED_IG_USER_TOKEN }));
-		assert.equal(result.status, 'Error');
-		assert.match(result.message, /invalid or has expired/);
+		const result = await testCredential(instagramLoginCredentials(fake(), { accessToken: EXPIRED_IG_USER_TOKEN, tokenExpiresAt: '' }));
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/has expired or was revoked, so it cannot be renewed: generate a new long-lived token/);
 	});
 
-	test('a Page ID that does not exist, or another Page the token cannot see: says so', async () => {
+	it('a Page ID that does not exist, or another Page the token cannot see: says so', async () => {
 		for (const pageId of ['100000000000001', OTHER_PAGE_ID]) {
 			clear(fake());
 			const result = await testCredential(metaCredentials(fake(), { pageId }));
-			assert.equal(result.status, 'Error', pageId);
-			assert.match(result.message, /Page ID .*does not exist or this token cannot see it/);
-			assert.equal(fake().requests[0].path, `/${pageId}`);
-			assert.equal((fake().requests[0].response as { error: { error_subcode: number } }).error.error_subcode, 33);
+			// pageId
+			expect(result.status).toBe('Error');
+			expect(result.message).toMatch(/Page ID .*does not exist or this token cannot see it/);
+			expect(fake().requests[0].path).toBe(`/${pageId}`);
+			expect((fake().requests[0].response as { error: { error_subcode: number } }).error.error_subcode).toBe(33);
 		}
 	});
 
-	test('a token of another Page with this Page ID: the same Page ID explanation', async () => {
+	it('a token of another Page with this Page ID: the same Page ID explanation', async () => {
 		clear(fake());
 		const result = await testCredential(metaCredentials(fake(), { accessToken: OTHER_PAGE_TOKEN }));
-		assert.equal(result.status, 'Error');
-		assert.match(result.message, /Page ID .*does not exist or this token cannot see it/);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/Page ID .*does not exist or this token cannot see it/);
 	});
 
-	test('an Instagram Account ID the Instagram token does not own: says so', async () => {
+	it('an Instagram Account ID the Instagram token does not own: says so', async () => {
 		clear(fake());
 		const result = await testCredential(instagramLoginCredentials(fake(), { instagramAccountId: '17841499999999999' }));
-		assert.equal(result.status, 'Error');
-		assert.match(result.message, /Instagram Account ID\) does not exist or this token cannot see it/);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/Instagram Account ID\) does not exist or this token cannot see it/);
 	});
 
-	test('a wrong App Secret (appsecret_proof rejected): names the App Secret', async () => {
+	it('a wrong App Secret (appsecret_proof rejected): names the App Secret', async () => {
 		clear(fake());
 		const result = await testCredential(metaCredentials(fake(), { appSecret: '0000000000000000000000000000dead' }));
-		assert.equal(result.status, 'Error');
-		assert.match(result.message, /App Secret does not match/);
-		assert.equal(fake().requests[0].query.appsecret_proof, hmac('0000000000000000000000000000dead', PAGE_TOKEN));
-		assert.match((fake().requests[0].response as { error: { message: string } }).error.message, /appsecret_proof/);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/App Secret does not match/);
+		expect(fake().requests[0].query.appsecret_proof).toBe(hmac('0000000000000000000000000000dead', PAGE_TOKEN));
+		expect((fake().requests[0].response as { error: { message: string } }).error.message).toMatch(/appsecret_proof/);
 	});
 
-	test('an Instagram Login token under the Meta Graph API provider: Graph cannot parse it (190)', async () => {
+	it('an Instagram Login token under the Meta Graph API provider: Graph cannot parse it (190)', async () => {
 		clear(fake());
 		const result = await testCredential(metaCredentials(fake(), { accessToken: IG_USER_TOKEN }));
-		assert.equal(result.status, 'Error');
-		assert.match(result.message, /invalid or has expired/);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/invalid or has expired/);
 	});
 
-	test('a missing permission (200): names the permissions', async () => {
+	it('a missing permission (200): names the permissions', async () => {
 		clear(fake());
 		fake().failNext(`GET /${PAGE_ID}`, 'permissionDenied');
 		const result = await testCredential(metaCredentials(fake()));
-		assert.equal(result.status, 'Error');
-		assert.match(result.message, /lacks a permission/);
-		assert.match(result.message, /pages_messaging/);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/lacks a permission/);
+		expect(result.message).toMatch(/pages_messaging/);
 	});
 
-	test('a rate limit (32) or a temporary Graph failure (code 1, 500) is not reported as a credential problem or as success', async () => {
+	it('a rate limit (32) or a temporary Graph failure (code 1, 500) is not reported as a credential problem or as success', async () => {
 		clear(fake());
 		fake().failNext(`GET /${PAGE_ID}`, 'pageRateLimit');
 		const limited = await testCredential(metaCredentials(fake()));
-		assert.equal(limited.status, 'Error');
-		assert.match(limited.message, /rate-limited the test call \(code 32\)/);
+		expect(limited.status).toBe('Error');
+		expect(limited.message).toMatch(/rate-limited the test call \(code 32\)/);
 
 		fake().failNext(`GET /${PAGE_ID}`, { status: 500, error: { message: 'An unknown error occurred', type: 'GraphMethodException', code: 1 } });
 		const broken = await testCredential(metaCredentials(fake()));
-		assert.equal(broken.status, 'Error');
-		assert.match(broken.message, /temporary problem \(code 1\)/);
+		expect(broken.status).toBe('Error');
+		expect(broken.message).toMatch(/temporary problem \(code 1\)/);
 	});
 
-	test('Base URL with trailing slashes and a version written with slashes: the same request, OK', async () => {
+	it('Base URL with trailing slashes and a version written with slashes: the same request, OK', async () => {
 		clear(fake());
 		const result = await testCredential(metaCredentials(fake(), { baseUrl: `${fake().url}///`, graphApiVersion: '/v23.0/' }));
-		assert.deepEqual(result, { status: 'OK', message: 'Connection successful!' });
-		assert.equal(fake().requests.length, 1);
-		assert.match(fake().requests[0].url, /^\/v23\.0\/104812345678901\?/);
+		expect(result).toStrictEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(fake().requests.length).toBe(1);
+		expect(fake().requests[0].url).toMatch(/^\/v23\.0\/104812345678901\?/);
 		assertGraphGet(fake().requests[0], { path: `/${PAGE_ID}`, query: { fields: 'id,name' }, token: PAGE_TOKEN });
 
 		clear(fake());
 		const igResult = await testCredential(instagramLoginCredentials(fake(), { baseUrl: `${fake().url}/` }));
-		assert.deepEqual(igResult, { status: 'OK', message: 'Connection successful!' });
-		assert.match(fake().requests[0].url, /^\/v23\.0\/me\?/);
+		expect(igResult).toStrictEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(fake().requests[0].url).toMatch(/^\/v23\.0\/me\?/);
 	});
 
-	test('an empty Graph API Version falls back to v23.0, as the nodes do', async () => {
+	it('an empty Graph API Version falls back to v25.0, as the nodes do', async () => {
 		clear(fake());
 		const result = await testCredential(metaCredentials(fake(), { graphApiVersion: '' }));
-		assert.deepEqual(result, { status: 'OK', message: 'Connection successful!' });
-		assert.equal(fake().requests[0].version, 'v23.0');
+		expect(result).toStrictEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(fake().requests[0].version).toBe('v25.0');
 	});
 
-	test('the nodes use the same base URL handling: trailing slashes on the Base URL are dropped', async () => {
+	it('the nodes use the same base URL handling: trailing slashes on the Base URL are dropped', async () => {
 		clear(fake());
 		const { items, error } = await runSocialMessaging(metaCredentials(fake(), { baseUrl: `${fake().url}//` }), {
 			platform: 'messenger',
@@ -259,9 +260,9 @@ describe('credential test', () => {
 			operation: 'getAll',
 			limit: 1,
 		});
-		assert.equal(error, undefined);
-		assert.equal(items.length, 1);
-		assert.match(fake().requests[0].url, /^\/v23\.0\/104812345678901\/conversations\?/);
+		expect(error).toBeUndefined();
+		expect(items.length).toBe(1);
+		expect(fake().requests[0].url).toMatch(/^\/v23\.0\/104812345678901\/conversations\?/);
 		assertGraphGet(fake().requests[0], {
 			path: `/${PAGE_ID}/conversations`,
 			query: { platform: 'messenger', fields: CONVERSATION_FIELDS, limit: '1' },
@@ -269,12 +270,12 @@ describe('credential test', () => {
 		});
 	});
 
-	test('nothing listening at the Base URL: an Error naming the connection failure', async () => {
+	it('nothing listening at the Base URL: an Error naming the connection failure', async () => {
 		const closed = await startFakeGraph();
 		const url = closed.url;
 		await closed.close();
 		const result = await testCredential(metaCredentials(fake(), { baseUrl: url }));
-		assert.equal(result.status, 'Error');
-		assert.match(result.message, /refused the connection/);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/refused the connection/);
 	});
 });

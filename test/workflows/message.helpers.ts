@@ -3,7 +3,7 @@
  * the three routes a message can take (Messenger via a Page, Instagram via a Page, Instagram Login),
  * and assertions that pin down the exact request the node sent and the item it returned.
  */
-import assert from 'node:assert/strict';
+import { expect } from '@jest/globals';
 
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
@@ -118,7 +118,8 @@ export async function sendOn(fake: FakeGraph, route: Route, parameters: INodePar
 
 /** Fails with the node's error when the run did not succeed. */
 export function assertNoError(run: RunNodeResult): void {
-	assert.equal(run.error, undefined, `the node failed: ${run.error?.message} (${run.error?.description ?? ''})`);
+	// the node failed: ${run.error?.message} (${run.error?.description ?? ''})
+	expect(run.error).toBeUndefined();
 }
 
 export const proofFor = (token: string) => appSecretProof(APP_SECRET, token);
@@ -131,21 +132,22 @@ export const pageSendWithText =
 
 /** The request line, auth and query every call of the route carries. */
 export function assertCallBasics(call: RecordedRequest, route: Route, method: string, edge: string): void {
-	assert.equal(call.method, method);
-	assert.equal(call.path, `/${route.account}/${edge}`);
-	assert.equal(call.version, 'v23.0');
-	assert.deepEqual(call.query, { appsecret_proof: proofFor(route.token) });
-	assert.equal(call.headers.authorization, `Bearer ${route.token}`);
-	assert.equal(call.status, 200, `the fake rejected the request: ${JSON.stringify(call.response)}`);
+	expect(call.method).toBe(method);
+	expect(call.path).toBe(`/${route.account}/${edge}`);
+	expect(call.version).toBe('v23.0');
+	expect(call.query).toStrictEqual({ appsecret_proof: proofFor(route.token) });
+	expect(call.headers.authorization).toBe(`Bearer ${route.token}`);
+	// the fake rejected the request: ${JSON.stringify(call.response)}
+	expect(call.status).toBe(200);
 }
 
 /** A JSON POST to `/{account}/{edge}` with exactly `body`. */
 export function assertJsonCall(call: RecordedRequest, route: Route, edge: string, body: IDataObject): void {
 	assertCallBasics(call, route, 'POST', edge);
-	assert.match(call.headers['content-type'] ?? '', /^application\/json/);
-	assert.deepEqual(call.body, body);
+	expect(call.headers['content-type'] ?? '').toMatch(/^application\/json/);
+	expect(call.body).toStrictEqual(body);
 	// What went over the wire is that JSON, byte for byte once parsed (non-ASCII text is not mangled).
-	assert.deepEqual(JSON.parse(call.rawBody.toString('utf8')), body);
+	expect(JSON.parse(call.rawBody.toString('utf8'))).toStrictEqual(body);
 }
 
 export interface ExpectedFile {
@@ -158,21 +160,19 @@ export interface ExpectedFile {
 /** A multipart upload to `/{account}/message_attachments`: `message` JSON, `platform` (Instagram via Page), `filedata` with the bytes. */
 export function assertMultipartUpload(call: RecordedRequest, route: Route, file: ExpectedFile): void {
 	assertCallBasics(call, route, 'POST', 'message_attachments');
-	assert.match(call.headers['content-type'] ?? '', /^multipart\/form-data; boundary=\S+$/);
+	expect(call.headers['content-type'] ?? '').toMatch(/^multipart\/form-data; boundary=\S+$/);
 	const parts = call.body as MultipartPart[];
-	assert.deepEqual(
-		parts.map((part) => part.name),
-		route.uploadPlatform ? ['message', 'platform', 'filedata'] : ['message', 'filedata'],
-	);
+	expect(parts.map((part) => part.name)).toStrictEqual(route.uploadPlatform ? ['message', 'platform', 'filedata'] : ['message', 'filedata']);
 	const [message] = parts;
-	assert.equal(message.filename, undefined);
-	assert.deepEqual(JSON.parse(message.value ?? ''), { attachment: { type: file.type, payload: { is_reusable: true } } });
-	if (route.uploadPlatform) assert.equal(parts[1].value, route.uploadPlatform);
+	expect(message.filename).toBeUndefined();
+	expect(JSON.parse(message.value ?? '')).toStrictEqual({ attachment: { type: file.type, payload: { is_reusable: true } } });
+	if (route.uploadPlatform) expect(parts[1].value).toBe(route.uploadPlatform);
 	const filedata = parts[parts.length - 1];
-	assert.equal(filedata.filename, file.fileName);
-	assert.equal(filedata.contentType, file.mimeType);
-	assert.equal(filedata.size, file.bytes.length);
-	assert.ok(filedata.data.equals(file.bytes), 'filedata carries other bytes than the binary input');
+	expect(filedata.filename).toBe(file.fileName);
+	expect(filedata.contentType).toBe(file.mimeType);
+	expect(filedata.size).toBe(file.bytes.length);
+	// filedata carries other bytes than the binary input
+	expect(filedata.data.equals(file.bytes)).toBeTruthy();
 }
 
 /** The JSON body of an upload by URL. */
@@ -189,7 +189,8 @@ export function sendBody(route: Route, message: IDataObject, extra: IDataObject 
 }
 
 export function responseOf(call: RecordedRequest): IDataObject {
-	assert.ok(call.response && typeof call.response === 'object', 'the fake recorded no answer');
+	// the fake recorded no answer
+	expect(call.response && typeof call.response === 'object').toBeTruthy();
 	return call.response as IDataObject;
 }
 
@@ -200,41 +201,44 @@ export function assertSendItem(
 	expected: { platform: string; call: RecordedRequest; itemIndex: number; recipientId?: string; extra?: IDataObject },
 ): void {
 	const response = responseOf(expected.call);
-	assert.equal(typeof response.message_id, 'string');
-	assert.ok((response.message_id as string).length > 0);
+	expect(typeof response.message_id).toBe('string');
+	expect((response.message_id as string).length).toBeGreaterThan(0);
 	const { sentAt, ...rest } = item.json;
 	const json: IDataObject = { platform: expected.platform, messageId: response.message_id };
 	if (expected.recipientId !== undefined) json.recipientId = expected.recipientId;
-	assert.deepEqual(rest, { ...json, ...(expected.extra ?? {}) });
+	expect(rest).toStrictEqual({ ...json, ...(expected.extra ?? {}) });
 	assertIsoDuring(sentAt, run);
-	assert.deepEqual(item.pairedItem, { item: expected.itemIndex });
+	expect(item.pairedItem).toStrictEqual({ item: expected.itemIndex });
 }
 
 export function assertIsoDuring(value: unknown, run: Run): void {
-	assert.equal(typeof value, 'string');
-	assert.match(value as string, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+	expect(typeof value).toBe('string');
+	expect(value as string).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 	const at = Date.parse(value as string);
-	assert.ok(at >= run.startedAt && at <= run.finishedAt, `${value as string} is not during the run`);
+	// ${value as string} is not during the run
+	expect(at >= run.startedAt && at <= run.finishedAt).toBeTruthy();
 }
 
 /** The run failed on one item with a NodeOperationError that names the problem; nothing else. */
 export function assertItemError(error: NodeErrorInfo | undefined, itemIndex: number, message: RegExp): NodeErrorInfo {
-	assert.ok(error, 'the node did not fail');
-	assert.equal(error.name, 'NodeOperationError');
-	assert.match(error.message, message);
-	assert.equal(error.context?.itemIndex, itemIndex);
-	assert.equal(typeof error.description, 'string');
-	assert.ok((error.description as string).length > 0, 'the error says nothing about how to fix it');
-	return error;
+	// the node did not fail
+	expect(error).toBeTruthy();
+	expect(error!.name).toBe('NodeOperationError');
+	expect(error!.message).toMatch(message);
+	expect(error!.context?.itemIndex).toBe(itemIndex);
+	expect(typeof error!.description).toBe('string');
+	// the error says nothing about how to fix it
+	expect((error!.description as string).length).toBeGreaterThan(0);
+	return error!;
 }
 
 /** The Continue On Fail output of a failed item. */
 export function assertErrorItem(item: INodeExecutionData, itemIndex: number, message: RegExp): void {
-	assert.deepEqual(Object.keys(item.json).sort(), ['error', 'errorDescription']);
-	assert.match(item.json.error as string, message);
-	assert.equal(typeof item.json.errorDescription, 'string');
-	assert.ok((item.json.errorDescription as string).length > 0);
-	assert.deepEqual(item.pairedItem, { item: itemIndex });
+	expect(Object.keys(item.json).sort()).toStrictEqual(['error', 'errorDescription']);
+	expect(item.json.error as string).toMatch(message);
+	expect(typeof item.json.errorDescription).toBe('string');
+	expect((item.json.errorDescription as string).length).toBeGreaterThan(0);
+	expect(item.pairedItem).toStrictEqual({ item: itemIndex });
 }
 
 /**
@@ -250,10 +254,11 @@ export async function sendsExactly(
 ): Promise<Run> {
 	const run = await sendOn(fake, route, parameters);
 	assertNoError(run);
-	assert.equal(fake.requests.length, 1, 'expected exactly one request');
+	// expected exactly one request
+	expect(fake.requests.length).toBe(1);
 	const [call] = fake.requests;
 	assertJsonCall(call, route, 'messages', sendBody(route, message, options.extra, options.recipient));
-	assert.equal(run.items.length, 1);
+	expect(run.items.length).toBe(1);
 	assertSendItem(run.items[0], run, {
 		platform: route.platform,
 		call,
@@ -285,11 +290,24 @@ export function seedAttachment(fake: FakeGraph, route: Route, type: 'image' | 'a
 /** A message of the route's user's conversation in the fake (to reply or react to). */
 export function messageIdIn(fake: FakeGraph, route: Route, index = 0): string {
 	const conversation = fake.state.findConversation(route.businessId, route.user);
-	assert.ok(conversation, 'no seeded conversation');
-	return conversation.messages[index].id;
+	// no seeded conversation
+	expect(conversation).toBeTruthy();
+	return conversation!.messages[index].id;
 }
 
 /** A binary input item. */
 export function binaryItem(bytes: Buffer, mimeType: string, fileName: string, property = 'data', json: IDataObject = {}): RunNodeItem {
 	return { json, binary: { [property]: { data: bytes, mimeType, fileName } } };
+}
+
+/** A Continue On Fail run of [good, bad, good]: three items, the middle one the error item, the others out and paired. */
+export function assertGoodBadGood(run: RunNodeResult, message: RegExp): void {
+	expect(run.error).toBeUndefined();
+	expect(run.items.length).toBe(3);
+	assertErrorItem(run.items[1], 1, message);
+	for (const index of [0, 2]) {
+		// good item ${index} failed: ${String(run.items[index].json.error)}
+		expect(run.items[index].json.error).toBeUndefined();
+		expect(run.items[index].pairedItem).toStrictEqual({ item: index });
+	}
 }

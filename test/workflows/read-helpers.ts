@@ -2,7 +2,7 @@
  * Assertions shared by the read-operation, credential and list-search tests: the exact Graph request the
  * node sent (method, version, path, query, authentication) and a few expected unified shapes.
  */
-import assert from 'node:assert/strict';
+import { expect } from '@jest/globals';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
@@ -23,17 +23,20 @@ export function assertGraphGet(
 	request: RecordedRequest | undefined,
 	expected: { path: string; query: Record<string, string>; token: string; appSecret?: string },
 ): void {
-	assert.ok(request, `expected a request to ${expected.path}`);
-	assert.equal(request.method, 'GET');
-	assert.equal(request.version, 'v23.0', `version of ${request.url}`);
-	assert.equal(request.path, expected.path);
-	assert.deepEqual(request.query, {
+	// expected a request to ${expected.path}
+	expect(request).toBeTruthy();
+	expect(request!.method).toBe('GET');
+	// version of ${request.url}
+	expect(request!.version).toBe('v23.0');
+	expect(request!.path).toBe(expected.path);
+	expect(request!.query).toStrictEqual({
 		...expected.query,
 		appsecret_proof: appSecretProof(expected.appSecret ?? APP_SECRET, expected.token),
 	});
-	assert.equal(request.headers.authorization, `Bearer ${expected.token}`);
-	assert.equal(request.headers[APP_TOKEN_MARKER_HEADER], undefined);
-	assert.equal(request.status, 200, `status of ${request.url}: ${JSON.stringify(request.response)}`);
+	expect(request!.headers.authorization).toBe(`Bearer ${expected.token}`);
+	expect(request!.headers[APP_TOKEN_MARKER_HEADER]).toBeUndefined();
+	// status of ${request.url}: ${JSON.stringify(request.response)}
+	expect(request!.status).toBe(200);
 }
 
 /** The `data` array and `paging` the fake answered to a recorded list request. */
@@ -47,16 +50,20 @@ export function jsonOf(items: INodeExecutionData[]): Array<Record<string, unknow
 
 /** Every output item is paired with the given input item. */
 export function assertPairedWith(items: INodeExecutionData[], inputIndex: number): void {
-	for (const item of items) assert.deepEqual(item.pairedItem, { item: inputIndex });
+	for (const item of items) expect(item.pairedItem).toStrictEqual({ item: inputIndex });
 }
 
 /** Neither the token nor the proof nor any paging link with a token appears anywhere in the value. */
 export function assertNoSecrets(value: unknown, token: string): void {
 	const text = JSON.stringify(value);
-	assert.ok(!text.includes(token), 'the access token leaked into the output');
-	assert.ok(!text.includes(appSecretProof(APP_SECRET, token)), 'appsecret_proof leaked into the output');
-	assert.ok(!text.includes(APP_SECRET), 'the app secret leaked into the output');
-	assert.ok(!/access_token/i.test(text), 'a link with access_token leaked into the output');
+	// the access token leaked into the output
+	expect(text).not.toContain(token);
+	// appsecret_proof leaked into the output
+	expect(text).not.toContain(appSecretProof(APP_SECRET, token));
+	// the app secret leaked into the output
+	expect(text).not.toContain(APP_SECRET);
+	// a link with access_token leaked into the output
+	expect(/access_token/i.test(text)).toBeFalsy();
 }
 
 /** A Messenger participant as the Graph API renders it (name and the proxy e-mail). */

@@ -8,10 +8,9 @@
 // n8n's logger is silent in tests unless this is set before the first run; here its output is checked too.
 process.env.N8N_LOG_LEVEL = 'debug';
 
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
 
 import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
@@ -26,15 +25,18 @@ import {
 	PAGE_ID,
 	PAGE_TOKEN,
 	TINY_PNG,
+	APP_ID,
 	USERS,
 	appSecretProof,
+	messageEvent,
 	type FailSpec,
 	type GraphErrorName,
 	type MatchedCall,
 } from '../fakes/graph';
-import { testCredential, type RunNodeResult } from '../harness';
+import { testCredential, type RunNodeResult, type TriggerHarness } from '../harness';
 import { pageSendWithText } from './message.helpers';
 import { byId, instagramLoginCredentials, metaCredentials, runSocialMessaging, useFakeGraph } from './setup';
+import { Triggers, until } from './trigger-setup';
 
 const fake = useFakeGraph();
 
@@ -114,7 +116,7 @@ const LOG_LINE = /^\d{2}:\d{2}:\d{2}\.\d{3}\s/;
 const stripAnsi = (text: string) => text.replace(new RegExp(String.raw`\u001b\[[0-9;]*m`, 'g'), '');
 let restore: (() => void) | undefined;
 
-before(() => {
+beforeAll(() => {
 	const streams = [process.stdout, process.stderr] as const;
 	const originals = streams.map((stream) => stream.write.bind(stream));
 	streams.forEach((stream, i) => {
@@ -129,10 +131,19 @@ before(() => {
 			return (originals[i] as (...args: unknown[]) => boolean)(chunk, ...rest);
 		}) as typeof stream.write;
 	});
-	restore = () => streams.forEach((stream, i) => (stream.write = originals[i] as typeof stream.write));
+	// n8n's Console log transport (winston) writes to console._stdout / console._stderr, which Node's
+	// console points at process.stdout / stderr; jest's console has neither or streams of its own (in a worker).
+	const jestConsole = console as unknown as { _stdout?: NodeJS.WriteStream; _stderr?: NodeJS.WriteStream };
+	const consoleStreams = { _stdout: jestConsole._stdout, _stderr: jestConsole._stderr };
+	jestConsole._stdout = process.stdout;
+	jestConsole._stderr = process.stderr;
+	restore = () => {
+		streams.forEach((stream, i) => (stream.write = originals[i] as typeof stream.write));
+		Object.assign(jestConsole, consoleStreams);
+	};
 });
 
-after(() => restore?.());
+afterAll(() => restore?.());
 
 /** A port nothing listens on, for network failures. */
 async function closedPort(): Promise<string> {
@@ -144,15 +155,16 @@ async function closedPort(): Promise<string> {
 }
 
 describe('every kind of run', () => {
-	test('the secrets are really in play: the node sends the token and the proof', async () => {
+	it('the secrets are really in play: the node sends the token and the proof', async () => {
 		const result = await run('send text', metaCredentials(fake()), send('secrets: plain send'));
-		assert.equal(result.error, undefined, result.error?.message);
+		// result.error?.message
+		expect(result.error).toBeUndefined();
 		const call = fake().calls(pageSendWithText('secrets: plain send'))[0];
-		assert.equal(call.query.appsecret_proof, SECRETS['appsecret_proof of the Page token']);
-		assert.equal(call.headers.authorization, `Bearer ${PAGE_TOKEN}`);
+		expect(call.query.appsecret_proof).toBe(SECRETS['appsecret_proof of the Page token']);
+		expect(call.headers.authorization).toBe(`Bearer ${PAGE_TOKEN}`);
 	});
 
-	test('sends, media, uploads, sender actions, reactions', async () => {
+	it('sends, media, uploads, sender actions, reactions', async () => {
 		const credentials = metaCredentials(fake());
 		const binary = { data: { data: TINY_PNG, mimeType: 'image/png', fileName: 'tiny.png' } };
 		const results = [
@@ -166,10 +178,10 @@ describe('every kind of run', () => {
 		results.push(
 			await run('react', credentials, { platform: 'messenger', resource: 'message', operation: 'react', recipientType: 'user', recipientId: byId(USERS.alice.id), messageId: newest, reaction: 'love' }),
 		);
-		for (const result of results) assert.equal(result.error, undefined, result.error?.message);
+		for (const result of results) expect(result.error).toBeUndefined(); // result.error?.message
 	});
 
-	test('reads: conversations, one conversation with messages, messages, one message', async () => {
+	it('reads: conversations, one conversation with messages, messages, one message', async () => {
 		const credentials = metaCredentials(fake());
 		const newest = fake().state.conversations.get(CONVERSATION_IDS.bob)?.messages[0].id as string;
 		const results = [
@@ -180,21 +192,22 @@ describe('every kind of run', () => {
 			await run('Instagram conversations', credentials, { platform: 'instagram', resource: 'conversation', operation: 'getAll', returnAll: true }),
 		];
 		for (const result of results) {
-			assert.equal(result.error, undefined, result.error?.message);
-			assert.ok(result.items.length > 0);
+			// result.error?.message
+			expect(result.error).toBeUndefined();
+			expect(result.items.length).toBeGreaterThan(0);
 		}
 	});
 
-	test('Instagram Login: reads and a send', async () => {
+	it('Instagram Login: reads and a send', async () => {
 		const credentials = instagramLoginCredentials(fake());
 		const results = [
 			await run('IG login: conversations', credentials, { platform: 'instagram', resource: 'conversation', operation: 'getAll', returnAll: true }),
 			await run('IG login: send', credentials, send('secrets: instagram login', USERS.ines.id, 'instagram')),
 		];
-		for (const result of results) assert.equal(result.error, undefined, result.error?.message);
+		for (const result of results) expect(result.error).toBeUndefined(); // result.error?.message
 	});
 
-	test('Graph errors of each kind, echoing every secret, on sends and reads', async () => {
+	it('Graph errors of each kind, echoing every secret, on sends and reads', async () => {
 		const credentials = metaCredentials(fake());
 		const names: GraphErrorName[] = [
 			'outsideWindow',
@@ -216,29 +229,33 @@ describe('every kind of run', () => {
 			const text = `secrets: ${name}`;
 			fake().failNext(pageSendWithText(text), echoing(name));
 			const result = await run(`send failing with ${name}`, credentials, send(text));
-			assert.ok(result.error, `${name} should fail the send`);
+			// ${name} should fail the send
+			expect(result.error).toBeTruthy();
 			const answered = JSON.stringify(fake().calls(pageSendWithText(text)).at(-1)?.response);
-			assert.ok(answered.includes(PAGE_TOKEN), 'the fake did echo the token, so the scrubbing is what keeps it out');
-			assert.match(`${result.error.message} ${result.error.description}`, /\*\*\*/, 'the echoed secret was masked, not dropped with the message');
+			// the fake did echo the token, so the scrubbing is what keeps it out
+			expect(answered).toContain(PAGE_TOKEN);
+			// the echoed secret was masked, not dropped with the message
+			expect(`${result.error!.message} ${result.error!.description}`).toMatch(/\*\*\*/);
 
 			const id = fake().state.receiveMessage(USERS.bob.id, { text: `read ${name}` }).id;
 			fake().failNext((call: MatchedCall) => call.method === 'GET' && decodeURIComponent(call.path) === `/${id}`, echoing(name), 3);
 			const read = await run(`read failing with ${name}`, credentials, get(id));
-			assert.ok(read.error, `${name} should fail the read`);
+			// ${name} should fail the read
+			expect(read.error).toBeTruthy();
 		}
 	});
 
-	test('rate limits echoing the secrets: retried, and beyond the bound', async () => {
+	it('rate limits echoing the secrets: retried, and beyond the bound', async () => {
 		const credentials = metaCredentials(fake());
 		fake().failNext(pageSendWithText('secrets: rate limited'), { ...echoing('pageRateLimit') });
 		const retried = await run('rate limited then sent', credentials, send('secrets: rate limited'));
-		assert.equal(retried.error, undefined);
+		expect(retried.error).toBeUndefined();
 		fake().failNext(pageSendWithText('secrets: too long'), { ...echoing('tooManyRequests'), headers: { 'retry-after': '3600' } });
 		const tooLong = await run('rate limited beyond the bound', credentials, send('secrets: too long'));
-		assert.match(String(tooLong.error?.description), /\*\*\*/);
+		expect(String(tooLong.error?.description)).toMatch(/\*\*\*/);
 	});
 
-	test('a token echoed in a response header or an unexpected body field', async () => {
+	it('a token echoed in a response header or an unexpected body field', async () => {
 		const credentials = metaCredentials(fake());
 		fake().failNext(pageSendWithText('secrets: odd fields'), {
 			status: 400,
@@ -246,24 +263,24 @@ describe('every kind of run', () => {
 			error: { message: 'odd', code: 1, type: 'OAuthException', error_user_title: ECHO, error_data: ECHO } as unknown as FailSpec['error'],
 		} as FailSpec);
 		const result = await run('odd fields', credentials, send('secrets: odd fields'));
-		assert.ok(result.error);
+		expect(result.error).toBeTruthy();
 	});
 
-	test('dropped connections and network failures, on sends and reads', async () => {
+	it('dropped connections and network failures, on sends and reads', async () => {
 		const credentials = metaCredentials(fake());
 		fake().failNext(pageSendWithText('secrets: hangup'), { hangup: true });
-		assert.ok((await run('send hangup', credentials, send('secrets: hangup'))).error);
+		expect((await run('send hangup', credentials, send('secrets: hangup'))).error).toBeTruthy();
 		fake().failNext(pageSendWithText('secrets: hangup after'), { hangup: true, afterProcessing: true });
-		assert.ok((await run('send hangup after delivery', credentials, send('secrets: hangup after'))).error);
+		expect((await run('send hangup after delivery', credentials, send('secrets: hangup after'))).error).toBeTruthy();
 
 		const offline = metaCredentials(fake(), { baseUrl: await closedPort() });
 		const refusedSend = await run('send, nothing listening', offline, send('secrets: offline'));
-		assert.match(String(refusedSend.error?.description), /ECONNREFUSED/);
+		expect(String(refusedSend.error?.description)).toMatch(/ECONNREFUSED/);
 		const refusedRead = await run('read, nothing listening', offline, { platform: 'messenger', resource: 'conversation', operation: 'getAll', returnAll: true });
-		assert.equal(refusedRead.error?.message, 'Could not reach the platform');
+		expect(refusedRead.error?.message).toBe('Could not reach the platform');
 	});
 
-	test('Continue On Fail outputs', async () => {
+	it('Continue On Fail outputs', async () => {
 		const credentials = metaCredentials(fake());
 		fake().failNext(pageSendWithText('secrets: cof fail'), echoing('outsideWindow'));
 		fake().failNext(pageSendWithText('secrets: cof 500'), echoing('unknownError'));
@@ -273,20 +290,20 @@ describe('every kind of run', () => {
 			{ ...send('={{ $json.text }}'), recipientId: byId(USERS.alice.id) },
 			{ items: [{ json: { text: 'secrets: cof fail' } }, { json: { text: 'secrets: cof 500' } }, { json: { text: 'secrets: cof ok' } }], continueOnFail: true },
 		);
-		assert.equal(result.items.length, 3);
-		assert.match(String(result.items[0].json.errorDescription), /\*\*\*/);
-		assert.match(String(result.items[1].json.errorDescription), /\*\*\*/);
-		assert.match(String(result.items[2].json.messageId), /^m_/);
+		expect(result.items.length).toBe(3);
+		expect(String(result.items[0].json.errorDescription)).toMatch(/\*\*\*/);
+		expect(String(result.items[1].json.errorDescription)).toMatch(/\*\*\*/);
+		expect(String(result.items[2].json.messageId)).toMatch(/^m_/);
 	});
 
-	test('an expired token and a wrong Page', async () => {
+	it('an expired token and a wrong Page', async () => {
 		const expired = await run('expired token', metaCredentials(fake(), { accessToken: EXPIRED_PAGE_TOKEN }), send('secrets: expired'));
-		assert.match(String(expired.error?.message), /access token is invalid or has expired/);
+		expect(String(expired.error?.message)).toMatch(/access token is invalid or has expired/);
 		const wrongPage = await run('wrong page', metaCredentials(fake(), { pageId: OTHER_PAGE_ID }), send('secrets: wrong page'));
-		assert.ok(wrongPage.error);
+		expect(wrongPage.error).toBeTruthy();
 	});
 
-	test('credential tests that pass and fail', async () => {
+	it('credential tests that pass and fail', async () => {
 		const outcomes = [
 			['credential test: ok', await testCredential(metaCredentials(fake()))],
 			['credential test: expired token', await testCredential(metaCredentials(fake(), { accessToken: EXPIRED_PAGE_TOKEN }))],
@@ -299,34 +316,98 @@ describe('every kind of run', () => {
 		for (const [scenario, outcome] of [...outcomes, ['credential test: platform echoes the token', echoed] as const]) {
 			produced.push({ scenario, text: JSON.stringify(outcome) });
 		}
-		assert.equal(outcomes[0][1].status, 'OK');
-		assert.equal(outcomes[1][1].status, 'Error');
-		assert.equal(outcomes[4][1].status, 'Error');
-		assert.equal(echoed.status, 'Error');
+		expect(outcomes[0][1].status).toBe('OK');
+		expect(outcomes[1][1].status).toBe('Error');
+		expect(outcomes[4][1].status).toBe('Error');
+		expect(echoed.status).toBe('Error');
+	});
+});
+
+/** Everything a trigger run left: its executions and runs, the answers it gave, the calls' errors, its static data. */
+function recordTrigger(scenario: string, harness: TriggerHarness, extra: unknown[] = []) {
+	produced.push({
+		scenario,
+		text: JSON.stringify({
+			executions: harness.executions,
+			runs: harness.runs,
+			calls: harness.calls.map((call) => ({ ...call, error: call.error && [call.error.message, (call.error as { description?: unknown }).description, call.error.stack] })),
+			cleanupErrors: harness.cleanupErrors.map((error) => [error.message, (error as { description?: unknown }).description, error.stack]),
+			staticData: harness.exportStaticData(),
+			extra,
+		}),
+	});
+}
+
+const errorParts = (error: unknown) => {
+	const e = error as Error & { description?: unknown; context?: unknown };
+	return [e.message, e.description, e.stack, e.context];
+};
+
+describe('trigger runs', () => {
+	const triggers = new Triggers();
+	afterAll(async () => await triggers.closeAll());
+	const T0 = 1714554000000;
+	const delivery = (text: string, n: number) => ({
+		object: 'page',
+		entry: [{ id: PAGE_ID, time: T0 + n, messaging: [messageEvent({ from: USERS.alice.id, to: PAGE_ID, text, timestamp: T0 + n, mid: `m_secret_${n}` })] }],
+	});
+
+	it('activation, signed deliveries with an auto-response that Meta refuses echoing every secret, forged deliveries, deactivation', async () => {
+		const harness = await triggers.start({
+			credentials: metaCredentials(fake()),
+			parameters: { platform: 'messenger', autoResponse: true, autoResponseText: 'secrets: auto', options: { includeRaw: true } },
+		});
+		await harness.activate();
+		// The app subscription really used the app token (APP_ID|APP_SECRET) and Page calls the Page token and its proof.
+		expect(fake().calls().some((call) => call.path === `/${APP_ID}/subscriptions` && call.headers.authorization === `Bearer ${APP_ACCESS_TOKEN}`)).toBeTruthy();
+		fake().failNext((call: MatchedCall) => call.path === `/${PAGE_ID}/messages`, echoing('outsideWindow'));
+		const first = await fake().deliver(harness.webhookUrl, delivery("secrets: trigger", 1));
+		expect(first.status).toBe(200);
+		await until(() => harness.executions.length === 1 && harness.runs.length === 1, 'the execution');
+		expect(JSON.stringify(harness.executions[0])).toMatch(/\*\*\*|failed/);
+		const forged = [
+			await fake().deliver(harness.webhookUrl, delivery('forged', 2), { signature: 'missing' }),
+			await fake().deliver(harness.webhookUrl, delivery('forged', 3), { signature: 'wrong' }),
+		];
+		await harness.deactivate();
+		recordTrigger('trigger: activation, deliveries, refused auto-response, deactivation', harness, forged);
+	});
+
+	it('activation refused by Meta with an answer that echoes every secret', async () => {
+		const harness = await triggers.start({ credentials: metaCredentials(fake()), parameters: { platform: 'messenger' } });
+		fake().failNext((call: MatchedCall) => call.path === `/${APP_ID}/subscriptions` && call.method === 'POST', { status: 400, error: { message: ECHO, code: 100, type: 'OAuthException', error_user_msg: ECHO } });
+		let failure: unknown;
+		await harness.activate().catch((error: unknown) => (failure = error));
+		// activation did not fail
+		expect(failure).toBeTruthy();
+		produced.push({ scenario: 'trigger: refused activation', text: JSON.stringify(errorParts(failure)) });
+		recordTrigger('trigger: refused activation (harness)', harness);
 	});
 });
 
 describe('nothing produced contains a secret', () => {
-	test('every scenario ran', () => {
-		assert.ok(produced.length >= 40, `only ${produced.length} scenarios recorded`);
+	it('every scenario ran', () => {
+		// only ${produced.length} scenarios recorded
+		expect(produced.length).toBeGreaterThanOrEqual(40);
 	});
 
-	test('output items, errors and run data', () => {
+	it('output items, errors and run data', () => {
 		const leaks: string[] = [];
 		for (const { scenario, text } of produced) {
 			for (const [label, secret] of Object.entries(SECRETS)) {
 				if (text.includes(secret)) leaks.push(`${scenario}: ${label}`);
 			}
 		}
-		assert.deepEqual(leaks, []);
+		expect(leaks).toStrictEqual([]);
 	});
 
-	test('console output and n8n\'s logs', () => {
+	it('console output and n8n\'s logs', () => {
 		const text = consoleOutput.join('');
-		assert.match(stripAnsi(text), /Workflow execution finished with error/, 'n8n\'s debug log was captured');
+		// n8n's debug log was captured
+		expect(stripAnsi(text)).toMatch(/Workflow execution finished with error/);
 		const leaks = Object.entries(SECRETS)
 			.filter(([, secret]) => text.includes(secret))
 			.map(([label]) => label);
-		assert.deepEqual(leaks, []);
+		expect(leaks).toStrictEqual([]);
 	});
 });

@@ -1,7 +1,7 @@
 /**
  * Shared set-up for node tests: a fake Graph server per test file and credentials pointing at it.
  */
-import { after, before } from 'node:test';
+import { afterAll, beforeAll } from '@jest/globals';
 
 import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
@@ -17,10 +17,10 @@ import {
 /** Starts one fake Graph for the calling test file; `fake()` returns it inside tests. */
 export function useFakeGraph(options: FakeGraphOptions = {}): () => FakeGraph {
 	let fake: FakeGraph | undefined;
-	before(async () => {
+	beforeAll(async () => {
 		fake = await startFakeGraph(options);
 	});
-	after(async () => {
+	afterAll(async () => {
 		await fake?.close();
 	});
 	return () => {

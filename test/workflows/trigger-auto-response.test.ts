@@ -3,8 +3,7 @@
  * per wait period through the Meta adapter, the last reply per conversation is kept in static data
  * (so a restart does not reset it), and each answerable item reports what happened.
  */
-import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
@@ -83,88 +82,84 @@ function replyTo(id: string) {
 }
 
 describe('auto-response', () => {
-	test('a person\'s message gets the reply once, through the Send API, and the item reports it', async () => {
+	it('a person\'s message gets the reply once, through the Send API, and the item reports it', async () => {
 		const harness = await trigger();
 		const before = Date.now();
 		const result = await deliver(harness, page([fromPerson(alice, 'Hi there')]));
-		assert.equal(result.status, 200);
+		expect(result.status).toBe(200);
 
-		assert.deepEqual(sends(), [replyTo(alice)]);
-		assert.equal(fake.state.deliveryCount(alice, TEXT), 1);
+		expect(sends()).toStrictEqual([replyTo(alice)]);
+		expect(fake.state.deliveryCount(alice, TEXT)).toBe(1);
 		const messageId = (fake.calls(`POST ${sendPath}`)[0].response as { message_id: string }).message_id;
 
 		const [item] = itemsOf(harness);
-		assert.equal(item.text, 'Hi there');
+		expect(item.text).toBe('Hi there');
 		const outcome = item.autoResponse as IDataObject;
-		assert.deepEqual(Object.keys(outcome).sort(), ['messageId', 'sentAt', 'status']);
-		assert.equal(outcome.status, 'sent');
-		assert.equal(outcome.messageId, messageId);
-		assert.ok(Date.parse(outcome.sentAt as string) >= before - 1000 && Date.parse(outcome.sentAt as string) <= Date.now() + 1000);
-		assert.equal(harness.runs[0].status, 'success');
+		expect(Object.keys(outcome).sort()).toStrictEqual(['messageId', 'sentAt', 'status']);
+		expect(outcome.status).toBe('sent');
+		expect(outcome.messageId).toBe(messageId);
+		expect(Date.parse(outcome.sentAt as string) >= before - 1000 && Date.parse(outcome.sentAt as string) <= Date.now() + 1000).toBeTruthy();
+		expect(harness.runs[0].status).toBe('success');
 	});
 
-	test('cooldown across two deliveries: the same person is skipped with nextAllowedAt, someone else is answered', async () => {
+	it('cooldown across two deliveries: the same person is skipped with nextAllowedAt, someone else is answered', async () => {
 		const harness = await trigger();
 		await deliver(harness, page([fromPerson(alice, 'First', T0)]));
 		const first = itemsOf(harness, 0)[0].autoResponse as IDataObject;
-		assert.equal(first.status, 'sent');
+		expect(first.status).toBe('sent');
 
 		await deliver(harness, page([fromPerson(alice, 'Second', T0 + 1000), fromPerson(bob, 'Me too', T0 + 2000)]));
 		const [second, other] = itemsOf(harness, 1);
 		const skipped = second.autoResponse as IDataObject;
-		assert.deepEqual(Object.keys(skipped).sort(), ['nextAllowedAt', 'reason', 'status']);
-		assert.equal(skipped.status, 'skipped');
-		assert.equal(skipped.reason, 'cooldown');
+		expect(Object.keys(skipped).sort()).toStrictEqual(['nextAllowedAt', 'reason', 'status']);
+		expect(skipped.status).toBe('skipped');
+		expect(skipped.reason).toBe('cooldown');
 		const waitLeft = Date.parse(skipped.nextAllowedAt as string) - Date.parse(first.sentAt as string);
-		assert.ok(Math.abs(waitLeft - HOUR_MS) < 2000, `next reply allowed ${waitLeft} ms after the first`);
-		assert.equal((other.autoResponse as IDataObject).status, 'sent');
+		// next reply allowed ${waitLeft} ms after the first
+		expect(Math.abs(waitLeft - HOUR_MS)).toBeLessThan(2000);
+		expect((other.autoResponse as IDataObject).status).toBe('sent');
 
-		assert.deepEqual(sends(), [replyTo(alice), replyTo(bob)]);
-		assert.equal(fake.state.deliveryCount(alice, TEXT), 1);
+		expect(sends()).toStrictEqual([replyTo(alice), replyTo(bob)]);
+		expect(fake.state.deliveryCount(alice, TEXT)).toBe(1);
 	});
 
-	test('two messages from one person in one delivery: one reply', async () => {
+	it('two messages from one person in one delivery: one reply', async () => {
 		const harness = await trigger();
 		await deliver(harness, page([fromPerson(alice, 'one', T0), fromPerson(alice, 'two', T0 + 1)]));
-		assert.deepEqual(
-			itemsOf(harness).map((item) => [item.text, (item.autoResponse as IDataObject).status]),
-			[
+		expect(itemsOf(harness).map((item) => [item.text, (item.autoResponse as IDataObject).status])).toStrictEqual([
 				['one', 'sent'],
 				['two', 'skipped'],
-			],
-		);
-		assert.equal(sends().length, 1);
+			]);
+		expect(sends().length).toBe(1);
 	});
 
-	test('the cooldown survives a restart (static data reloaded)', async () => {
+	it('the cooldown survives a restart (static data reloaded)', async () => {
 		const harness = await triggers.start(options());
 		await deliver(harness, page([fromPerson(alice, 'before the restart')]));
-		assert.equal((itemsOf(harness)[0].autoResponse as IDataObject).status, 'sent');
+		expect((itemsOf(harness)[0].autoResponse as IDataObject).status).toBe('sent');
 
 		const restarted = await triggers.restart(harness);
 		await deliver(restarted, page([fromPerson(alice, 'after the restart', T0 + 5000)]));
 		const outcome = itemsOf(restarted)[0].autoResponse as IDataObject;
-		assert.equal(outcome.status, 'skipped');
-		assert.equal(outcome.reason, 'cooldown');
-		assert.equal(sends().length, 1, 'no second reply after the restart');
+		expect(outcome.status).toBe('skipped');
+		expect(outcome.reason).toBe('cooldown');
+		// no second reply after the restart
+		expect(sends().length).toBe(1);
 	});
 
-	test('after the wait the person gets the reply again', async () => {
+	it('after the wait the person gets the reply again', async () => {
 		const harness = await trigger({ autoResponseWaitSeconds: 1 });
 		await deliver(harness, page([fromPerson(alice, 'one', T0)]));
 		await deliver(harness, page([fromPerson(alice, 'two', T0 + 1)]));
 		await new Promise((resolve) => setTimeout(resolve, 1100));
 		await deliver(harness, page([fromPerson(alice, 'three', T0 + 2)]));
-		assert.deepEqual(
-			harness.executions.map((execution) => (execution[0][0].json.autoResponse as IDataObject).status),
-			['sent', 'skipped', 'sent'],
-		);
-		assert.equal(sends().length, 2);
+		expect(harness.executions.map((execution) => (execution[0][0].json.autoResponse as IDataObject).status)).toStrictEqual(['sent', 'skipped', 'sent']);
+		expect(sends().length).toBe(2);
 		// Expired entries are dropped from static data; the current one stays.
-		assert.deepEqual(Object.keys(harness.nodeStaticData().autoResponses as IDataObject), [`${PAGE_ID}:${alice}`]);
+		expect(Object.keys(harness.nodeStaticData().autoResponses as IDataObject)).toStrictEqual([`${PAGE_ID}:${alice}`]);
 	});
 
-	test('quick replies and postbacks are answered too', async () => {
+	it('quick replies and postbacks are answered too', async () => {
 		const harness = await trigger({ events: ['quick_reply', 'postback'] });
 		await deliver(
 			harness,
@@ -173,17 +168,14 @@ describe('auto-response', () => {
 				postbackEvent({ from: bob, to: PAGE_ID, timestamp: T0 + 1, mid: 'm_pb_auto', title: 'Start', payload: 'START' }),
 			]),
 		);
-		assert.deepEqual(
-			itemsOf(harness).map((item) => [item.type, (item.autoResponse as IDataObject).status]),
-			[
+		expect(itemsOf(harness).map((item) => [item.type, (item.autoResponse as IDataObject).status])).toStrictEqual([
 				['quick_reply', 'sent'],
 				['postback', 'sent'],
-			],
-		);
-		assert.deepEqual(sends(), [replyTo(alice), replyTo(bob)]);
+			]);
+		expect(sends()).toStrictEqual([replyTo(alice), replyTo(bob)]);
 	});
 
-	test('never to echoes, reads, deliveries, reactions, the Page\'s own messages, standby or other events', async () => {
+	it('never to echoes, reads, deliveries, reactions, the Page\'s own messages, standby or other events', async () => {
 		const harness = await trigger({
 			events: ['message', 'quick_reply', 'postback', 'read', 'delivery', 'reaction', 'edit', 'optin', 'referral', 'handover'],
 			options: { includeEchoes: true },
@@ -203,40 +195,39 @@ describe('auto-response', () => {
 		await deliver(harness, page(events, { standby }));
 
 		const items = itemsOf(harness);
-		assert.deepEqual(
-			items.map((item) => item.type),
-			['echo', 'read', 'delivery', 'reaction', 'message', 'edit', 'referral', 'handover', 'message'],
-		);
-		assert.ok(items.every((item) => !('autoResponse' in item)));
-		assert.equal(sends().length, 0);
-		assert.deepEqual(harness.nodeStaticData().autoResponses, {});
+		expect(items.map((item) => item.type)).toStrictEqual(['echo', 'read', 'delivery', 'reaction', 'message', 'edit', 'referral', 'handover', 'message']);
+		expect(items.every((item) => !('autoResponse' in item))).toBeTruthy();
+		expect(sends().length).toBe(0);
+		expect(harness.nodeStaticData().autoResponses).toStrictEqual({});
 	});
 
-	test('a failed reply is reported with the reason and not counted for the cooldown', async () => {
+	it('a failed reply is reported with the reason and not counted for the cooldown', async () => {
 		const harness = await trigger();
 		fake.failNext(`POST ${sendPath}`, 'cannotReceive');
 		await deliver(harness, page([fromPerson(alice, 'Anyone?', T0)]));
 		const failed = itemsOf(harness)[0].autoResponse as IDataObject;
-		assert.deepEqual(Object.keys(failed).sort(), ['reason', 'status']);
-		assert.equal(failed.status, 'failed');
-		assert.match(failed.reason as string, /\(#10\) This person isn't receiving messages from you right now\./);
-		assert.equal(harness.runs[0].status, 'success', 'the workflow still runs');
+		expect(Object.keys(failed).sort()).toStrictEqual(['reason', 'status']);
+		expect(failed.status).toBe('failed');
+		expect(failed.reason as string).toMatch(/\(#10\) This person isn't receiving messages from you right now\./);
+		// the workflow still runs
+		expect(harness.runs[0].status).toBe('success');
 
 		await deliver(harness, page([fromPerson(alice, 'Hello again', T0 + 1)]));
-		assert.equal((itemsOf(harness, 1)[0].autoResponse as IDataObject).status, 'sent');
-		assert.equal(fake.state.deliveryCount(alice, TEXT), 1);
+		expect((itemsOf(harness, 1)[0].autoResponse as IDataObject).status).toBe('sent');
+		expect(fake.state.deliveryCount(alice, TEXT)).toBe(1);
 	});
 
-	test('a person who cannot receive messages: failed, with the reason', async () => {
+	it('a person who cannot receive messages: failed, with the reason', async () => {
 		const harness = await trigger();
 		await deliver(harness, page([fromPerson(USERS.dana.id, 'Hi', T0)]));
 		const failed = itemsOf(harness)[0].autoResponse as IDataObject;
-		assert.equal(failed.status, 'failed');
-		assert.match(failed.reason as string, /^This person cannot receive messages from the Page right now: .*\(#10\) This person isn't receiving messages from you right now\./);
-		assert.deepEqual(harness.nodeStaticData().autoResponses, {}, 'a failed reply starts no cooldown');
+		expect(failed.status).toBe('failed');
+		expect(failed.reason as string).toMatch(/^This person cannot receive messages from the Page right now: .*\(#10\) This person isn't receiving messages from you right now\./);
+		// a failed reply starts no cooldown
+		expect(harness.nodeStaticData().autoResponses).toStrictEqual({});
 	});
 
-	test('deliveries handled at the same time: one reply per person and one item per event', async () => {
+	it('deliveries handled at the same time: one reply per person and one item per event', async () => {
 		// Each Send API call takes a while, so the second and third deliveries arrive while the first is
 		// still sending its reply and its static data is not saved yet.
 		fake.setLatency(150);
@@ -248,35 +239,32 @@ describe('auto-response', () => {
 			fake.deliver(harness.webhookUrl, page([second])),
 			fake.deliver(harness.webhookUrl, page([first])),
 		]);
-		assert.deepEqual(
-			results.map((result) => result.status),
-			[200, 200, 200],
-		);
+		expect(results.map((result) => result.status)).toStrictEqual([200, 200, 200]);
 		await settled(harness);
-		assert.equal(sends().length, 1);
+		expect(sends().length).toBe(1);
 		const items = harness.executions.flatMap((execution) => execution[0].map((item) => item.json));
-		assert.deepEqual(items.map((item) => item.text).sort(), ['one', 'two']);
-		assert.deepEqual(items.map((item) => (item.autoResponse as IDataObject).status).sort(), ['sent', 'skipped']);
+		expect(items.map((item) => item.text).sort()).toStrictEqual(['one', 'two']);
+		expect(items.map((item) => (item.autoResponse as IDataObject).status).sort()).toStrictEqual(['sent', 'skipped']);
 	});
 
-	test('a redelivered message does not get a second reply', async () => {
+	it('a redelivered message does not get a second reply', async () => {
 		const harness = await trigger({ autoResponseWaitSeconds: 0 });
 		const event = fromPerson(alice, 'Only once', T0);
 		await deliver(harness, page([event]));
 		await deliver(harness, page([event]));
 		await deliver(harness, page([event]));
-		assert.equal(harness.executions.length, 1);
-		assert.equal(sends().length, 1);
+		expect(harness.executions.length).toBe(1);
+		expect(sends().length).toBe(1);
 	});
 
-	test('without Auto-Respond nothing is sent and items have no autoResponse field', async () => {
+	it('without Auto-Respond nothing is sent and items have no autoResponse field', async () => {
 		const harness = await trigger({ autoResponse: false });
 		await deliver(harness, page([fromPerson(alice, 'Hi', T0)]));
-		assert.equal('autoResponse' in itemsOf(harness)[0], false);
-		assert.equal(sends().length, 0);
+		expect('autoResponse' in itemsOf(harness)[0]).toBe(false);
+		expect(sends().length).toBe(0);
 	});
 
-	test('Instagram Login: the reply goes to /me/messages with the Instagram token', async () => {
+	it('Instagram Login: the reply goes to /me/messages with the Instagram token', async () => {
 		const harness = await triggers.start({
 			credentials: instagramLoginCredentials(fake),
 			parameters: { platform: 'instagram', autoResponse: true, autoResponseText: TEXT },
@@ -287,13 +275,13 @@ describe('auto-response', () => {
 			harness,
 			webhookPayload('instagram', IG_ACCOUNT_ID, [messageEvent({ platform: 'instagram', from: ines, to: IG_ACCOUNT_ID, text: 'Hola', timestamp: T0, mid: 'aWdfYXV0bw' })]),
 		);
-		assert.deepEqual(sends('/me/messages'), [
+		expect(sends('/me/messages')).toStrictEqual([
 			{ method: 'POST', path: '/me/messages', query: { appsecret_proof: IG_PROOF }, auth: IG_AUTH, body: { recipient: { id: ines }, messaging_type: 'RESPONSE', message: { text: TEXT } } },
 		]);
-		assert.equal((itemsOf(harness)[0].autoResponse as IDataObject).status, 'sent');
+		expect((itemsOf(harness)[0].autoResponse as IDataObject).status).toBe('sent');
 	});
 
-	test('a 1,000-event delivery with auto-response on is still answered at once; each sender gets one reply', async () => {
+	it('a 1,000-event delivery with auto-response on is still answered at once; each sender gets one reply', async () => {
 		const harness = await trigger();
 		const senders = [alice, bob, USERS.chloe.id];
 		const payload = batchedPayload('page', PAGE_ID, 1000, { senders, startTimestamp: T0 + HOUR_MS, shuffle: true });
@@ -301,19 +289,14 @@ describe('auto-response', () => {
 		const result = await fake.deliver(harness.webhookUrl, payload);
 		const elapsedMs = performance.now() - started;
 		await settled(harness);
-		assert.equal(result.status, 200);
-		assert.ok(elapsedMs < 5000, `answered after ${Math.round(elapsedMs)} ms`);
+		expect(result.status).toBe(200);
+		// answered after ${Math.round(elapsedMs)} ms
+		expect(elapsedMs).toBeLessThan(5000);
 
 		const items = itemsOf(harness);
-		assert.equal(items.length, 1000);
-		assert.deepEqual(
-			items.slice(0, 4).map((item) => (item.autoResponse as IDataObject).status),
-			['sent', 'sent', 'sent', 'skipped'],
-		);
-		assert.equal(items.filter((item) => (item.autoResponse as IDataObject).status === 'sent').length, 3);
-		assert.deepEqual(
-			sends().map((request) => (request.body as { recipient: { id: string } }).recipient.id),
-			senders,
-		);
+		expect(items.length).toBe(1000);
+		expect(items.slice(0, 4).map((item) => (item.autoResponse as IDataObject).status)).toStrictEqual(['sent', 'sent', 'sent', 'skipped']);
+		expect(items.filter((item) => (item.autoResponse as IDataObject).status === 'sent').length).toBe(3);
+		expect(sends().map((request) => (request.body as { recipient: { id: string } }).recipient.id)).toStrictEqual(senders);
 	});
 });

@@ -4,8 +4,7 @@
  * every event type, and the filters. Deliveries are made by the fake Graph exactly as Meta sends them
  * (escaped JSON, X-Hub-Signature-256 over those bytes).
  */
-import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
@@ -50,10 +49,10 @@ const ALL_EVENTS = ['message', 'quick_reply', 'postback', 'read', 'delivery', 'r
 let fake: FakeGraph;
 const triggers = new Triggers();
 
-before(async () => {
+beforeAll(async () => {
 	fake = await startFakeGraph();
 });
-after(async () => {
+afterAll(async () => {
 	await triggers.closeAll();
 	await fake.close();
 });
@@ -83,13 +82,13 @@ function hello(text = 'Hello', timestamp = T0, mid = `m_${timestamp}`): Messagin
 }
 
 describe('signature check', () => {
-	test('a correctly signed delivery: 200 at once and one execution', async () => {
+	it('a correctly signed delivery: 200 at once and one execution', async () => {
 		const harness = await trigger();
 		const result = await deliver(harness, page([hello()]));
-		assert.equal(result.status, 200);
-		assert.equal(result.body, 'EVENT_RECEIVED');
-		assert.equal(harness.executions.length, 1);
-		assert.deepEqual(itemsOf(harness), [
+		expect(result.status).toBe(200);
+		expect(result.body).toBe('EVENT_RECEIVED');
+		expect(harness.executions.length).toBe(1);
+		expect(itemsOf(harness)).toStrictEqual([
 			{
 				type: 'message',
 				platform: 'messenger',
@@ -103,10 +102,10 @@ describe('signature check', () => {
 				timestamp: iso(T0),
 			},
 		]);
-		assert.equal(harness.runs[0].status, 'success');
+		expect(harness.runs[0].status).toBe('success');
 	});
 
-	test('unsigned: 401; wrongly signed: 403; tampered in transit: 403; none starts an execution', async () => {
+	it('unsigned: 401; wrongly signed: 403; tampered in transit: 403; none starts an execution', async () => {
 		const harness = await trigger();
 		const cases = [
 			{ signature: 'missing' as const, status: 401 },
@@ -115,47 +114,47 @@ describe('signature check', () => {
 		];
 		for (const [index, { signature, status }] of cases.entries()) {
 			const result = await deliver(harness, page([hello(`attempt ${index}`, T0 + index)]), { signature });
-			assert.equal(result.status, status, signature);
-			assert.notEqual(result.body, 'EVENT_RECEIVED');
+			// signature
+			expect(result.status).toBe(status);
+			expect(result.body).not.toBe('EVENT_RECEIVED');
 		}
-		assert.equal(harness.executions.length, 0);
-		assert.deepEqual(
-			harness.calls.map((call) => [call.method, call.status, call.outcome]),
-			[
+		expect(harness.executions.length).toBe(0);
+		expect(harness.calls.map((call) => [call.method, call.status, call.outcome])).toStrictEqual([
 				['POST', 401, 'answeredByNode'],
 				['POST', 403, 'answeredByNode'],
 				['POST', 403, 'answeredByNode'],
-			],
-		);
+			]);
 		// A rejected delivery is not remembered: the genuine one afterwards still gets through.
 		const genuine = await deliver(harness, page([hello('attempt 2', T0 + 2)]));
-		assert.equal(genuine.status, 200);
-		assert.equal(harness.executions.length, 1);
+		expect(genuine.status).toBe(200);
+		expect(harness.executions.length).toBe(1);
 	});
 
-	test('only the legacy SHA-1 header, a malformed header, or a signature made with another secret: rejected', async () => {
+	it('only the legacy SHA-1 header, a malformed header, or a signature made with another secret: rejected', async () => {
 		const harness = await trigger();
 		const { body, headers } = prepareDelivery(page([hello()]), { appSecret: APP_SECRET });
 		const sha1Only = { ...headers };
 		delete sha1Only['x-hub-signature-256'];
-		assert.ok(sha1Only['x-hub-signature'], 'the fake also sends the SHA-1 header');
-		assert.equal((await harness.request('POST', undefined, { headers: sha1Only, body })).status, 401);
+		// the fake also sends the SHA-1 header
+		expect(sha1Only['x-hub-signature']).toBeTruthy();
+		expect((await harness.request('POST', undefined, { headers: sha1Only, body })).status).toBe(401);
 
 		const digest = signature256(APP_SECRET, body).slice('sha256='.length);
 		for (const malformed of [digest, `sha1=${digest}`, `sha256=${digest.slice(0, 63)}`, `sha256=${digest}00`, 'sha256=']) {
 			const response = await harness.request('POST', undefined, { headers: { ...headers, 'x-hub-signature-256': malformed }, body });
-			assert.equal(response.status, 403, malformed);
+			// malformed
+			expect(response.status).toBe(403);
 		}
 		const otherApp = signature256('another-apps-secret', body);
-		assert.equal((await harness.request('POST', undefined, { headers: { ...headers, 'x-hub-signature-256': otherApp }, body })).status, 403);
-		assert.equal(harness.executions.length, 0);
+		expect((await harness.request('POST', undefined, { headers: { ...headers, 'x-hub-signature-256': otherApp }, body })).status).toBe(403);
+		expect(harness.executions.length).toBe(0);
 
-		assert.equal((await harness.request('POST', undefined, { headers, body })).status, 200);
+		expect((await harness.request('POST', undefined, { headers, body })).status).toBe(200);
 		await settled(harness);
-		assert.equal(harness.executions.length, 1);
+		expect(harness.executions.length).toBe(1);
 	});
 
-	test('the signature is checked over the raw bytes, not over re-serialised JSON', async () => {
+	it('the signature is checked over the raw bytes, not over re-serialised JSON', async () => {
 		const harness = await trigger();
 		const payload = page([hello('Grüße aus Köln')]);
 		const raw = metaJson(payload);
@@ -165,26 +164,23 @@ describe('signature check', () => {
 			headers: { 'content-type': 'application/json', 'x-hub-signature-256': reserialised },
 			body: raw,
 		});
-		assert.equal(rejected.status, 403);
+		expect(rejected.status).toBe(403);
 		// Extra whitespace is fine as long as the signature covers those exact bytes.
 		const spaced = raw.replace('{"object"', '{ "object"');
 		const accepted = await harness.request('POST', undefined, {
 			headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature256(APP_SECRET, spaced) },
 			body: spaced,
 		});
-		assert.equal(accepted.status, 200);
+		expect(accepted.status).toBe(200);
 		await settled(harness);
-		assert.deepEqual(
-			itemsOf(harness).map((item) => item.text),
-			['Grüße aus Köln'],
-		);
+		expect(itemsOf(harness).map((item) => item.text)).toStrictEqual(['Grüße aus Köln']);
 	});
 });
 
 describe('Unicode', () => {
 	const text = 'Grüße aus Köln! Ä Ö Ü ß 👋🏽 ❤️ 日本語 – “quoted” / slash';
 
-	test('escaped the way Meta sends it (\\u00e4): the signature verifies and the text comes out decoded', async () => {
+	it('escaped the way Meta sends it (\\u00e4): the signature verifies and the text comes out decoded', async () => {
 		const harness = await trigger({ options: { includeRaw: true } });
 		const event = messageEvent({
 			from: alice,
@@ -195,68 +191,71 @@ describe('Unicode', () => {
 			attachments: [{ type: 'image', url: 'https://cdn.example.com/bilder/straße.jpg' }],
 		});
 		const result = await deliver(harness, page([event]));
-		assert.equal(result.status, 200);
+		expect(result.status).toBe(200);
 		const sentText = result.sentBody.toString('latin1');
-		assert.ok(/^[\x20-\x7e]*$/.test(sentText), 'Meta sends pure ASCII');
-		assert.ok(sentText.includes('Gr\\u00fc\\u00dfe'), 'umlauts as \\u00XX');
-		assert.ok(sentText.includes('\\ud83d\\udc4b'), 'emoji as surrogate pairs');
-		assert.ok(sentText.includes('https:\\/\\/cdn.example.com'), 'slashes escaped');
+		// Meta sends pure ASCII
+		expect(/^[\x20-\x7e]*$/.test(sentText)).toBeTruthy();
+		// umlauts as \u00XX
+		expect(sentText).toContain('Gr\\u00fc\\u00dfe');
+		// emoji as surrogate pairs
+		expect(sentText).toContain('\\ud83d\\udc4b');
+		// slashes escaped
+		expect(sentText).toContain('https:\\/\\/cdn.example.com');
 
 		const [item] = itemsOf(harness);
-		assert.equal(item.text, text);
-		assert.deepEqual(item.attachments, [{ type: 'image', url: 'https://cdn.example.com/bilder/straße.jpg' }]);
-		assert.deepEqual((item.raw as IDataObject).message, { mid: 'm_unicode', text, attachments: [{ type: 'image', payload: { url: 'https://cdn.example.com/bilder/straße.jpg' } }] });
+		expect(item.text).toBe(text);
+		expect(item.attachments).toStrictEqual([{ type: 'image', url: 'https://cdn.example.com/bilder/straße.jpg' }]);
+		expect((item.raw as IDataObject).message).toStrictEqual({ mid: 'm_unicode', text, attachments: [{ type: 'image', payload: { url: 'https://cdn.example.com/bilder/straße.jpg' } }] });
 	});
 
-	test('raw UTF-8 bytes (no escaping) verify as well', async () => {
+	it('raw UTF-8 bytes (no escaping) verify as well', async () => {
 		const harness = await trigger();
 		const result = await deliver(harness, page([hello(text)]), { escapeUnicode: false, escapeSlashes: false });
-		assert.equal(result.status, 200);
-		assert.ok(result.sentBody.includes(Buffer.from('ß', 'utf8')));
-		assert.equal(itemsOf(harness)[0].text, text);
+		expect(result.status).toBe(200);
+		expect(result.sentBody.includes(Buffer.from('ß', 'utf8'))).toBe(true);
+		expect(itemsOf(harness)[0].text).toBe(text);
 	});
 });
 
 describe('batches, order and duplicates', () => {
-	test('1,000 events in one delivery: answered well within Meta\'s 5 s, one execution, 1,000 items sorted by timestamp', async () => {
+	it('1,000 events in one delivery: answered well within Meta\'s 5 s, one execution, 1,000 items sorted by timestamp', async () => {
 		const harness = await trigger();
 		const payload = batchedPayload('page', PAGE_ID, 1000, { senders: [alice, bob, USERS.chloe.id], startTimestamp: T0, shuffle: true });
 		const timestamps = payload.entry.map((entry) => entry.messaging![0].timestamp);
-		assert.notDeepEqual(timestamps, [...timestamps].sort((a, b) => a - b), 'the delivery really is out of order');
+		// the delivery really is out of order
+		expect(timestamps).not.toStrictEqual([...timestamps].sort((a, b) => a - b));
 
 		const started = performance.now();
 		const result = await fake.deliver(harness.webhookUrl, payload);
 		const elapsedMs = performance.now() - started;
 		await settled(harness);
 
-		assert.equal(result.status, 200);
-		assert.ok(elapsedMs < 5000, `answered after ${Math.round(elapsedMs)} ms`);
-		assert.equal(harness.executions.length, 1);
+		expect(result.status).toBe(200);
+		// answered after ${Math.round(elapsedMs)} ms
+		expect(elapsedMs).toBeLessThan(5000);
+		expect(harness.executions.length).toBe(1);
 		const items = itemsOf(harness);
-		assert.equal(items.length, 1000);
+		expect(items.length).toBe(1000);
 		items.forEach((item, index) => {
-			assert.equal(item.timestamp, iso(T0 + index * 1000));
-			assert.equal(item.text, `Batched message ${index + 1}`);
+			expect(item.timestamp).toBe(iso(T0 + index * 1000));
+			expect(item.text).toBe(`Batched message ${index + 1}`);
 		});
-		assert.equal(new Set(items.map((item) => item.messageId)).size, 1000);
-		assert.equal(harness.runs[0].status, 'success');
+		expect(new Set(items.map((item) => item.messageId)).size).toBe(1000);
+		expect(harness.runs[0].status).toBe('success');
 	});
 
-	test('duplicates inside one delivery are dropped', async () => {
+	it('duplicates inside one delivery are dropped', async () => {
 		const harness = await trigger();
 		const payload = batchedPayload('page', PAGE_ID, 300, { senders: [alice, bob], startTimestamp: T0, shuffle: true, duplicates: 120 });
-		assert.equal(payload.entry.length, 420);
+		expect(payload.entry.length).toBe(420);
 		const result = await deliver(harness, payload);
-		assert.equal(result.status, 200);
+		expect(result.status).toBe(200);
 		const items = itemsOf(harness);
-		assert.equal(items.length, 300);
-		assert.deepEqual(
-			items.map((item) => item.text),
-			Array.from({ length: 300 }, (_, index) => `Batched message ${index + 1}`),
-		);
+		expect(items.length).toBe(300);
+		expect(items.map((item) => item.text)).toStrictEqual(Array.from({ length: 300 }, (_, index) => `Batched message ${index + 1}`));
 	});
 
-	test('an event delivered three times produces one item', async () => {
+	it('an event delivered three times produces one item', async () => {
 		const harness = await trigger({ events: ALL_EVENTS });
 		const events = [
 			hello('Once', T0),
@@ -267,71 +266,58 @@ describe('batches, order and duplicates', () => {
 		];
 		for (let attempt = 0; attempt < 3; attempt++) {
 			const result = await deliver(harness, page(events));
-			assert.equal(result.status, 200, 'redeliveries are acknowledged, so Meta stops retrying');
+			// redeliveries are acknowledged, so Meta stops retrying
+			expect(result.status).toBe(200);
 		}
-		assert.equal(harness.executions.length, 1);
-		assert.deepEqual(
-			itemsOf(harness).map((item) => item.type),
-			['message', 'postback', 'read', 'reaction', 'delivery'],
-		);
+		expect(harness.executions.length).toBe(1);
+		expect(itemsOf(harness).map((item) => item.type)).toStrictEqual(['message', 'postback', 'read', 'reaction', 'delivery']);
 	});
 
-	test('the same delivery arriving several times at once: one item', async () => {
+	it('the same delivery arriving several times at once: one item', async () => {
 		const harness = await trigger();
 		const payload = page([hello('at once', T0)]);
 		const results = await Promise.all(Array.from({ length: 5 }, () => fake.deliver(harness.webhookUrl, payload)));
-		assert.deepEqual(
-			results.map((result) => result.status),
-			[200, 200, 200, 200, 200],
-		);
+		expect(results.map((result) => result.status)).toStrictEqual([200, 200, 200, 200, 200]);
 		await settled(harness);
-		assert.equal(harness.executions.length, 1);
-		assert.deepEqual(
-			itemsOf(harness).map((item) => item.text),
-			['at once'],
-		);
+		expect(harness.executions.length).toBe(1);
+		expect(itemsOf(harness).map((item) => item.text)).toStrictEqual(['at once']);
 	});
 
-	test('a redelivery batched with new events: only the new ones come out', async () => {
+	it('a redelivery batched with new events: only the new ones come out', async () => {
 		const harness = await trigger();
 		await deliver(harness, page([hello('one', T0), hello('two', T0 + 1)]));
 		await deliver(harness, page([hello('two', T0 + 1), hello('three', T0 + 2)]));
-		assert.deepEqual(
-			harness.executions.map((execution) => execution[0].map((item) => item.json.text)),
-			[['one', 'two'], ['three']],
-		);
+		expect(harness.executions.map((execution) => execution[0].map((item) => item.json.text))).toStrictEqual([['one', 'two'], ['three']]);
 	});
 
-	test('dedupe survives a restart (static data reloaded)', async () => {
+	it('dedupe survives a restart (static data reloaded)', async () => {
 		const options = { credentials: metaCredentials(fake), parameters: { platform: 'messenger' }, requireActivation: false };
 		const harness = await triggers.start(options);
 		await deliver(harness, page([hello('before restart', T0)]));
-		assert.equal(harness.executions.length, 1);
+		expect(harness.executions.length).toBe(1);
 
 		const restarted = await triggers.restart(harness);
-		assert.equal(restarted.webhookUrl, harness.webhookUrl);
+		expect(restarted.webhookUrl).toBe(harness.webhookUrl);
 		const again = await deliver(restarted, page([hello('before restart', T0)]));
-		assert.equal(again.status, 200);
-		assert.equal(restarted.executions.length, 0, 'Meta retried after the restart: no second item');
+		expect(again.status).toBe(200);
+		// Meta retried after the restart: no second item
+		expect(restarted.executions.length).toBe(0);
 
 		await deliver(restarted, page([hello('after restart', T0 + 1)]));
-		assert.deepEqual(
-			itemsOf(restarted).map((item) => item.text),
-			['after restart'],
-		);
+		expect(itemsOf(restarted).map((item) => item.text)).toStrictEqual(['after restart']);
 	});
 
-	test('events arriving after a rejected (unsigned) attempt are still emitted once', async () => {
+	it('events arriving after a rejected (unsigned) attempt are still emitted once', async () => {
 		const harness = await trigger();
 		await deliver(harness, page([hello('retry me', T0)]), { signature: 'missing' });
 		await deliver(harness, page([hello('retry me', T0)]));
 		await deliver(harness, page([hello('retry me', T0)]));
-		assert.equal(harness.executions.length, 1);
+		expect(harness.executions.length).toBe(1);
 	});
 });
 
 describe('event mapping', () => {
-	test('Messenger: every event type as a unified item', async () => {
+	it('Messenger: every event type as a unified item', async () => {
 		const harness = await trigger({ events: ALL_EVENTS, options: { includeEchoes: true } });
 		const otherApp = '263902037430900';
 		const events: MessagingEvent[] = [
@@ -374,10 +360,10 @@ describe('event mapping', () => {
 		const checkbox = { recipient: { id: PAGE_ID }, timestamp: T0 + 13, optin: { ref: 'checkout-box', user_ref: 'uref-8817' } };
 		const standbyMessage = messageEvent({ from: bob, to: PAGE_ID, timestamp: T0 + 14, mid: 'm_standby', text: 'Is anyone there?' });
 		const result = await deliver(harness, page([...events, checkbox as unknown as MessagingEvent], { standby: [standbyMessage] }));
-		assert.equal(result.status, 200);
+		expect(result.status).toBe(200);
 
 		const base = { platform: 'messenger', accountId: PAGE_ID, sender: { id: alice }, recipient: { id: PAGE_ID }, conversationKey: `${PAGE_ID}:${alice}`, attachments: [] };
-		assert.deepEqual(itemsOf(harness), [
+		expect(itemsOf(harness)).toStrictEqual([
 			{
 				...base,
 				type: 'message',
@@ -418,7 +404,23 @@ describe('event mapping', () => {
 				metadata: 'order-42',
 			},
 			{ ...base, type: 'edit', timestamp: iso(T0 + 9), messageId: 'm_media', text: 'Look at this!' },
-			{ ...base, type: 'optin', timestamp: iso(T0 + 10), payload: 'weekly-deals', title: 'Weekly deals', notificationToken: 'NMT-token-1' },
+			{
+				...base,
+				type: 'optin',
+				timestamp: iso(T0 + 10),
+				payload: 'weekly-deals',
+				title: 'Weekly deals',
+				notificationToken: 'NMT-token-1',
+				notificationOptIn: {
+					token: 'NMT-token-1',
+					frequency: 'DAILY',
+					timezone: 'UTC',
+					expiresAt: iso(T0 + 10 + 180 * 24 * 3600 * 1000),
+					tokenStatus: 'NOT_REFRESHED',
+					payload: 'weekly-deals',
+					title: 'Weekly deals',
+				},
+			},
 			{ ...base, type: 'referral', timestamp: iso(T0 + 11), payload: 'ad-campaign-7', referral: { ref: 'ad-campaign-7', source: 'ADS', type: 'OPEN_THREAD' } },
 			{
 				...base,
@@ -451,7 +453,7 @@ describe('event mapping', () => {
 		]);
 	});
 
-	test('Messenger: take and request thread control', async () => {
+	it('Messenger: take and request thread control', async () => {
 		const harness = await trigger({ events: ['handover'] });
 		await deliver(
 			harness,
@@ -460,16 +462,13 @@ describe('event mapping', () => {
 				handoverEvent({ from: alice, to: PAGE_ID, timestamp: T0, kind: 'request_thread_control', requestedOwnerAppId: '263902037430900' }),
 			]),
 		);
-		assert.deepEqual(
-			itemsOf(harness).map((item) => [item.handover, item.metadata]),
-			[
+		expect(itemsOf(harness).map((item) => [item.handover, item.metadata])).toStrictEqual([
 				[{ action: 'take_thread_control', previousOwnerAppId: '263902037430900' }, 'taken'],
 				[{ action: 'request_thread_control', requestedOwnerAppId: '263902037430900' }, undefined],
-			],
-		);
+			]);
 	});
 
-	test('Instagram: message with media, read by mid, reaction with emoji, echo, postback and referral', async () => {
+	it('Instagram: message with media, read by mid, reaction with emoji, echo, postback and referral', async () => {
 		const harness = await trigger({ platform: 'instagram', events: ALL_EVENTS, options: { includeEchoes: true } });
 		const ig = (event: Omit<Parameters<typeof messageEvent>[0], 'platform'>) => messageEvent({ ...event, platform: 'instagram' });
 		const payload = webhookPayload('instagram', IG_ACCOUNT_ID, [
@@ -491,7 +490,7 @@ describe('event mapping', () => {
 			referralEvent({ platform: 'instagram', from: ines, to: IG_ACCOUNT_ID, timestamp: T0 + 6, ref: 'bio-link', source: 'IGME', type: 'OPEN_THREAD' }),
 		]);
 		const result = await deliver(harness, payload);
-		assert.equal(result.status, 200);
+		expect(result.status).toBe(200);
 
 		const base = {
 			platform: 'instagram',
@@ -501,7 +500,7 @@ describe('event mapping', () => {
 			conversationKey: `${IG_ACCOUNT_ID}:${ines}`,
 			attachments: [],
 		};
-		assert.deepEqual(itemsOf(harness), [
+		expect(itemsOf(harness)).toStrictEqual([
 			{
 				...base,
 				type: 'message',
@@ -521,19 +520,16 @@ describe('event mapping', () => {
 		]);
 	});
 
-	test('Include Raw Event adds the platform\'s event unchanged', async () => {
+	it('Include Raw Event adds the platform\'s event unchanged', async () => {
 		const harness = await trigger({ events: ['message', 'reaction'], options: { includeRaw: true } });
 		const message = messageEvent({ from: alice, to: PAGE_ID, text: 'Raw ü', timestamp: T0, mid: 'm_raw', quickReplyPayload: undefined, metadata: 'meta' });
 		const reaction = reactionEvent({ from: alice, to: PAGE_ID, timestamp: T0 + 1, mid: 'm_out', emoji: '👍', reaction: 'like' });
 		await deliver(harness, page([message, reaction]));
-		assert.deepEqual(
-			itemsOf(harness).map((item) => item.raw),
-			[message, reaction],
-		);
+		expect(itemsOf(harness).map((item) => item.raw)).toStrictEqual([message, reaction]);
 
 		const withoutRaw = await trigger({ events: ['message'] });
 		await deliver(withoutRaw, page([hello('no raw', T0 + 5)]));
-		assert.equal('raw' in itemsOf(withoutRaw)[0], false);
+		expect('raw' in itemsOf(withoutRaw)[0]).toBe(false);
 	});
 });
 
@@ -549,59 +545,47 @@ describe('filters', () => {
 			echoEvent({ from: PAGE_ID, to: alice, timestamp: T0 + 6, mid: 'm_echo_f', text: 'echo' }),
 		]);
 
-	test('default events: messages, quick replies and postbacks only (no echoes)', async () => {
+	it('default events: messages, quick replies and postbacks only (no echoes)', async () => {
 		const harness = await trigger();
 		await deliver(harness, mixed());
-		assert.deepEqual(
-			itemsOf(harness).map((item) => item.type),
-			['message', 'quick_reply', 'postback'],
-		);
+		expect(itemsOf(harness).map((item) => item.type)).toStrictEqual(['message', 'quick_reply', 'postback']);
 	});
 
-	test('only the chosen events', async () => {
+	it('only the chosen events', async () => {
 		const harness = await trigger({ events: ['postback', 'reaction'] });
 		await deliver(harness, mixed());
-		assert.deepEqual(
-			itemsOf(harness).map((item) => item.type),
-			['postback', 'reaction'],
-		);
+		expect(itemsOf(harness).map((item) => item.type)).toStrictEqual(['postback', 'reaction']);
 	});
 
-	test('a delivery with none of the chosen events: 200 and no execution', async () => {
+	it('a delivery with none of the chosen events: 200 and no execution', async () => {
 		const harness = await trigger({ events: ['optin'] });
 		const result = await deliver(harness, mixed());
-		assert.equal(result.status, 200);
-		assert.equal(harness.executions.length, 0);
+		expect(result.status).toBe(200);
+		expect(harness.executions.length).toBe(0);
 	});
 
-	test('echoes only with Include Echoes', async () => {
+	it('echoes only with Include Echoes', async () => {
 		const without = await trigger({ events: ['message'] });
 		await deliver(without, page([echoEvent({ from: PAGE_ID, to: alice, timestamp: T0, mid: 'm_echo_only', text: 'sent by the Page' })]));
-		assert.equal(without.executions.length, 0);
+		expect(without.executions.length).toBe(0);
 
 		const withEchoes = await trigger({ events: ['message'], options: { includeEchoes: true } });
 		await deliver(withEchoes, page([echoEvent({ from: PAGE_ID, to: alice, timestamp: T0, mid: 'm_echo_only', text: 'sent by the Page' })]));
-		assert.deepEqual(
-			itemsOf(withEchoes).map((item) => [item.type, item.text]),
-			[['echo', 'sent by the Page']],
-		);
+		expect(itemsOf(withEchoes).map((item) => [item.type, item.text])).toStrictEqual([['echo', 'sent by the Page']]);
 	});
 
-	test('standby events only with Handover', async () => {
+	it('standby events only with Handover', async () => {
 		const standby = { standby: [messageEvent({ from: bob, to: PAGE_ID, timestamp: T0, mid: 'm_sb', text: 'while another app is in control' })] };
 		const messagesOnly = await trigger({ events: ['message'] });
 		await deliver(messagesOnly, page([], standby));
-		assert.equal(messagesOnly.executions.length, 0);
+		expect(messagesOnly.executions.length).toBe(0);
 
 		const handover = await trigger({ events: ['handover'] });
 		await deliver(handover, page([], standby));
-		assert.deepEqual(
-			itemsOf(handover).map((item) => [item.type, item.standby, item.text]),
-			[['message', true, 'while another app is in control']],
-		);
+		expect(itemsOf(handover).map((item) => [item.type, item.standby, item.text])).toStrictEqual([['message', true, 'while another app is in control']]);
 	});
 
-	test('Only Page or Account ID keeps one Page\'s events when the app serves several', async () => {
+	it('Only Page or Account ID keeps one Page\'s events when the app serves several', async () => {
 		const harness = await trigger({ options: { accountId: ` ${PAGE_ID} ` } });
 		const payload: WebhookPayload = {
 			object: 'page',
@@ -611,44 +595,39 @@ describe('filters', () => {
 			],
 		};
 		await deliver(harness, payload);
-		assert.deepEqual(
-			itemsOf(harness).map((item) => [item.accountId, item.text]),
-			[[PAGE_ID, 'our Page']],
-		);
+		expect(itemsOf(harness).map((item) => [item.accountId, item.text])).toStrictEqual([[PAGE_ID, 'our Page']]);
 
 		const all = await trigger();
 		await deliver(all, payload);
-		assert.deepEqual(
-			itemsOf(all).map((item) => [item.accountId, item.text]),
-			[
+		expect(itemsOf(all).map((item) => [item.accountId, item.text])).toStrictEqual([
 				[OTHER_PAGE_ID, 'other Page'],
 				[PAGE_ID, 'our Page'],
-			],
-		);
+			]);
 	});
 
-	test('a delivery for the wrong object is acknowledged and ignored', async () => {
+	it('a delivery for the wrong object is acknowledged and ignored', async () => {
 		const harness = await trigger({ platform: 'messenger' });
 		const instagram = webhookPayload('instagram', IG_ACCOUNT_ID, [messageEvent({ platform: 'instagram', from: ines, to: IG_ACCOUNT_ID, text: 'wrong trigger', timestamp: T0 })]);
 		const result = await deliver(harness, instagram);
-		assert.equal(result.status, 200);
-		assert.equal(harness.executions.length, 0);
+		expect(result.status).toBe(200);
+		expect(harness.executions.length).toBe(0);
 
 		const igTrigger = await trigger({ platform: 'instagram' });
 		await deliver(igTrigger, page([hello('wrong trigger', T0)]));
-		assert.equal(igTrigger.executions.length, 0);
+		expect(igTrigger.executions.length).toBe(0);
 	});
 
-	test('a signed body that is not JSON, or has no events, starts nothing', async () => {
+	it('a signed body that is not JSON, or has no events, starts nothing', async () => {
 		const harness = await trigger();
 		for (const body of ['not json', '{"object":"page"}', '{"object":"page","entry":[{"id":"1","time":1}]}', '{"object":"page","entry":[{"id":"1","messaging":[{"unknown_event":{}}]}]}']) {
 			const response = await harness.request('POST', undefined, {
 				headers: { 'content-type': 'text/plain', 'x-hub-signature-256': signature256(APP_SECRET, body) },
 				body,
 			});
-			assert.equal(response.status, 200, body);
+			// body
+			expect(response.status).toBe(200);
 		}
 		await settled(harness);
-		assert.equal(harness.executions.length, 0);
+		expect(harness.executions.length).toBe(0);
 	});
 });

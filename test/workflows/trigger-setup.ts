@@ -5,7 +5,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { APP_ID, APP_SECRET, IG_USER_TOKEN, PAGE_TOKEN, appSecretProof, type FakeGraph, type RecordedRequest } from '../fakes/graph';
-import { forgetProcessMemory } from '../../nodes/platforms/dedupe';
+import { forgetProcessMemory } from '../../nodes/platforms/core/dedupe';
 import { startTriggerHarness, type TriggerHarness, type TriggerHarnessOptions } from '../harness/webhook';
 
 export const APP_AUTH = `Bearer ${APP_ID}|${APP_SECRET}`;
@@ -22,6 +22,8 @@ export interface TriggerOptions {
 	workflowId?: string;
 	webhookId?: string;
 	requireActivation?: boolean;
+	/** The editor's "Listen for test event" (see the harness's testWebhook). */
+	testWebhook?: boolean;
 }
 
 export function harnessOptions(options: TriggerOptions): TriggerHarnessOptions {
@@ -34,6 +36,7 @@ export function harnessOptions(options: TriggerOptions): TriggerHarnessOptions {
 		workflowId: options.workflowId,
 		webhookId: options.webhookId,
 		requireActivation: options.requireActivation ?? true,
+		testWebhook: options.testWebhook,
 	};
 }
 

@@ -13,6 +13,38 @@ export type BatchOperation = Operation & { batch: NonNullable<Operation['batch']
 
 export const canBatch = (operation: Operation): operation is BatchOperation => operation.batch !== undefined;
 
+/**
+ * Items in chunks of at most `chunkSize`, no two items of one key (one person) in the same chunk: Meta
+ * runs the parts of a batch request in parallel, so two messages to one person in one batch could arrive
+ * in either order. An item goes into the first chunk with room after the chunk of its key's previous item;
+ * `after[c]` are the earlier chunks chunk `c` must wait for (those holding its people's earlier messages).
+ */
+export function planChunks(
+	itemCount: number,
+	chunkSize: number,
+	keyOf: (itemIndex: number) => string | undefined,
+): { chunks: number[][]; after: number[][] } {
+	const chunks: number[][] = [];
+	const after: Array<Set<number>> = [];
+	const lastChunkOf = new Map<string, number>();
+	let firstOpen = 0;
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		const key = keyOf(itemIndex);
+		const previous = key === undefined ? undefined : lastChunkOf.get(key);
+		let target = Math.max(firstOpen, previous === undefined ? 0 : previous + 1);
+		while ((chunks[target]?.length ?? 0) >= chunkSize) target++;
+		for (let c = chunks.length; c <= target; c++) {
+			chunks.push([]);
+			after.push(new Set());
+		}
+		chunks[target].push(itemIndex);
+		if (previous !== undefined) after[target].add(previous);
+		if (key !== undefined) lastChunkOf.set(key, target);
+		while ((chunks[firstOpen]?.length ?? 0) >= chunkSize) firstOpen++;
+	}
+	return { chunks, after: after.map((set) => [...set]) };
+}
+
 export async function sendInBatches(
 	input: {
 		ctx: OperationInput['ctx'];
@@ -21,10 +53,17 @@ export async function sendInBatches(
 		chunkSize: number;
 		concurrency: number;
 		platformFor: (itemIndex: number) => Promise<Platform>;
+		keyOf?: (itemIndex: number) => string | undefined;
 	},
 	results: ItemResults,
 ): Promise<void> {
 	const { ctx, operation, itemCount, chunkSize, concurrency, platformFor } = input;
+	const { chunks, after } = planChunks(itemCount, chunkSize, input.keyOf ?? (() => undefined));
+	const done = chunks.map(() => {
+		let resolve = () => {};
+		const promise = new Promise<void>((settle) => (resolve = settle));
+		return { promise, resolve };
+	});
 
 	// Platform may be an expression: a chunk's items are grouped by the platform they go to.
 	const prepareChunk = async (indexes: number[]) => {
@@ -46,22 +85,27 @@ export async function sendInBatches(
 	};
 
 	const sendChunk = async (chunkIndex: number) => {
-		const first = chunkIndex * chunkSize;
-		const indexes = Array.from({ length: Math.min(chunkSize, itemCount - first) }, (_, i) => first + i);
+		// Chunks start in order, so the ones waited for are already running: no chunk waits on a later one.
+		await Promise.all(after[chunkIndex].map(async (earlier) => await done[earlier].promise));
+		const indexes = chunks[chunkIndex];
 		results.markStarted(indexes.length);
-		for (const [platform, entries] of await prepareChunk(indexes)) {
-			const sendBatch = platform.sendBatch as NonNullable<Platform['sendBatch']>;
-			const outcomes = await sendBatch.call(
-				platform,
-				entries.map((entry) => entry.prepared.message),
-			);
-			outcomes.forEach((outcome, position) => {
-				const { itemIndex, prepared } = entries[position];
-				if ('error' in outcome) results.fail(itemIndex, outcome.error);
-				else results.succeed(itemIndex, operation.batch.output({ ctx, platform, itemIndex }, outcome.result, prepared));
-			});
+		try {
+			for (const [platform, entries] of await prepareChunk(indexes)) {
+				const sendBatch = platform.sendBatch as NonNullable<Platform['sendBatch']>;
+				const outcomes = await sendBatch.call(
+					platform,
+					entries.map((entry) => entry.prepared.message),
+				);
+				outcomes.forEach((outcome, position) => {
+					const { itemIndex, prepared } = entries[position];
+					if ('error' in outcome) results.fail(itemIndex, outcome.error);
+					else results.succeed(itemIndex, operation.batch.output({ ctx, platform, itemIndex }, outcome.result, prepared));
+				});
+			}
+		} finally {
+			done[chunkIndex].resolve();
 		}
 	};
 
-	await runBounded(Math.ceil(itemCount / chunkSize), concurrency, sendChunk, results.stopped);
+	await runBounded(chunks.length, concurrency, sendChunk, results.stopped);
 }

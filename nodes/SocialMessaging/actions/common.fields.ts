@@ -1,8 +1,8 @@
 /** Fields several operations share, and the readers that turn them into unified values. */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { InputError } from '../../platforms/inputError';
 import type { Recipient } from '../../platforms/types';
+import { readId, requireId, type IdField } from './values';
 
 export const conversationLocator: INodeProperties = {
 	displayName: 'Conversation',
@@ -26,6 +26,38 @@ export const conversationLocator: INodeProperties = {
 		},
 	],
 };
+
+export const conversationId: IdField = {
+	parameter: 'conversationId',
+	label: 'Conversation',
+	noun: 'conversation ID',
+	source: 'a conversation from the list or its ID (e.g. t_10161117434308444)',
+	locator: true,
+};
+
+export function readConversationId(ctx: IExecuteFunctions, itemIndex: number): string {
+	return readId(ctx, itemIndex, conversationId);
+}
+
+/** The Message ID field of Message > Get, React and Unreact. */
+export const messageIdField: INodeProperties = {
+	displayName: 'Message ID',
+	name: 'messageId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. m_JH6o-yS83JoxWmQaLrmgSaHwGtfTgQ',
+	description: 'ID of the message (mid), from a conversation or a trigger event',
+};
+
+export function readMessageId(ctx: IExecuteFunctions, itemIndex: number): string {
+	return readId(ctx, itemIndex, {
+		parameter: 'messageId',
+		label: 'Message ID',
+		noun: 'message ID',
+		source: 'the mid of a message, from a conversation or a trigger event (e.g. m_JH6o-yS83JoxWmQaLrmgSaHwGtfTgQ)',
+	});
+}
 
 export const recipientTypeField: INodeProperties = {
 	displayName: 'Send To',
@@ -94,22 +126,18 @@ export function readRecipient(ctx: IExecuteFunctions, itemIndex: number): Recipi
 	const type = ctx.getNodeParameter('recipientType', itemIndex, 'user') as string;
 	// An expression that resolves to nothing for one item must fail that item, not reach the platform.
 	if (type === 'user') {
-		const id = String(ctx.getNodeParameter('recipientId', itemIndex, '', { extractValue: true }) ?? '').trim();
-		if (!id) {
-			throw new InputError(
-				'No recipient ID for this item',
-				'Recipient is empty; if it is an expression, check that the item has the field it reads (a PSID or IGSID from a conversation or trigger event).',
-			);
-		}
+		const id = requireId(ctx.getNodeParameter('recipientId', itemIndex, '', { extractValue: true }), {
+			label: 'Recipient',
+			noun: 'recipient ID',
+			source: 'a PSID or IGSID from a conversation or trigger event',
+		});
 		return { id };
 	}
-	const handle = String(ctx.getNodeParameter('recipientHandle', itemIndex, '') ?? '').trim();
-	if (!handle) {
-		throw new InputError(
-			'No recipient handle for this item',
-			'Recipient Handle is empty; if it is an expression, check that the item has the field it reads.',
-		);
-	}
+	const handle = requireId(ctx.getNodeParameter('recipientHandle', itemIndex, ''), {
+		label: 'Recipient Handle',
+		noun: 'recipient handle',
+		source: 'the comment ID, post ID, user ref or notification token that matches Send To',
+	});
 	switch (type) {
 		case 'comment':
 			return { commentId: handle };
@@ -119,6 +147,19 @@ export function readRecipient(ctx: IExecuteFunctions, itemIndex: number): Recipi
 			return { userRef: handle };
 		default:
 			return { notificationToken: handle };
+	}
+}
+
+/**
+ * The person an item writes to, as an ordering key (see Operation.orderKey): platform and recipient, or
+ * undefined when the recipient cannot be read.
+ */
+export function recipientOrderKey(ctx: IExecuteFunctions, itemIndex: number): string | undefined {
+	try {
+		const platform = ctx.getNodeParameter('platform', itemIndex, '') as string;
+		return `${platform}:${JSON.stringify(readRecipient(ctx, itemIndex))}`;
+	} catch {
+		return undefined;
 	}
 }
 
@@ -189,6 +230,22 @@ export const sendingOptions: INodeProperties[] = [
 		typeOptions: { minValue: 0 },
 		description:
 			'0 (recommended): send as fast as Concurrency allows, and slow down to just under the platform\'s limit as soon as it signals one (Meta: 285 of its 300 per second per Page; audio and video always 9 of 10). A number keeps to that pace from the first message, e.g. when several workflows send for the same Page.',
+	},
+	{
+		displayName: 'Request Timeout (Seconds)',
+		name: 'requestTimeout',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0 },
+		description: 'Give up on a request that got no answer after this many seconds. 0 uses n8n\'s own limit. A send that timed out may still have been delivered: its item fails with "outcome unknown".',
+	},
+	{
+		displayName: 'Retry When Outcome Is Unknown',
+		name: 'retryUnknownOutcome',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to repeat a request after a timeout, a dropped connection, a 5xx or an unreadable answer, although the platform may have carried it out already. Off (recommended): such an item fails saying its outcome is unknown and is never repeated, so nobody gets a message twice. On: fewer failed items, but a person may get the same message twice.',
 	},
 ];
 

@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { InputError } from '../../platforms/inputError';
+import { InputError } from '../../platforms/core/inputError';
 
 type NodeError = NodeApiError | NodeOperationError;
 

@@ -28,6 +28,12 @@ export interface Operation {
 	kind: 'read' | 'write';
 	/** Returns the output for one input item: one object, or several (lists). */
 	execute(input: OperationInput): Promise<IDataObject | IDataObject[]>;
+	/**
+	 * Who the item writes to (one person, one thread), for writes whose order matters to that person:
+	 * items with the same key run one after another in input order, others alongside. Undefined when
+	 * the item has none or it cannot be read (the item then fails in `execute` with the reason).
+	 */
+	orderKey?(ctx: IExecuteFunctions, itemIndex: number): string | undefined;
 	/** Sends that the platform can also carry in batch requests: the two halves of `execute`. */
 	batch?: {
 		prepare(input: OperationInput): Promise<PreparedSend>;

@@ -5,8 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { laneCapacity, type Lane, type Pacing } from '../rateGate';
-import { MAYBE_CARRIED_OUT, backoffDelay, type PlatformError, type Transport } from '../transport';
+import { laneCapacity, type Lane, type Pacing } from '../core/rateGate';
+import { MAYBE_CARRIED_OUT, backoffDelay, type PlatformError, type Transport } from '../core/transport';
 import { readGraphError } from './errors';
 
 export const MAX_BATCH_SIZE = 50;
@@ -156,6 +156,7 @@ export async function runBatch(transport: Transport, calls: BatchCall[]): Promis
 			break;
 		}
 		waitedMs += delay;
+		transport.gate.refused(pacingOf(pending.map(({ call }) => call)));
 		transport.gate.tighten();
 		transport.gate.pauseFor(delay, rateLimit.description);
 	}

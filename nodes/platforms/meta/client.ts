@@ -5,12 +5,14 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { InputError } from '../inputError';
-import type { Lane } from '../rateGate';
-import { multipartBody } from '../multipart';
-import { Slots } from '../slots';
-import type { Transport } from '../transport';
+import type { AccountTools } from '../accountTypes';
+import { InputError } from '../core/inputError';
+import type { Lane } from '../core/rateGate';
+import { multipartBody } from '../core/multipart';
+import { Slots } from '../core/slots';
+import type { Transport } from '../core/transport';
 import type {
+	Capabilities,
 	Conversation,
 	ListConversationsOptions,
 	ListOptions,
@@ -28,8 +30,11 @@ import type {
 	SenderAction,
 	UploadResult,
 } from '../types';
+import { metaAccountTools } from './account';
 import { batchSizeFor, runBatch, splitIntoBatches, type BatchCall } from './batch';
 import { toConversation, toMessage } from './incoming';
+import { splitIntoPages } from './nextPage';
+import { withTokenHint } from './notificationOptIn';
 import {
 	META_LIMITS,
 	buildRecipient,
@@ -51,6 +56,9 @@ export interface MetaSettings {
 	apiVersion: string;
 	/** Overrides the pace of text sends (calls per second); default: just under Meta's documented 300. */
 	sendsPerSecond?: number;
+	capabilities: Capabilities;
+	/** Signs next page quick replies (nextPage.ts); absent without an app secret. */
+	nextPageKey?: string;
 }
 
 /**
@@ -113,6 +121,8 @@ export class MetaPlatform implements Platform {
 
 	readonly limits: PlatformLimits;
 
+	readonly capabilities: Capabilities;
+
 	private ownIdLookup: Promise<string | undefined> | undefined;
 
 	private readonly sendLane: Lane;
@@ -121,12 +131,15 @@ export class MetaPlatform implements Platform {
 
 	private readonly fileUploads = new Slots(FILES_IN_MEMORY);
 
+	readonly account: AccountTools;
+
 	constructor(
 		private readonly transport: Transport,
 		private readonly settings: MetaSettings,
 	) {
 		this.name = settings.platform;
 		this.provider = settings.provider;
+		this.capabilities = settings.capabilities;
 		this.limits = {
 			textLimit:
 				settings.platform === 'instagram'
@@ -141,23 +154,29 @@ export class MetaPlatform implements Platform {
 			defaultSendConcurrency: 100,
 			sendsPerSecond: settings.sendsPerSecond || Math.floor(DOCUMENTED_SENDS_PER_SECOND * PACING_HEADROOM),
 		};
-		// A pace the user chose holds from the first send; Meta's documented one once Meta signals a limit.
-		this.sendLane = { name: 'meta-send', perSecond: this.limits.sendsPerSecond, adaptive: !settings.sendsPerSecond };
+		// A pace the user chose holds from the first send; otherwise the lane learns the limit it meets.
+		this.sendLane = { name: 'meta-send', perSecond: this.limits.sendsPerSecond, learn: !settings.sendsPerSecond };
 		// Graph batch requests are documented for graph.facebook.com only, not for graph.instagram.com.
 		if (settings.provider === 'metaGraph') this.limits.maxBatchSize = batchSizeFor(this.sendLane);
 		this.audioVideoLane = {
 			name: 'meta-send-audio-video',
 			perSecond: Math.min(this.limits.sendsPerSecond, Math.floor(DOCUMENTED_AUDIO_VIDEO_SENDS_PER_SECOND * PACING_HEADROOM)),
 		};
+		this.account = metaAccountTools({ transport, platform: settings.platform, provider: settings.provider, node: this.accountNode });
 	}
 
-	/** The rate lanes a send of this media type counts on. */
-	private lanesFor(mediaType: MediaType | undefined): Lane[] {
-		return mediaType === 'audio' || mediaType === 'video' ? [this.sendLane, this.audioVideoLane] : [this.sendLane];
+	/**
+	 * The rate lanes a send counts on: the Page's, audio/video's, and the thread's. Meta warns that a single
+	 * thread can be rate limited but names no rate: the thread's lane learns it (one call per batch request).
+	 */
+	private lanesFor(mediaType: MediaType | undefined, recipient?: Recipient): Lane[] {
+		const lanes = mediaType === 'audio' || mediaType === 'video' ? [this.sendLane, this.audioVideoLane] : [this.sendLane];
+		if (recipient) lanes.push({ name: `meta-thread:${JSON.stringify(recipient)}`, perSecond: 1, learn: true });
+		return lanes;
 	}
 
-	private pacingFor(mediaType: MediaType | undefined) {
-		return this.lanesFor(mediaType).map((lane) => ({ lane, weight: 1 }));
+	private pacingFor(mediaType: MediaType | undefined, recipient?: Recipient) {
+		return this.lanesFor(mediaType, recipient).map((lane) => ({ lane, weight: 1 }));
 	}
 
 	/** The Graph node that sends and owns the conversations: the Page, or the Instagram account. */
@@ -170,14 +189,20 @@ export class MetaPlatform implements Platform {
 	async ownId(): Promise<string | undefined> {
 		if (this.name === 'messenger') return this.settings.pageId;
 		if (this.settings.instagramAccountId) return this.settings.instagramAccountId;
-		this.ownIdLookup ??= this.lookUpInstagramId();
+		// Items share one lookup; a failed one is forgotten, so the next item asks again instead of failing
+		// with the same error for the rest of the run.
+		this.ownIdLookup ??= this.lookUpInstagramId().catch((error: unknown) => {
+			this.ownIdLookup = undefined;
+			throw error;
+		});
 		return await this.ownIdLookup;
 	}
 
 	private async lookUpInstagramId(): Promise<string | undefined> {
 		if (this.provider === 'instagramLogin') {
 			const me = await this.transport.request({ method: 'GET', path: '/me', qs: { fields: 'user_id,username' }, idempotent: true });
-			return String(me.user_id ?? me.id);
+			const id = me.user_id ?? me.id;
+			return id === undefined || id === null || id === '' ? undefined : String(id);
 		}
 		const page = await this.transport.request({
 			method: 'GET',
@@ -271,15 +296,31 @@ export class MetaPlatform implements Platform {
 		}
 	}
 
+	firstPage(message: OutgoingMessage, options: { store: () => IDataObject; label: string }): OutgoingMessage {
+		const split = splitIntoPages(message, {
+			label: options.label,
+			platform: this.name,
+			key: this.settings.nextPageKey,
+			validate: (page) => this.validateOutgoing(page),
+		});
+		if (!split) return message;
+		split.store(options.store(), Date.now());
+		return split.first;
+	}
+
 	async send(message: OutgoingMessage): Promise<SendResult> {
 		this.validateOutgoing(message);
 		const outgoing = await this.withUploadedFile(message);
-		const response = await this.transport.request({
-			method: 'POST',
-			path: `/${this.accountNode}/messages`,
-			body: buildSendBody(outgoing),
-			pacing: this.pacingFor(message.media?.type),
-		});
+		const response = await this.transport
+			.request({
+				method: 'POST',
+				path: `/${this.accountNode}/messages`,
+				body: buildSendBody(outgoing),
+				pacing: this.pacingFor(message.media?.type, message.recipient),
+			})
+			.catch((error: unknown) => {
+				throw withTokenHint(error, message);
+			});
 		return this.sendResult(message, response);
 	}
 
@@ -297,7 +338,7 @@ export class MetaPlatform implements Platform {
 						method: 'POST',
 						relativeUrl: `${this.settings.apiVersion}/${this.accountNode}/messages`,
 						body: buildSendBody(outgoing),
-						lanes: this.lanesFor(message.media?.type),
+						lanes: this.lanesFor(message.media?.type, message.recipient),
 					},
 				});
 			} catch (error) {
@@ -311,7 +352,7 @@ export class MetaPlatform implements Platform {
 			);
 			parts.forEach((part, position) => {
 				const { index, message } = chunk[position];
-				outcomes[index] = 'body' in part ? { result: this.sendResult(message, part.body) } : { error: part.error };
+				outcomes[index] = 'body' in part ? { result: this.sendResult(message, part.body) } : { error: withTokenHint(part.error, message) as Error };
 			});
 		}
 		return outcomes;
@@ -335,12 +376,12 @@ export class MetaPlatform implements Platform {
 	}
 
 	async sendAction(recipient: Recipient, action: SenderAction): Promise<IDataObject> {
-		return await this.senderAction({ recipient: buildRecipient(recipient), sender_action: action });
+		return await this.senderAction(recipient, { recipient: buildRecipient(recipient), sender_action: action });
 	}
 
 	async react(recipient: Recipient, messageId: string, reaction: string): Promise<IDataObject> {
 		if (!reaction) throw new InputError('No reaction given', 'Set the reaction, e.g. love or an emoji such as ❤️.');
-		return await this.senderAction({
+		return await this.senderAction(recipient, {
 			recipient: buildRecipient(recipient),
 			sender_action: 'react',
 			payload: { message_id: messageId, reaction },
@@ -348,15 +389,15 @@ export class MetaPlatform implements Platform {
 	}
 
 	async unreact(recipient: Recipient, messageId: string): Promise<IDataObject> {
-		return await this.senderAction({
+		return await this.senderAction(recipient, {
 			recipient: buildRecipient(recipient),
 			sender_action: 'unreact',
 			payload: { message_id: messageId },
 		});
 	}
 
-	private async senderAction(body: IDataObject): Promise<IDataObject> {
-		return await this.transport.request({ method: 'POST', path: `/${this.accountNode}/messages`, body, pacing: this.pacingFor(undefined) });
+	private async senderAction(recipient: Recipient, body: IDataObject): Promise<IDataObject> {
+		return await this.transport.request({ method: 'POST', path: `/${this.accountNode}/messages`, body, pacing: this.pacingFor(undefined, recipient) });
 	}
 
 	async uploadAttachment(media: OutgoingMedia): Promise<UploadResult> {
@@ -385,6 +426,14 @@ export class MetaPlatform implements Platform {
 		} else {
 			throw new InputError('This attachment is already uploaded', 'Use the attachment ID directly in a Send operation.');
 		}
-		return { platform: this.name, attachmentId: String(response.attachment_id), type: media.type, raw: response };
+		// An answer without an id would otherwise become the attachment ID "undefined" in every later send.
+		const attachmentId = response.attachment_id;
+		if (attachmentId === undefined || attachmentId === null || attachmentId === '') {
+			throw new InputError(
+				'Meta stored the media but answered no attachment ID',
+				'Nothing can be sent by ID from this upload; run the upload again, or send the media by URL.',
+			);
+		}
+		return { platform: this.name, attachmentId: String(attachmentId), type: media.type, raw: response };
 	}
 }

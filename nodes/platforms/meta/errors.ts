@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { PlatformError, RawResponse } from '../transport';
+import type { PlatformError, RawResponse } from '../core/transport';
 
 interface GraphErrorBody {
 	message?: string;
@@ -19,6 +19,8 @@ interface GraphErrorBody {
 
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 613]);
 const TAG_ABUSE_SUBCODE = 2018338;
+/** Code 4 with this subcode: a notification token's frequency is used up — a verdict, not a pause. */
+const NOTIFICATION_FREQUENCY_SUBCODE = 2018354;
 
 interface Explanation {
 	message: string;
@@ -33,6 +35,12 @@ function explain(code: number | string | undefined, subcode: number | string | u
 			hint: 'Only use message tags for the purpose they were approved for; send ordinary messages inside the 24-hour window instead.',
 		};
 	}
+	if (subcode === NOTIFICATION_FREQUENCY_SUBCODE) {
+		return {
+			message: 'This notification token was already used in its current period',
+			hint: 'Meta allows one notification message per token and period of its frequency (daily, weekly or monthly). Send the next one after the period, or ask the person again.',
+		};
+	}
 	if (subcode === 2018278 || subcode === 2534022) {
 		return {
 			message: 'The person is outside the allowed messaging window',
@@ -43,6 +51,12 @@ function explain(code: number | string | undefined, subcode: number | string | u
 		return {
 			message: 'Another app controls this conversation',
 			hint: 'The thread is owned by another app through the handover protocol. Take thread control first, or let the other app pass it back.',
+		};
+	}
+	if (subcode === 1893063) {
+		return {
+			message: 'Meta has temporarily restricted the Page from sending messages',
+			hint: 'Meta restricts a Page that sent messages people did not want (blocks, reports). Nothing goes out until the restriction ends: check Page Quality / Business Support Home in Meta Business Suite for the reason and the end date, and pause automated sends; retrying does not help.',
 		};
 	}
 	if (subcode === 2018108) {
@@ -214,6 +228,7 @@ export function readGraphError(response: RawResponse): PlatformError | undefined
 	// Tag abuse shares code 613 with the rate limits but is a verdict, not a pause: never retried.
 	const rateLimited =
 		subcode !== TAG_ABUSE_SUBCODE &&
+		subcode !== NOTIFICATION_FREQUENCY_SUBCODE &&
 		(response.statusCode === 429 || (typeof code === 'number' && RATE_LIMIT_CODES.has(code)));
 	if (rateLimited) {
 		return {

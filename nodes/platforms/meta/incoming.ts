@@ -65,6 +65,8 @@ function toAttachment(raw: IDataObject): Attachment {
 	let type: AttachmentType = typeFromMime(mimeType);
 	if (image) type = 'image';
 	if (video) type = 'video';
+	// Since 2026-08-30 stickers come as an attachment of type "sticker" (Messenger Sticker API).
+	if (raw.type === 'sticker') type = 'sticker';
 	const attachment: Attachment = {
 		type,
 		url: (image?.url ?? video?.url ?? raw.file_url ?? raw.url) as string | undefined,

@@ -4,7 +4,11 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { InputError } from '../inputError';
+import { InputError } from '../core/inputError';
+import { hasVisibleText, isHttpUrl, requireWholeCharacters } from '../core/text';
+import { validateRawMessage } from './customPayload';
+import { buildImageGridPayload, buildNewContent, validateImageGrid, validateNewContent } from './newMessages';
+import { buildOptInPayload, validateOptInTemplate } from './notificationOptIn';
 import type {
 	Button,
 	GenericElement,
@@ -49,6 +53,8 @@ export const MESSENGER_TAGS = [
 ];
 export const INSTAGRAM_TAGS = ['HUMAN_AGENT'];
 
+const MESSAGING_TYPES: string[] = ['RESPONSE', 'UPDATE', 'MESSAGE_TAG', 'UTILITY'];
+
 /** File types Instagram accepts per attachment type (Meta's Instagram messaging reference). */
 const INSTAGRAM_MIME_TYPES: Record<string, string[]> = {
 	image: ['image/png', 'image/jpeg', 'image/jpg'],
@@ -56,6 +62,8 @@ const INSTAGRAM_MIME_TYPES: Record<string, string[]> = {
 	video: ['video/mp4', 'video/ogg', 'video/x-msvideo', 'video/avi', 'video/quicktime', 'video/webm'],
 	file: ['application/pdf'],
 };
+
+const hasText = hasVisibleText;
 
 function characters(text: string): number {
 	return [...text].length;
@@ -73,7 +81,15 @@ function platformLabel(platform: MetaPlatformName): string {
 // Validation
 // ---------------------------------------------------------------------------------------------
 
+/** An optional URL field: empty, or a full http(s) URL. */
+function validateOptionalUrl(url: string | undefined, what: string): void {
+	if (url && !isHttpUrl(url.trim())) {
+		throw new InputError(`${what} "${url}" is not an http(s) URL`, 'Give a full public URL such as https://example.com/picture.png, or leave it empty.');
+	}
+}
+
 export function validateText(text: string, platform: MetaPlatformName): void {
+	requireWholeCharacters(text, 'Text');
 	if (platform === 'instagram') {
 		const bytes = Buffer.byteLength(text, 'utf8');
 		if (bytes > META_LIMITS.instagramTextMaxBytes) {
@@ -103,14 +119,14 @@ function validateButtons(buttons: Button[] | undefined, where: string, platform:
 	}
 	for (const [index, button] of (buttons ?? []).entries()) {
 		const label = `${where}, button ${index + 1}`;
-		if (!button.title) throw new InputError(`${label} has no title`, 'Give every button a title.');
+		if (!hasText(button.title)) throw new InputError(`${label} has no title`, 'Give every button a title.');
 		if (characters(button.title) > META_LIMITS.buttonTitleMaxChars) {
 			throw new InputError(
 				`${label}: title "${button.title}" is longer than ${META_LIMITS.buttonTitleMaxChars} characters`,
 				'Shorten the button title.',
 			);
 		}
-		if (button.type === 'web_url' && !/^https?:\/\//i.test(button.url)) {
+		if (button.type === 'web_url' && !isHttpUrl(button.url)) {
 			throw new InputError(`${label}: "${button.url}" is not an http(s) URL`, 'URL buttons need a full URL such as https://example.com/order/42.');
 		}
 		if (button.type === 'phone_number' && platform === 'instagram') {
@@ -123,7 +139,7 @@ function validateButtons(buttons: Button[] | undefined, where: string, platform:
 				'Call buttons need a number that starts with + and the country code, e.g. +15551234567.',
 			);
 		}
-		if (button.type === 'postback' && !button.payload) {
+		if (button.type === 'postback' && !hasText(button.payload)) {
 			throw new InputError(`${label} has no payload`, 'Postback buttons need a payload; it comes back to your trigger when the person taps the button.');
 		}
 	}
@@ -142,14 +158,16 @@ function validateGenericElements(elements: GenericElement[], platform: MetaPlatf
 	if (elements.length === 0 || elements.length > META_LIMITS.genericMaxElements) {
 		throw new InputError(
 			`A generic template needs 1 to ${META_LIMITS.genericMaxElements} elements; this one has ${elements.length}`,
-			'Send the remaining elements in another message (a "More" quick reply works well for paging).',
+			'Cards past 10 are paged by the Send operation (a "More" quick reply, answered by the trigger); give at least one card.',
 		);
 	}
 	elements.forEach((element, index) => {
 		const where = `Element ${index + 1}`;
-		if (!element.title) throw new InputError(`${where} has no title`, 'Every generic template element needs a title.');
+		if (!hasText(element.title)) throw new InputError(`${where} has no title`, 'Every generic template element needs a title.');
 		validateElementText(element.title, `${where} title`);
 		validateElementText(element.subtitle, `${where} subtitle`);
+		validateOptionalUrl(element.imageUrl, `${where} image URL`);
+		validateOptionalUrl(element.defaultActionUrl, `${where} default action URL`);
 		validateButtons(element.buttons, where, platform);
 	});
 }
@@ -166,7 +184,7 @@ function validateTemplate(template: Template, platform: MetaPlatformName): void 
 			validateGenericElements(template.elements, platform);
 			return;
 		case 'button':
-			if (!template.text) throw new InputError('The button template has no text', 'Add the text shown above the buttons.');
+			if (!hasText(template.text)) throw new InputError('The button template has no text', 'Add the text shown above the buttons (spaces and line breaks alone do not count).');
 			if (characters(template.text) > META_LIMITS.buttonTemplateTextMaxChars) {
 				throw new InputError(
 					`Button template text is ${characters(template.text)} characters long; the limit is ${META_LIMITS.buttonTemplateTextMaxChars}`,
@@ -175,9 +193,17 @@ function validateTemplate(template: Template, platform: MetaPlatformName): void 
 			}
 			validateButtons(template.buttons, 'The button template', platform, 1);
 			return;
-		case 'media':
+		case 'media': {
+			const source = 'url' in template.source ? template.source.url : template.source.attachmentId;
+			if (!hasText(source)) {
+				throw new InputError(
+					'No media URL or attachment ID for the media template',
+					'Media URL or Attachment ID is empty; give a Facebook URL of the image or video, or an attachment ID from Attachment > Upload. If it is an expression, check that every item has the field it reads.',
+				);
+			}
 			validateButtons(template.buttons, 'The media template', platform);
 			return;
+		}
 		case 'product':
 			if (template.productIds.length === 0 || template.productIds.length > META_LIMITS.productMaxElements) {
 				throw new InputError(
@@ -185,6 +211,12 @@ function validateTemplate(template: Template, platform: MetaPlatformName): void 
 					'List the catalog product IDs to show, at most 10 per message.',
 				);
 			}
+			return;
+		case 'notificationOptIn':
+			validateOptInTemplate(template, platform);
+			return;
+		case 'imageGrid':
+			validateImageGrid(template, platform);
 			return;
 		case 'receipt': {
 			const missing = (
@@ -195,7 +227,7 @@ function validateTemplate(template: Template, platform: MetaPlatformName): void 
 					['Payment Method', template.paymentMethod],
 				] as const
 			)
-				.filter(([, value]) => !value)
+				.filter(([, value]) => !hasText(value))
 				.map(([name]) => name);
 			if (missing.length) {
 				throw new InputError(`The receipt template is missing: ${missing.join(', ')}`, 'Fill these fields; Meta requires them on every receipt.');
@@ -209,6 +241,10 @@ function validateTemplate(template: Template, platform: MetaPlatformName): void 
 			if ((template.elements?.length ?? 0) > META_LIMITS.receiptMaxElements) {
 				throw new InputError(`A receipt may list at most ${META_LIMITS.receiptMaxElements} items`, 'Group items or link to the full order.');
 			}
+			// Meta's receipt template reference marks each item's title (its name) as required.
+			template.elements?.forEach((element, index) => {
+				if (!hasText(element.title)) throw new InputError(`Receipt item ${index + 1} has no name`, 'Give every item of the receipt an Item Name (title).');
+			});
 			return;
 		}
 	}
@@ -218,23 +254,25 @@ function validateQuickReplies(quickReplies: QuickReply[], platform: MetaPlatform
 	if (quickReplies.length > META_LIMITS.maxQuickReplies) {
 		throw new InputError(
 			`${quickReplies.length} quick replies is too many; the limit is ${META_LIMITS.maxQuickReplies}`,
-			'Keep the 12 most useful options and add a "More" quick reply whose payload asks your workflow for the next page.',
+			'The Send operation pages quick replies past 13 (a "More" quick reply, answered by the trigger); elsewhere keep at most 13.',
 		);
 	}
 	quickReplies.forEach((reply, index) => {
 		const where = `Quick reply ${index + 1}`;
 		if (platform === 'instagram' && reply.contentType !== 'text') {
-			throw new InputError(`${where}: Instagram only supports text quick replies`, 'Remove the phone number / email quick replies on Instagram.');
+			throw new InputError(`${where}: Instagram only supports text quick replies`, 'Meta turned off phone number and email quick replies on Instagram on 2026-10-05: remove them, or ask in the text and let the person type it.');
 		}
 		if (reply.contentType !== 'text') return;
-		if (!reply.title) throw new InputError(`${where} has no title`, 'Text quick replies need a title (the button label).');
+		if (!hasText(reply.title)) throw new InputError(`${where} has no title`, 'Text quick replies need a title (the button label).');
+		requireWholeCharacters(reply.title, `${where} title`);
+		validateOptionalUrl(reply.imageUrl, `${where} image URL`);
 		if (characters(reply.title) > META_LIMITS.quickReplyTitleMaxChars) {
 			throw new InputError(
 				`${where}: title "${reply.title}" is ${characters(reply.title)} characters long; the limit is ${META_LIMITS.quickReplyTitleMaxChars}`,
 				'Shorten the title; put longer explanations in the message text.',
 			);
 		}
-		if (!reply.payload) throw new InputError(`${where} has no payload`, 'Text quick replies need a payload; it comes back to your trigger when tapped.');
+		if (!hasText(reply.payload)) throw new InputError(`${where} has no payload`, 'Text quick replies need a payload; it comes back to your trigger when tapped.');
 		if (characters(reply.payload) > META_LIMITS.quickReplyPayloadMaxChars) {
 			throw new InputError(`${where}: payload is longer than ${META_LIMITS.quickReplyPayloadMaxChars} characters`, 'Store the data elsewhere and put a short key in the payload.');
 		}
@@ -265,9 +303,9 @@ export function validateMediaFile(media: OutgoingMedia, platform: MetaPlatformNa
 }
 
 export function validateOutgoing(message: OutgoingMessage, platform: MetaPlatformName): void {
-	const contents = [message.text !== undefined && message.text !== '', !!message.media, !!message.template].filter(Boolean).length;
+	const contents = [hasText(message.text), !!message.media, !!message.template, !!message.rawMessage, !!message.sticker, !!message.images].filter(Boolean).length;
 	if (contents === 0) {
-		throw new InputError('The message is empty', 'Set the text, a media attachment or a template.');
+		throw new InputError('The message is empty', 'Set the text (spaces and line breaks alone do not count), a media attachment or a template.');
 	}
 	if (contents > 1) {
 		throw new InputError(
@@ -275,17 +313,26 @@ export function validateOutgoing(message: OutgoingMessage, platform: MetaPlatfor
 			'Send them as separate messages (add a second Social Messaging node).',
 		);
 	}
+	if (message.rawMessage) validateRawMessage(message.rawMessage, platform);
+	validateNewContent(message, platform);
 	if (message.text) validateText(message.text, platform);
 	if (message.media) validateMediaFile(message.media, platform);
 	if (message.template) validateTemplate(message.template, platform);
 	if (message.quickReplies?.length) {
-		if (message.template) {
-			throw new InputError('Quick replies cannot be added to a template', 'Use the template\'s buttons, or send the quick replies with a text message.');
+		// Meta takes quick replies with any message; the node adds them to generic templates only (the next page button).
+		if (message.template && message.template.type !== 'generic') {
+			throw new InputError('Quick replies cannot be added to this template', 'Use the template\'s buttons, or send the quick replies with a text message.');
 		}
 		validateQuickReplies(message.quickReplies, platform);
 	}
 	if (message.metadata && characters(message.metadata) > META_LIMITS.metadataMaxChars) {
 		throw new InputError('Metadata must be fewer than 1000 characters', 'Store the data elsewhere and put a short reference in the metadata.');
+	}
+	if (message.messagingType && !MESSAGING_TYPES.includes(message.messagingType)) {
+		throw new InputError(
+			`"${String(message.messagingType)}" is not a Messaging Type`,
+			`Set Messaging Type to one of ${MESSAGING_TYPES.join(', ')} (RESPONSE for a reply within 24 hours).`,
+		);
 	}
 	if (message.messagingType === 'MESSAGE_TAG' || message.tag) {
 		const allowed = platform === 'instagram' ? INSTAGRAM_TAGS : MESSENGER_TAGS;
@@ -309,11 +356,24 @@ export function validateOutgoing(message: OutgoingMessage, platform: MetaPlatfor
 // ---------------------------------------------------------------------------------------------
 
 export function buildRecipient(recipient: Recipient): IDataObject {
-	if ('id' in recipient) return { id: recipient.id };
+	if ('id' in recipient) {
+		// PSIDs and IGSIDs are digits only; anything else is a mapping mistake Meta would answer with "no matching user".
+		if (!/^\d+$/.test(recipient.id)) {
+			throw new InputError(
+				`Recipient "${recipient.id}" is not a PSID or IGSID`,
+				'Recipient needs the digits-only ID Meta gives a person for your Page or account (sender.id in a trigger event, or a conversation\'s participant). Usernames, names and profile links do not work.',
+			);
+		}
+		return { id: recipient.id };
+	}
 	if ('userRef' in recipient) return { user_ref: recipient.userRef };
 	if ('commentId' in recipient) return { comment_id: recipient.commentId };
 	if ('postId' in recipient) return { post_id: recipient.postId };
-	return { notification_messages_token: recipient.notificationToken };
+	if ('notificationToken' in recipient) return { notification_messages_token: recipient.notificationToken };
+	throw new InputError(
+		'Messenger and Instagram send to a person\'s ID only, not to a username, conversation ID or group',
+		'Set the recipient to the person\'s PSID or IGSID (from the trigger\'s sender.id).',
+	);
 }
 
 function buildButton(button: Button): IDataObject {
@@ -381,6 +441,10 @@ export function buildTemplatePayload(template: Template): IDataObject {
 			};
 		case 'product':
 			return { template_type: 'product', elements: template.productIds.map((id) => ({ id })) };
+		case 'notificationOptIn':
+			return buildOptInPayload(template);
+		case 'imageGrid':
+			return buildImageGridPayload(template);
 		case 'receipt':
 			return withoutEmpty({
 				template_type: 'receipt',
@@ -428,7 +492,7 @@ function buildQuickReply(reply: QuickReply): IDataObject {
 
 /** Body of `POST /{page-or-account}/messages`. File media must already be replaced by an attachment id. */
 export function buildSendBody(message: OutgoingMessage): IDataObject {
-	const content: IDataObject = {};
+	const content: IDataObject = { ...(message.rawMessage ?? {}), ...buildNewContent(message) };
 	if (message.text) content.text = message.text;
 	if (message.media) {
 		content.attachment = { type: message.media.type, payload: mediaPayload(message.media.source, message.media.reusable) };

@@ -1,5 +1,5 @@
 /** How the transport reads Graph answers: errors and usage headers. */
-import type { PlatformProtocol } from '../transport';
+import type { PlatformProtocol } from '../core/transport';
 import { highestUsagePercent, readGraphBackpressure, readGraphError } from './errors';
 
 /**
@@ -13,9 +13,11 @@ export const graphProtocol: PlatformProtocol = {
 	readError: readGraphError,
 	readBackpressure: readGraphBackpressure,
 	nearLimit: (headers) => highestUsagePercent(headers) >= NEAR_LIMIT_PERCENT,
+	usagePercent: highestUsagePercent,
 };
 
-export const DEFAULT_HOSTS = {
-	metaGraph: 'https://graph.facebook.com',
-	instagramLogin: 'https://graph.instagram.com',
-} as const;
+/**
+ * The Graph API version requests go to when the credential names none: v25.0 (2026-02-18, supported until
+ * 2028-07-29). The credential's Graph API Version field overrides it.
+ */
+export const DEFAULT_GRAPH_API_VERSION = 'v25.0';

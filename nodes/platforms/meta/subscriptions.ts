@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Transport } from '../transport';
+import type { Transport } from '../core/transport';
 
 export interface AppSubscription {
 	object: string;
@@ -58,6 +58,16 @@ export class MetaSubscriptions {
 			path: `/${this.settings.appId}/subscriptions`,
 			appToken: true,
 			body: { object, callback_url: callbackUrl, fields: fields.join(','), verify_token: verifyToken, include_values: true },
+		});
+	}
+
+	/** Removes only these fields from the app's subscription (Meta adds the fields of every POST to it). */
+	async unsubscribeAppFields(object: string, fields: string[]): Promise<void> {
+		await this.app.request({
+			method: 'DELETE',
+			path: `/${this.settings.appId}/subscriptions`,
+			qs: { object, fields: fields.join(',') },
+			appToken: true,
 		});
 	}
 

@@ -7,6 +7,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Attachment, AttachmentType, MessagingEvent, MessagingEventType, Participant, PlatformName } from '../types';
 import { dropUndefined } from './incoming';
+import { asId, asIsoTime, asList, asObject, asScalar, asText, objectsOf } from './jsonShape';
+import { toNotificationOptIn, type NotificationOptInDetails } from './notificationOptIn';
 
 /** Thread-control change of Meta's handover protocol. */
 export interface HandoverDetails {
@@ -33,6 +35,8 @@ export interface MetaMessagingEvent extends MessagingEvent {
 	referral?: ReferralDetails;
 	/** Opt-in to notification messages: the token to send them with. */
 	notificationToken?: string;
+	/** Opt-in to notification messages: the token with its frequency, expiry and status. */
+	notificationOptIn?: NotificationOptInDetails;
 	/** Checkbox plugin opt-in: the `user_ref` that identifies the person until they write. */
 	userRef?: string;
 }
@@ -81,76 +85,87 @@ export function readChallenge(query: IDataObject, verifyToken: string): string |
 	return safeEqual(token, verifyToken) ? challenge : undefined;
 }
 
+/** The event's time; Meta always sends one, so a missing or broken one is read as "now". */
 function iso(ms: unknown): string {
-	const value = Number(ms);
-	return new Date(Number.isFinite(value) && value > 0 ? value : Date.now()).toISOString();
+	return asIsoTime(ms) ?? new Date().toISOString();
 }
 
 function participant(value: unknown): Participant | undefined {
-	if (!value || typeof value !== 'object') return undefined;
-	const raw = value as IDataObject;
-	if (raw.id !== undefined) return { id: String(raw.id) };
-	if (raw.user_ref !== undefined) return { id: String(raw.user_ref) };
-	return undefined;
+	const raw = asObject(value);
+	const id = asId(raw?.id) ?? asId(raw?.user_ref);
+	return id === undefined ? undefined : { id };
 }
 
 const ATTACHMENT_TYPES = new Set(['image', 'audio', 'video', 'file', 'sticker', 'share', 'story_mention', 'reel', 'template', 'fallback']);
 
 function toAttachment(raw: IDataObject): Attachment {
-	const payload = (raw.payload ?? {}) as IDataObject;
-	const kind = String(raw.type ?? 'other');
-	const type = (kind === 'ig_reel' ? 'reel' : ATTACHMENT_TYPES.has(kind) ? kind : 'other') as AttachmentType;
+	const payload = asObject(raw.payload) ?? {};
+	const kind = asText(raw.type) ?? 'other';
+	// Instagram sends post shares as `ig_post` since 2026-04-27 (before: `share`), reels as `ig_reel`.
+	const type = (kind === 'ig_reel' ? 'reel' : kind === 'ig_post' ? 'share' : ATTACHMENT_TYPES.has(kind) ? kind : 'other') as AttachmentType;
 	const attachment: Attachment = { type };
-	if (typeof payload.url === 'string') attachment.url = payload.url;
-	if (payload.sticker_id !== undefined) attachment.id = String(payload.sticker_id);
+	const url = asText(payload.url);
+	if (url !== undefined) attachment.url = url;
+	const stickerId = asId(payload.sticker_id);
+	if (stickerId !== undefined) attachment.id = stickerId;
 	const rest = Object.fromEntries(Object.entries(payload).filter(([key]) => key !== 'url'));
 	if (Object.keys(rest).length) attachment.payload = rest;
-	if (typeof raw.title === 'string') attachment.payload = { ...(attachment.payload ?? {}), title: raw.title };
+	const title = asText(raw.title);
+	if (title !== undefined) attachment.payload = { ...(attachment.payload ?? {}), title };
 	return attachment;
 }
 
 const HANDOVER_KEYS = ['pass_thread_control', 'take_thread_control', 'request_thread_control', 'app_roles'] as const;
 
+/** The handover action of the event and its body, if it carries one. */
+function handoverOf(event: IDataObject): { action: HandoverDetails['action']; body: IDataObject } | undefined {
+	for (const action of HANDOVER_KEYS) {
+		const body = asObject(event[action]);
+		if (body) return { action, body };
+	}
+	return undefined;
+}
+
 function toHandover(event: IDataObject): HandoverDetails | undefined {
-	const action = HANDOVER_KEYS.find((key) => event[key] !== undefined);
-	if (!action) return undefined;
-	const body = (event[action] ?? {}) as IDataObject;
+	const found = handoverOf(event);
+	if (!found) return undefined;
+	const { action, body } = found;
 	const handover: HandoverDetails = { action };
 	if (action === 'app_roles') {
 		handover.appRoles = body;
 		return handover;
 	}
-	if (body.new_owner_app_id !== undefined && body.new_owner_app_id !== '') handover.newOwnerAppId = String(body.new_owner_app_id);
-	if (body.previous_owner_app_id !== undefined && body.previous_owner_app_id !== '') handover.previousOwnerAppId = String(body.previous_owner_app_id);
-	if (body.requested_owner_app_id !== undefined && body.requested_owner_app_id !== '') handover.requestedOwnerAppId = String(body.requested_owner_app_id);
-	return handover;
+	handover.newOwnerAppId = asId(body.new_owner_app_id);
+	handover.previousOwnerAppId = asId(body.previous_owner_app_id);
+	handover.requestedOwnerAppId = asId(body.requested_owner_app_id);
+	return dropUndefined(handover);
 }
 
 function toReferral(raw: IDataObject): ReferralDetails {
-	const referral: ReferralDetails = {};
-	if (raw.ref !== undefined) referral.ref = String(raw.ref);
-	if (raw.source !== undefined) referral.source = String(raw.source);
-	if (raw.type !== undefined) referral.type = String(raw.type);
-	if (raw.ad_id !== undefined) referral.adId = String(raw.ad_id);
-	if (raw.referer_uri !== undefined) referral.refererUri = String(raw.referer_uri);
-	return referral;
+	return dropUndefined({
+		ref: asScalar(raw.ref),
+		source: asScalar(raw.source),
+		type: asScalar(raw.type),
+		adId: asId(raw.ad_id),
+		refererUri: asText(raw.referer_uri),
+	});
 }
 
 function classify(event: IDataObject): MessagingEventType | undefined {
-	const message = event.message as IDataObject | undefined;
+	const message = asObject(event.message);
 	if (message) {
-		if (message.is_echo) return 'echo';
-		if (message.quick_reply) return 'quick_reply';
+		if (message.is_echo === true) return 'echo';
+		if (asObject(message.quick_reply)) return 'quick_reply';
 		return 'message';
 	}
-	if (event.message_edit) return 'edit';
-	if (event.postback) return 'postback';
-	if (event.reaction) return 'reaction';
-	if (event.read) return 'read';
-	if (event.delivery) return 'delivery';
-	if (event.optin) return 'optin';
-	if (event.referral) return 'referral';
-	if (HANDOVER_KEYS.some((key) => event[key] !== undefined)) return 'handover';
+	if (asObject(event.message_edit)) return 'edit';
+	if (asObject(event.postback)) return 'postback';
+	if (asObject(event.reaction)) return 'reaction';
+	if (asObject(event.read)) return 'read';
+	if (asObject(event.delivery)) return 'delivery';
+	if (asObject(event.optin)) return 'optin';
+	if (asObject(event.referral)) return 'referral';
+	if (handoverOf(event)) return 'handover';
 	return undefined;
 }
 
@@ -160,8 +175,8 @@ function toEvent(event: IDataObject, platform: PlatformName, accountId: string, 
 	const sender = participant(event.sender);
 	const recipient = participant(event.recipient);
 	const timestamp = iso(event.timestamp);
-	const optin = event.optin as IDataObject | undefined;
-	const userRef = optin?.user_ref !== undefined ? String(optin.user_ref) : undefined;
+	const optin = asObject(event.optin);
+	const userRef = asId(optin?.user_ref);
 	// Echoes are sent by the account: the other person is the recipient. A checkbox opt-in has no
 	// sender, only the plugin's user_ref.
 	const otherId = type === 'echo' ? recipient?.id : (sender?.id ?? userRef);
@@ -177,64 +192,62 @@ function toEvent(event: IDataObject, platform: PlatformName, accountId: string, 
 		dedupeKey: '',
 	};
 
-	const message = (event.message ?? undefined) as IDataObject | undefined;
+	const message = asObject(event.message);
 	if (message) {
-		result.messageId = message.mid as string | undefined;
-		if (typeof message.text === 'string') result.text = message.text;
-		result.attachments = Array.isArray(message.attachments) ? (message.attachments as IDataObject[]).map(toAttachment) : [];
-		const quickReply = message.quick_reply as IDataObject | undefined;
-		if (quickReply?.payload !== undefined) result.payload = String(quickReply.payload);
-		const replyTo = message.reply_to as IDataObject | undefined;
-		if (replyTo?.mid) result.replyToId = String(replyTo.mid);
-		if (typeof message.metadata === 'string') result.metadata = message.metadata;
+		result.messageId = asId(message.mid);
+		result.text = asText(message.text);
+		result.attachments = objectsOf(message.attachments).map(toAttachment);
+		result.payload = asScalar(asObject(message.quick_reply)?.payload);
+		result.replyToId = asId(asObject(message.reply_to)?.mid);
+		result.metadata = asText(message.metadata);
 	}
-	const edit = event.message_edit as IDataObject | undefined;
+	const edit = asObject(event.message_edit);
 	if (edit) {
-		result.messageId = edit.mid as string | undefined;
-		if (typeof edit.text === 'string') result.text = edit.text;
+		result.messageId = asId(edit.mid);
+		result.text = asText(edit.text);
 	}
-	const postback = event.postback as IDataObject | undefined;
+	const postback = asObject(event.postback);
 	if (postback) {
-		if (postback.mid) result.messageId = String(postback.mid);
-		if (postback.payload !== undefined) result.payload = String(postback.payload);
-		if (typeof postback.title === 'string') result.title = postback.title;
+		result.messageId = asId(postback.mid);
+		result.payload = asScalar(postback.payload);
+		result.title = asText(postback.title);
 	}
-	const reaction = event.reaction as IDataObject | undefined;
+	const reaction = asObject(event.reaction);
 	if (reaction) {
-		result.messageId = reaction.mid as string | undefined;
-		result.reaction = {
-			action: reaction.action === 'unreact' ? 'unreact' : 'react',
-			...(reaction.reaction ? { reaction: String(reaction.reaction) } : {}),
-			...(reaction.emoji ? { emoji: String(reaction.emoji) } : {}),
-		};
+		result.messageId = asId(reaction.mid);
+		result.reaction = dropUndefined({
+			action: reaction.action === 'unreact' ? ('unreact' as const) : ('react' as const),
+			reaction: asScalar(reaction.reaction) || undefined,
+			emoji: asScalar(reaction.emoji) || undefined,
+		});
 	}
-	const read = event.read as IDataObject | undefined;
+	const read = asObject(event.read);
 	if (read) {
-		if (read.watermark !== undefined) result.watermark = iso(read.watermark);
-		if (read.mid) result.messageId = String(read.mid);
+		result.watermark = asIsoTime(read.watermark);
+		result.messageId = asId(read.mid);
 	}
-	const delivery = event.delivery as IDataObject | undefined;
+	const delivery = asObject(event.delivery);
 	if (delivery) {
-		if (delivery.watermark !== undefined) result.watermark = iso(delivery.watermark);
-		if (Array.isArray(delivery.mids)) result.messageIds = (delivery.mids as unknown[]).map(String);
+		result.watermark = asIsoTime(delivery.watermark);
+		if (Array.isArray(delivery.mids)) result.messageIds = asList(delivery.mids).map(asId).filter((id): id is string => id !== undefined);
 	}
 	if (optin) {
 		// Checkbox / Send to Messenger opt-ins carry `ref`; notification-message opt-ins a payload and a token.
-		const payload = optin.ref ?? optin.payload;
-		if (payload !== undefined) result.payload = String(payload);
-		if (typeof optin.title === 'string') result.title = optin.title;
-		if (optin.notification_messages_token !== undefined) result.notificationToken = String(optin.notification_messages_token);
-		if (userRef !== undefined) result.userRef = userRef;
+		result.payload = asScalar(optin.ref) ?? asScalar(optin.payload);
+		result.title = asText(optin.title);
+		result.notificationToken = asScalar(optin.notification_messages_token);
+		result.notificationOptIn = toNotificationOptIn(optin);
+		result.userRef = userRef;
 	}
-	const referral = (event.referral ?? postback?.referral ?? message?.referral) as IDataObject | undefined;
-	if (referral && typeof referral === 'object') {
+	const referral = asObject(event.referral) ?? asObject(postback?.referral) ?? asObject(message?.referral);
+	if (referral) {
 		result.referral = toReferral(referral);
-		if (type === 'referral' && referral.ref !== undefined) result.payload = String(referral.ref);
+		if (type === 'referral' && result.referral.ref !== undefined) result.payload = result.referral.ref;
 	}
 	if (type === 'handover') {
 		result.handover = toHandover(event);
-		const body = event[result.handover?.action ?? ''] as IDataObject | undefined;
-		if (typeof body?.metadata === 'string' && body.metadata !== '') result.metadata = body.metadata;
+		const metadata = asText(handoverOf(event)?.body.metadata);
+		if (metadata) result.metadata = metadata;
 	}
 	if (standby) result.standby = true;
 
@@ -245,23 +258,25 @@ function toEvent(event: IDataObject, platform: PlatformName, accountId: string, 
 
 /** The same event redelivered gets the same key; different events never share one. */
 function dedupeKey(event: MetaMessagingEvent, raw: IDataObject): string {
+	// As sent (a broken timestamp still gives a stable key); objects as JSON, never "[object Object]".
+	const at = raw.timestamp !== null && typeof raw.timestamp === 'object' ? JSON.stringify(raw.timestamp) : String(raw.timestamp);
 	const who = `${event.sender?.id ?? ''}>${event.recipient?.id ?? ''}`;
 	switch (event.type) {
 		case 'message':
 		case 'quick_reply':
 		case 'echo':
-			return event.messageId ? `mid:${event.messageId}` : `${event.type}:${who}:${String(raw.timestamp)}`;
+			return event.messageId ? `mid:${event.messageId}` : `${event.type}:${who}:${at}`;
 		case 'edit':
-			return `edit:${event.messageId}:${String(raw.timestamp)}`;
+			return `edit:${event.messageId}:${at}`;
 		case 'reaction':
-			return `reaction:${event.messageId}:${who}:${event.reaction?.action}:${event.reaction?.reaction ?? event.reaction?.emoji ?? ''}:${String(raw.timestamp)}`;
+			return `reaction:${event.messageId}:${who}:${event.reaction?.action}:${event.reaction?.reaction ?? event.reaction?.emoji ?? ''}:${at}`;
 		case 'read':
 		case 'delivery':
-			return `${event.type}:${who}:${event.watermark ?? event.messageId ?? String(raw.timestamp)}`;
+			return `${event.type}:${who}:${event.watermark ?? event.messageId ?? at}`;
 		case 'handover':
-			return `handover:${event.handover?.action ?? ''}:${who}:${String(raw.timestamp)}`;
+			return `handover:${event.handover?.action ?? ''}:${who}:${at}`;
 		default:
-			return `${event.type}:${who}:${event.messageId ?? ''}:${event.payload ?? ''}:${String(raw.timestamp)}`;
+			return `${event.type}:${who}:${event.messageId ?? ''}:${event.payload ?? ''}:${at}`;
 	}
 }
 
@@ -270,19 +285,22 @@ export interface ParsedDelivery {
 	events: MetaMessagingEvent[];
 }
 
-/** All events of one delivery, oldest first (Meta batches and may send them out of order). */
-export function parseDelivery(body: IDataObject, options: { includeRaw?: boolean } = {}): ParsedDelivery {
-	const object = String(body.object ?? '');
+/**
+ * All events of one delivery, oldest first (Meta batches and may send them out of order). Total: any
+ * JSON value is read without throwing; entries and events that are not objects are skipped.
+ */
+export function parseDelivery(body: unknown, options: { includeRaw?: boolean } = {}): ParsedDelivery {
+	const root = asObject(body);
+	const object = asText(root?.object) ?? '';
 	const platform: PlatformName = object === 'instagram' ? 'instagram' : 'messenger';
 	const events: MetaMessagingEvent[] = [];
-	for (const entry of (Array.isArray(body.entry) ? body.entry : []) as IDataObject[]) {
-		const accountId = String(entry.id ?? '');
+	for (const entry of objectsOf(root?.entry)) {
+		const accountId = asId(entry.id) ?? '';
 		for (const [list, standby] of [
 			[entry.messaging, false],
 			[entry.standby, true],
 		] as const) {
-			if (!Array.isArray(list)) continue;
-			for (const raw of list as IDataObject[]) {
+			for (const raw of objectsOf(list)) {
 				const event = toEvent(raw, platform, accountId, standby, options.includeRaw ?? false);
 				if (event) events.push(event);
 			}

@@ -6,8 +6,7 @@
  * run (GET /requests). Binary files come from n8n's own nodes: Convert to File, and a Webhook receiving
  * a multipart upload.
  */
-import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { isDeepStrictEqual } from 'node:util';
 
 import {
@@ -26,6 +25,7 @@ import {
 	metaGraphCredentialData,
 	type MessageRecord,
 } from './fixtures';
+import { BUTTON_TEMPLATE, QUICK_REPLIES } from '../../fixtures/sendParameters';
 import { E2E, connect, nodeOutput, nodeRun, type Execution, type N8nClient, type WorkflowNode } from './n8n';
 import { requestsSince, startSandbox, type Recorded, type Sandbox } from './sandbox';
 import { base64ToFile, byId, chain, manualTrigger, noOp, setFields, setJson, socialMessaging, splitOut, webhook, type CredentialRef } from './workflows';
@@ -154,7 +154,7 @@ const MESSAGE_FIELDS = 'id,created_time,from,to,message,attachments,sticker,shar
 function assertRequestsInAnyOrder(actual: Recorded[], expected: Recorded[]): void {
 	const key = (request: Recorded) => JSON.stringify([request.method, request.path, request.query]);
 	const sort = (list: Recorded[]) => [...list].sort((a, b) => key(a).localeCompare(key(b)));
-	assert.deepEqual(sort(actual), sort(expected));
+	expect(sort(actual)).toStrictEqual(sort(expected));
 }
 
 export interface OperationRun {
@@ -170,8 +170,9 @@ export interface OperationRun {
 const seeded = createDefaultState();
 function seededMessages(conversationId: string): MessageRecord[] {
 	const conversation = seeded.conversations.get(conversationId);
-	assert.ok(conversation, `no seeded conversation ${conversationId}`);
-	return conversation.messages;
+	// no seeded conversation ${conversationId}
+	expect(conversation).toBeTruthy();
+	return conversation!.messages;
 }
 
 export function defineActionSuite(route: Route): void {
@@ -250,59 +251,63 @@ export function defineActionSuite(route: Route): void {
 		const execution = await n8n.runWorkflow(stored.id);
 		const finishedAt = Date.now();
 		const runError = execution.data.resultData.error;
-		assert.equal(execution.status, 'success', `the run failed: ${runError?.message ?? ''} ${JSON.stringify(runError?.description ?? '')}`);
+		// The run's error, if any, shows in the failure.
+		expect({ status: execution.status, error: runError?.message, description: runError?.description }).toMatchObject({ status: 'success' });
 		const items = await nodeOutput(execution, 'Social Messaging');
 		const pairedItems = (nodeRun(execution, 'Social Messaging').data?.main?.[0] ?? []).map((item) => item.pairedItem);
 		return { items, pairedItems, requests: await requestsSince(sandbox, since), execution, startedAt, finishedAt };
 	}
 
 	function assertSentAt(value: unknown, run: OperationRun): void {
-		assert.equal(typeof value, 'string');
-		assert.match(value as string, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+		expect(typeof value).toBe('string');
+		expect(value as string).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 		const at = Date.parse(value as string);
-		assert.ok(at >= run.startedAt - 5 && at <= run.finishedAt + 5, `sentAt ${value as string} is not during the run`);
+		// sentAt ${value as string} is not during the run
+		expect(at >= run.startedAt - 5 && at <= run.finishedAt + 5).toBeTruthy();
 	}
 
 	/** One Send item whose messageId is the one the platform stored for exactly this message, once. */
 	async function assertSent(run: OperationRun, message: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<string> {
-		assert.equal(run.items.length, 1);
+		expect(run.items.length).toBe(1);
 		const { sentAt, ...rest } = run.items[0];
 		assertSentAt(sentAt, run);
 		const { deliveries, duplicates } = await sandbox.deliveries();
-		assert.deepEqual(duplicates, []);
+		expect(duplicates).toStrictEqual([]);
 		const delivery = deliveries.find((entry) => entry.recipient === route.user.id && isDeepStrictEqual(entry.content, { message }));
-		assert.ok(delivery, `the platform has no delivery of ${JSON.stringify(message)} to ${route.user.id}`);
-		assert.equal(delivery.count, 1);
-		assert.equal(delivery.mids.length, 1);
-		assert.deepEqual(rest, { platform: route.platform, messageId: delivery.mids[0], recipientId: route.user.id, ...extra });
-		assert.deepEqual(run.pairedItems, [{ item: 0 }]);
-		return delivery.mids[0];
+		// the platform has no delivery of ${JSON.stringify(message)} to ${route.user.id}
+		expect(delivery).toBeTruthy();
+		expect(delivery!.count).toBe(1);
+		expect(delivery!.mids.length).toBe(1);
+		expect(rest).toStrictEqual({ platform: route.platform, messageId: delivery!.mids[0], recipientId: route.user.id, ...extra });
+		expect(run.pairedItems).toStrictEqual([{ item: 0 }]);
+		return delivery!.mids[0];
 	}
 
 	/** Sends one message that must go out as exactly one Send API call with `message`. */
 	async function sendsExactly(title: string, parameters: Record<string, unknown>, message: Record<string, unknown>, settings: Record<string, unknown> = {}): Promise<void> {
 		const run = await runOperation(title, { resource: 'message', operation: 'send', recipientType: 'user', recipientId: byId(route.user.id), ...parameters }, [], settings);
-		assert.deepEqual(run.requests, [post(sendPath, sendBody(message))]);
+		expect(run.requests).toStrictEqual([post(sendPath, sendBody(message))]);
 		await assertSent(run, message);
 	}
 
 	/** A multipart upload as recorded: the message JSON, the platform field (Instagram via a Page), the file. */
 	function assertMultipartUpload(request: Recorded, type: string, file: { fileName: string; mimeType: string; size: number }): void {
 		const { body, ...line } = request;
-		assert.deepEqual(line, { method: 'POST', path: uploadPath, version: 'v23.0', query: { appsecret_proof: proof }, status: 200 });
+		expect(line).toStrictEqual({ method: 'POST', path: uploadPath, version: 'v23.0', query: { appsecret_proof: proof }, status: 200 });
 		const parts = body as Array<{ name: string; filename?: string; contentType?: string; size: number; value?: string }>;
-		assert.deepEqual(parts.map((part) => part.name), route.uploadPlatform ? ['message', 'platform', 'filedata'] : ['message', 'filedata']);
-		assert.deepEqual(JSON.parse(parts[0].value ?? ''), { attachment: { type, payload: { is_reusable: true } } });
-		if (route.uploadPlatform) assert.equal(parts[1].value, route.uploadPlatform);
+		expect(parts.map((part) => part.name)).toStrictEqual(route.uploadPlatform ? ['message', 'platform', 'filedata'] : ['message', 'filedata']);
+		expect(JSON.parse(parts[0].value ?? '')).toStrictEqual({ attachment: { type, payload: { is_reusable: true } } });
+		if (route.uploadPlatform) expect(parts[1].value).toBe(route.uploadPlatform);
 		const filedata = parts.at(-1)!;
-		assert.deepEqual({ filename: filedata.filename, contentType: filedata.contentType, size: filedata.size }, { filename: file.fileName, contentType: file.mimeType, size: file.size });
+		expect({ filename: filedata.filename, contentType: filedata.contentType, size: filedata.size }).toStrictEqual({ filename: file.fileName, contentType: file.mimeType, size: file.size });
 	}
 
 	/** The bytes the platform stored for an uploaded attachment are the file's. */
 	async function assertStoredBytes(attachmentId: string, fileName: string, bytes: Buffer): Promise<void> {
 		const response = await sandbox.fetchGraph(`/cdn/uploads/${attachmentId}/${encodeURIComponent(fileName)}`);
-		assert.equal(response.status, 200);
-		assert.ok(Buffer.from(await response.arrayBuffer()).equals(bytes), 'the platform stored other bytes than the file n8n made');
+		expect(response.status).toBe(200);
+		// the platform stored other bytes than the file n8n made
+		expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBeTruthy();
 	}
 
 	/** Edit Fields → Convert to File: a binary property `photo` made by n8n's own nodes. */
@@ -314,17 +319,17 @@ export function defineActionSuite(route: Route): void {
 	const PDF = Buffer.from('%PDF-1.4\n% Preisliste 2024 — Grüße\n%%EOF\n');
 
 	describe(`${route.label} in n8n ${E2E.version}`, () => {
-		before(async () => {
+		beforeAll(async () => {
 			[n8n, sandbox] = await Promise.all([connect(), startSandbox()]);
 			const created = await n8n.importCredential(route.credential(sandbox.graphUrl));
 			credential = { id: created.id, name: created.name };
 		});
 
-		after(async () => {
+		afterAll(async () => {
 			await sandbox?.stop();
 		});
 
-		test('the editor\'s "From List" for Conversation and Recipient lists the recent conversations and their people', async () => {
+		it('the editor\'s "From List" for Conversation and Recipient lists the recent conversations and their people', async () => {
 			const listSearch = async (methodName: string, path: string, parameters: Record<string, unknown>, filter?: string) =>
 				await n8n.request<{ results: Array<Record<string, unknown>>; paginationToken?: unknown }>('POST', '/rest/dynamic-node-parameters/resource-locator-results', {
 					nodeTypeAndVersion: { name: 'n8n-nodes-social-messaging.socialMessaging', version: 1 },
@@ -342,14 +347,11 @@ export function defineActionSuite(route: Route): void {
 			});
 			const people = route.conversations.map((conversation) => (conversation.participants as Array<Record<string, string>>)[0]);
 			const inbox = (id: string) => (route.platform === 'messenger' ? { url: `https://www.facebook.com/${PAGE_ID}/inbox/${id}` } : {});
-			assert.deepEqual(
-				conversations.results,
-				route.conversations.map((conversation, index) => ({
+			expect(conversations.results).toStrictEqual(route.conversations.map((conversation, index) => ({
 					name: `${people[index].name ?? people[index].username} (${String(conversation.updatedAt).slice(0, 10)})`,
 					value: conversation.id,
 					...inbox(String(conversation.id)),
-				})),
-			);
+				})));
 			const recipients = await listSearch(
 				'searchRecipients',
 				'parameters.recipientId',
@@ -357,27 +359,27 @@ export function defineActionSuite(route: Route): void {
 				(route.user as { username?: string }).username ?? route.user.name.slice(0, 4),
 			);
 			const label = (route.user as { username?: string }).username ?? route.user.name;
-			assert.deepEqual(recipients.results, [{ name: `${label} (${route.user.id})`, value: route.user.id }]);
+			expect(recipients.results).toStrictEqual([{ name: `${label} (${route.user.id})`, value: route.user.id }]);
 			const list = get(`/${route.conversationsNode}/conversations`, { platform: route.platform, fields: CONVERSATION_FIELDS, limit: '50' });
 			assertRequestsInAnyOrder(await requestsSince(sandbox, since), [...ownIdLookup, list, ...ownIdLookup, list]);
 		});
 
 		describe('Conversation', () => {
-			test('Get Many (Return All): every listed conversation, newest first', async () => {
+			it('Get Many (Return All): every listed conversation, newest first', async () => {
 				const run = await runOperation('conversation getAll', { resource: 'conversation', operation: 'getAll', returnAll: true });
-				assert.deepEqual(run.items, route.conversations);
-				assert.deepEqual(run.pairedItems, route.conversations.map(() => ({ item: 0 })));
+				expect(run.items).toStrictEqual(route.conversations);
+				expect(run.pairedItems).toStrictEqual(route.conversations.map(() => ({ item: 0 })));
 				assertRequestsInAnyOrder(run.requests, [
 					...ownIdLookup,
 					get(`/${route.conversationsNode}/conversations`, { platform: route.platform, fields: CONVERSATION_FIELDS, limit: '100' }),
 				]);
 			});
 
-			test('Get: one conversation with its 3 most recent messages, in one request', async () => {
+			it('Get: one conversation with its 3 most recent messages, in one request', async () => {
 				const run = await runOperation('conversation get', { resource: 'conversation', operation: 'get', conversationId: byId(route.conversationId), messageLimit: 3 });
 				const conversation = route.conversations.find((c) => c.id === route.conversationId)!;
-				assert.deepEqual(run.items, [{ ...conversation, messages: expectedMessages(true).slice(0, 3) }]);
-				assert.deepEqual(run.pairedItems, [{ item: 0 }]);
+				expect(run.items).toStrictEqual([{ ...conversation, messages: expectedMessages(true).slice(0, 3) }]);
+				expect(run.pairedItems).toStrictEqual([{ item: 0 }]);
 				assertRequestsInAnyOrder(run.requests, [
 					...ownIdLookup,
 					get(`/${route.conversationId}`, { fields: `${CONVERSATION_FIELDS},messages.limit(3){${MESSAGE_FIELDS}}` }),
@@ -386,52 +388,33 @@ export function defineActionSuite(route: Route): void {
 		});
 
 		describe('Message: reading', () => {
-			test('Get Many (Limit 50): the conversation\'s messages with senders, texts, attachments and replies', async () => {
+			it('Get Many (Limit 50): the conversation\'s messages with senders, texts, attachments and replies', async () => {
 				const run = await runOperation('message getAll', { resource: 'message', operation: 'getAll', conversationId: byId(route.conversationId), limit: 50 });
-				assert.deepEqual(run.items, expectedMessages(true));
+				expect(run.items).toStrictEqual(expectedMessages(true));
 				assertRequestsInAnyOrder(run.requests, [...ownIdLookup, get(`/${route.conversationId}/messages`, { fields: MESSAGE_FIELDS, limit: '50' })]);
 			});
 
-			test('Get: one message by ID', async () => {
+			it('Get: one message by ID', async () => {
 				const [newest] = expectedMessages(false);
 				const run = await runOperation('message get', { resource: 'message', operation: 'get', messageId: newest.id });
-				assert.deepEqual(run.items, [newest]);
-				assert.deepEqual(run.pairedItems, [{ item: 0 }]);
+				expect(run.items).toStrictEqual([newest]);
+				expect(run.pairedItems).toStrictEqual([{ item: 0 }]);
 				assertRequestsInAnyOrder(run.requests, [...ownIdLookup, get(`/${String(newest.id)}`, { fields: MESSAGE_FIELDS })]);
 			});
 		});
 
 		describe('Message: Send', () => {
-			test('text with non-ASCII characters and emoji', async () => {
+			it('text with non-ASCII characters and emoji', async () => {
 				const text = `Grüße aus Köln ☕️ — 日本語もOK 👋🏽 via ${route.label}`;
 				await sendsExactly('send text', { messageType: 'text', text }, { text });
 			});
 
-			test('text with quick replies', async () => {
-				await sendsExactly(
-					'send quick replies',
-					{
-						messageType: 'text',
-						text: 'Which roast?',
-						quickReplies: {
-							quickReply: [
-								{ contentType: 'text', title: 'Dark ☕', payload: 'ROAST_DARK', imageUrl: 'https://cdn.example.com/dark.png' },
-								{ contentType: 'text', title: 'Light', payload: 'ROAST_LIGHT' },
-							],
-						},
-					},
-					{
-						text: 'Which roast?',
-						quick_replies: [
-							{ content_type: 'text', title: 'Dark ☕', payload: 'ROAST_DARK', image_url: 'https://cdn.example.com/dark.png' },
-							{ content_type: 'text', title: 'Light', payload: 'ROAST_LIGHT' },
-						],
-					},
-				);
+			it('text with quick replies', async () => {
+				await sendsExactly('send quick replies', QUICK_REPLIES.parameters, QUICK_REPLIES.message);
 			});
 
 			if (route.platform === 'messenger') {
-				test('quick replies asking for e-mail and phone number', async () => {
+				it('quick replies asking for e-mail and phone number', async () => {
 					await sendsExactly(
 						'send contact quick replies',
 						{ messageType: 'text', text: 'How can we reach you?', quickReplies: { quickReply: [{ contentType: 'user_email' }, { contentType: 'user_phone_number' }] } },
@@ -440,7 +423,7 @@ export function defineActionSuite(route: Route): void {
 				});
 			}
 
-			test('generic template: two cards with URL and postback buttons', async () => {
+			it('generic template: two cards with URL and postback buttons', async () => {
 				await sendsExactly(
 					'send generic template',
 					{
@@ -489,38 +472,12 @@ export function defineActionSuite(route: Route): void {
 				);
 			});
 
-			test('button template', async () => {
-				await sendsExactly(
-					'send button template',
-					{
-						messageType: 'template',
-						templateType: 'button',
-						buttonTemplateText: 'What can we do to help? 🙂',
-						templateButtons: {
-							button: [
-								{ type: 'web_url', title: 'Visit our website', url: 'https://shop.example.com', webviewHeightRatio: 'tall' },
-								{ type: 'postback', title: 'Talk to a human', payload: 'HUMAN' },
-							],
-						},
-					},
-					{
-						attachment: {
-							type: 'template',
-							payload: {
-								template_type: 'button',
-								text: 'What can we do to help? 🙂',
-								buttons: [
-									{ type: 'web_url', title: 'Visit our website', url: 'https://shop.example.com', webview_height_ratio: 'tall' },
-									{ type: 'postback', title: 'Talk to a human', payload: 'HUMAN' },
-								],
-							},
-						},
-					},
-				);
+			it('button template', async () => {
+				await sendsExactly('send button template', BUTTON_TEMPLATE.parameters, BUTTON_TEMPLATE.message);
 			});
 
 			if (route.platform === 'messenger') {
-				test('media template: a video by Facebook URL with a button', async () => {
+				it('media template: a video by Facebook URL with a button', async () => {
 					const url = 'https://www.facebook.com/acmecoffee/videos/1234567890123/';
 					await sendsExactly(
 						'send media template',
@@ -543,7 +500,7 @@ export function defineActionSuite(route: Route): void {
 					);
 				});
 
-				test('receipt template: items, address, summary and adjustments; a date picked without an offset is in the workflow\'s time zone', async () => {
+				it('receipt template: items, address, summary and adjustments; a date picked without an offset is in the workflow\'s time zone', async () => {
 					await sendsExactly(
 						'send receipt template',
 						{
@@ -600,7 +557,7 @@ export function defineActionSuite(route: Route): void {
 					);
 				});
 
-				test('product template', async () => {
+				it('product template', async () => {
 					await sendsExactly(
 						'send product template',
 						{ messageType: 'template', templateType: 'product', productIds: '4340000000000000, 4340000000000001' },
@@ -609,15 +566,15 @@ export function defineActionSuite(route: Route): void {
 				});
 			}
 
-			test('media by URL', async () => {
+			it('media by URL', async () => {
 				const url = 'https://cdn.example.com/catalog/spring.jpg';
 				await sendsExactly('send media url', { messageType: 'media', mediaType: 'image', mediaSource: 'url', mediaUrl: url }, { attachment: { type: 'image', payload: { url } } });
 			});
 
-			test('media by saved attachment ID (from Attachment > Upload in an earlier workflow)', async () => {
+			it('media by saved attachment ID (from Attachment > Upload in an earlier workflow)', async () => {
 				const uploaded = await runOperation('upload for reuse', { resource: 'attachment', operation: 'upload', mediaType: 'image', mediaSource: 'url', mediaUrl: 'https://cdn.example.com/catalog/reuse.png' });
 				const attachmentId = String(uploaded.items[0]?.attachmentId ?? '');
-				assert.match(attachmentId, /^\d+$/);
+				expect(attachmentId).toMatch(/^\d+$/);
 				await sendsExactly(
 					'send media attachment id',
 					{ messageType: 'media', mediaType: 'image', mediaSource: 'attachmentId', attachmentId },
@@ -625,22 +582,22 @@ export function defineActionSuite(route: Route): void {
 				);
 			});
 
-			test('media from a binary file made by Convert to File: uploaded (multipart), then sent by attachment ID', async () => {
+			it('media from a binary file made by Convert to File: uploaded (multipart), then sent by attachment ID', async () => {
 				const file = route.platform === 'messenger' ? { fileName: 'Preisliste 2024.pdf', mimeType: 'application/pdf', bytes: PDF, type: 'file' } : { fileName: 'label.png', mimeType: 'image/png', bytes: TINY_PNG, type: 'image' };
 				const run = await runOperation(
 					'send media binary',
 					{ resource: 'message', operation: 'send', recipientId: byId(route.user.id), messageType: 'media', mediaType: file.type, mediaSource: 'binary', binaryPropertyName: 'photo' },
 					fileProducers(file.fileName, file.mimeType, file.bytes),
 				);
-				assert.equal(run.requests.length, 2);
+				expect(run.requests.length).toBe(2);
 				assertMultipartUpload(run.requests[0], file.type, { fileName: file.fileName, mimeType: file.mimeType, size: file.bytes.length });
 				const attachmentId = String((run.requests[1].body as { message: { attachment: { payload: { attachment_id: string } } } }).message.attachment.payload.attachment_id);
-				assert.deepEqual(run.requests[1], post(sendPath, sendBody({ attachment: { type: file.type, payload: { attachment_id: attachmentId } } })));
+				expect(run.requests[1]).toStrictEqual(post(sendPath, sendBody({ attachment: { type: file.type, payload: { attachment_id: attachmentId } } })));
 				await assertSent(run, { attachment: { type: file.type, payload: { attachment_id: attachmentId } } });
 				await assertStoredBytes(attachmentId, file.fileName, file.bytes);
 			});
 
-			test('media from a file POSTed to a Webhook node (multipart upload), answered with the sent message', async () => {
+			it('media from a file POSTed to a Webhook node (multipart upload), answered with the sent message', async () => {
 				const path = `e2e-upload-${route.key}-${Date.now()}`;
 				const send = socialMessaging(
 					'Social Messaging',
@@ -667,17 +624,19 @@ export function defineActionSuite(route: Route): void {
 					const response = await fetch(new URL(`webhook/${path}`, E2E.url), { method: 'POST', body: form });
 					const answer = (await response.json()) as Record<string, unknown>;
 					const finishedAt = Date.now();
-					assert.equal(response.status, 200, JSON.stringify(answer));
+					// JSON.stringify(answer)
+					expect(response.status).toBe(200);
 					const execution = await n8n.waitForNewExecution(workflow.id);
-					assert.equal(execution.status, 'success');
+					expect(execution.status).toBe('success');
 					const items = await nodeOutput(execution, 'Social Messaging');
-					assert.deepEqual(answer, items[0], 'the webhook answered with the Send output');
+					// the webhook answered with the Send output
+					expect(answer).toStrictEqual(items[0]);
 					const requests = await requestsSince(sandbox, since);
-					assert.equal(requests.length, 2);
+					expect(requests.length).toBe(2);
 					assertMultipartUpload(requests[0], 'image', { fileName: 'from-webhook.png', mimeType: 'image/png', size: TINY_PNG.length });
 					const attachmentId = String((requests[1].body as { message: { attachment: { payload: { attachment_id: string } } } }).message.attachment.payload.attachment_id);
 					const message = { attachment: { type: 'image', payload: { attachment_id: attachmentId } } };
-					assert.deepEqual(requests[1], post(sendPath, sendBody(message)));
+					expect(requests[1]).toStrictEqual(post(sendPath, sendBody(message)));
 					await assertSent({ items, pairedItems: [{ item: 0 }], requests, execution, startedAt, finishedAt }, message);
 					await assertStoredBytes(attachmentId, 'from-webhook.png', TINY_PNG);
 				} finally {
@@ -688,24 +647,24 @@ export function defineActionSuite(route: Route): void {
 
 		describe('Message: Send Action, React, Unreact', () => {
 			for (const action of ['typing_on', 'typing_off', 'mark_seen']) {
-				test(`Send Action ${action}`, async () => {
+				it(`Send Action ${action}`, async () => {
 					const run = await runOperation(`send action ${action}`, { resource: 'message', operation: 'sendAction', recipientId: byId(route.user.id), senderAction: action });
-					assert.deepEqual(run.requests, [post(sendPath, { recipient: { id: route.user.id }, sender_action: action })]);
-					assert.deepEqual(run.items, [{ platform: route.platform, action, recipientId: route.user.id, success: true }]);
-					assert.deepEqual(run.pairedItems, [{ item: 0 }]);
+					expect(run.requests).toStrictEqual([post(sendPath, { recipient: { id: route.user.id }, sender_action: action })]);
+					expect(run.items).toStrictEqual([{ platform: route.platform, action, recipientId: route.user.id, success: true }]);
+					expect(run.pairedItems).toStrictEqual([{ item: 0 }]);
 				});
 			}
 
 			const reaction = route.platform === 'messenger' ? 'love' : '❤️';
-			test(`React with ${reaction} to the person's last message, then Unreact`, async () => {
+			it(`React with ${reaction} to the person's last message, then Unreact`, async () => {
 				const mid = String(expectedMessages(false)[0].id);
 				const reacted = await runOperation('react', { resource: 'message', operation: 'react', recipientId: byId(route.user.id), messageId: mid, reaction });
-				assert.deepEqual(reacted.requests, [post(sendPath, { recipient: { id: route.user.id }, sender_action: 'react', payload: { message_id: mid, reaction } })]);
-				assert.deepEqual(reacted.items, [{ platform: route.platform, messageId: mid, reaction, success: true }]);
+				expect(reacted.requests).toStrictEqual([post(sendPath, { recipient: { id: route.user.id }, sender_action: 'react', payload: { message_id: mid, reaction } })]);
+				expect(reacted.items).toStrictEqual([{ platform: route.platform, messageId: mid, reaction, success: true }]);
 
 				const unreacted = await runOperation('unreact', { resource: 'message', operation: 'unreact', recipientId: byId(route.user.id), messageId: mid });
-				assert.deepEqual(unreacted.requests, [post(sendPath, { recipient: { id: route.user.id }, sender_action: 'unreact', payload: { message_id: mid } })]);
-				assert.deepEqual(unreacted.items, [{ platform: route.platform, messageId: mid, success: true }]);
+				expect(unreacted.requests).toStrictEqual([post(sendPath, { recipient: { id: route.user.id }, sender_action: 'unreact', payload: { message_id: mid } })]);
+				expect(unreacted.items).toStrictEqual([{ platform: route.platform, messageId: mid, success: true }]);
 			});
 		});
 
@@ -718,7 +677,7 @@ export function defineActionSuite(route: Route): void {
 				];
 				const textFor = (name: string) => `Hi ${name}, your order has shipped.`;
 
-				test('one message per item; outputs paired with their items, so later nodes reach each item\'s source', async () => {
+				it('one message per item; outputs paired with their items, so later nodes reach each item\'s source', async () => {
 					const send = socialMessaging(
 						'Social Messaging',
 						{ platform: 'messenger', resource: 'message', operation: 'send', recipientId: byId('={{ $json.id }}'), text: '=Hi {{ $json.name }}, your order has shipped.' },
@@ -728,14 +687,12 @@ export function defineActionSuite(route: Route): void {
 					const workflow = await n8n.createWorkflow(chain(`e2e ${route.key}: several items`, [manualTrigger(), setJson('People', { people }), splitOut('Split Out', 'people'), send, check]));
 					const since = await sandbox.mark();
 					const execution = await n8n.runWorkflow(workflow.id);
-					assert.equal(execution.status, 'success', JSON.stringify(execution.data.resultData.error ?? {}));
+					// JSON.stringify(execution.data.resultData.error ?? {})
+					expect(execution.status).toBe('success');
 					const sent = await nodeOutput(execution, 'Social Messaging');
-					assert.deepEqual(
-						(nodeRun(execution, 'Social Messaging').data?.main?.[0] ?? []).map((item) => item.pairedItem),
-						[{ item: 0 }, { item: 1 }, { item: 2 }],
-					);
-					assert.deepEqual(sent.map((item) => item.recipientId), people.map((p) => p.id));
-					assert.deepEqual(await nodeOutput(execution, 'Check'), people.map((p, index) => ({ name: p.name, messageId: sent[index].messageId })));
+					expect((nodeRun(execution, 'Social Messaging').data?.main?.[0] ?? []).map((item) => item.pairedItem)).toStrictEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+					expect(sent.map((item) => item.recipientId)).toStrictEqual(people.map((p) => p.id));
+					expect(await nodeOutput(execution, 'Check')).toStrictEqual(people.map((p, index) => ({ name: p.name, messageId: sent[index].messageId })));
 					// Sent concurrently: any order on the wire.
 					assertRequestsInAnyOrder(
 						await requestsSince(sandbox, since),
@@ -744,11 +701,11 @@ export function defineActionSuite(route: Route): void {
 					const { deliveries } = await sandbox.deliveries();
 					for (const [index, p] of people.entries()) {
 						const delivery = deliveries.find((entry) => entry.recipient === p.id && isDeepStrictEqual(entry.content, { message: { text: textFor(p.name) } }));
-						assert.deepEqual(delivery?.mids, [sent[index].messageId]);
+						expect(delivery?.mids).toStrictEqual([sent[index].messageId]);
 					}
 				});
 
-				test('Use Batch Requests: the items go out as one Graph batch request, each answered and reported on its own', async () => {
+				it('Use Batch Requests: the items go out as one Graph batch request, each answered and reported on its own', async () => {
 					const send = socialMessaging(
 						'Social Messaging',
 						{
@@ -764,32 +721,31 @@ export function defineActionSuite(route: Route): void {
 					const workflow = await n8n.createWorkflow(chain(`e2e ${route.key}: batch`, [manualTrigger(), setJson('People', { people }), splitOut('Split Out', 'people'), send]));
 					const since = await sandbox.mark();
 					const execution = await n8n.runWorkflow(workflow.id);
-					assert.equal(execution.status, 'success', JSON.stringify(execution.data.resultData.error ?? {}));
+					// JSON.stringify(execution.data.resultData.error ?? {})
+					expect(execution.status).toBe('success');
 					const requests = await requestsSince(sandbox, since);
-					assert.equal(requests.length, 1, 'one HTTP request for the three messages');
+					// one HTTP request for the three messages
+					expect(requests.length).toBe(1);
 					const [{ body, ...envelope }] = requests;
 					// Graph batch requests go to the host root, without a version.
-					assert.deepEqual(envelope, { method: 'POST', path: '/', version: null, query: { appsecret_proof: proof }, status: 200 });
+					expect(envelope).toStrictEqual({ method: 'POST', path: '/', version: null, query: { appsecret_proof: proof }, status: 200 });
 					const { batch, ...rest } = body as { batch: Array<{ method: string; relative_url: string; body: string }>; include_headers: boolean };
-					assert.deepEqual(rest, { include_headers: false });
-					assert.deepEqual(
-						batch.map((part) => ({ method: part.method, relative_url: part.relative_url, fields: Object.fromEntries(new URLSearchParams(part.body)) })),
-						people.map((p) => ({
+					expect(rest).toStrictEqual({ include_headers: false });
+					expect(batch.map((part) => ({ method: part.method, relative_url: part.relative_url, fields: Object.fromEntries(new URLSearchParams(part.body)) }))).toStrictEqual(people.map((p) => ({
 							method: 'POST',
 							relative_url: `v23.0/${PAGE_ID}/messages`,
 							fields: { recipient: JSON.stringify({ id: p.id }), messaging_type: 'RESPONSE', message: JSON.stringify({ text: `Batched: hi ${p.name}` }) },
-						})),
-					);
+						})));
 					const sent = await nodeOutput(execution, 'Social Messaging');
-					assert.deepEqual(sent.map((item) => item.recipientId), people.map((p) => p.id));
+					expect(sent.map((item) => item.recipientId)).toStrictEqual(people.map((p) => p.id));
 					const { deliveries } = await sandbox.deliveries();
 					for (const [index, p] of people.entries()) {
 						const delivery = deliveries.find((entry) => entry.recipient === p.id && isDeepStrictEqual(entry.content, { message: { text: `Batched: hi ${p.name}` } }));
-						assert.deepEqual(delivery?.mids, [sent[index].messageId]);
+						expect(delivery?.mids).toStrictEqual([sent[index].messageId]);
 					}
 				});
 
-				test('On Error: Stop (the default): the run stops with the explanation; the stored execution holds no secret', async () => {
+				it('On Error: Stop (the default): the run stops with the explanation; the stored execution holds no secret', async () => {
 					const send = socialMessaging(
 						'Social Messaging',
 						{ platform: 'messenger', resource: 'message', operation: 'send', recipientId: byId(USERS.dana.id), text: 'Are you there?' },
@@ -797,17 +753,17 @@ export function defineActionSuite(route: Route): void {
 					);
 					const workflow = await n8n.createWorkflow(chain(`e2e ${route.key}: stop on error`, [manualTrigger(), send]));
 					const execution = await n8n.runWorkflow(workflow.id);
-					assert.equal(execution.status, 'error');
+					expect(execution.status).toBe('error');
 					const error = nodeRun(execution, 'Social Messaging').error;
-					assert.equal(error?.message, 'This person cannot receive messages from the Page right now');
-					assert.match(String(error?.description), /There is nothing to retry; skip this recipient\./);
-					assert.match(String(error?.description), /code 10, subcode 2018108/);
+					expect(error?.message).toBe('This person cannot receive messages from the Page right now');
+					expect(String(error?.description)).toMatch(/There is nothing to retry; skip this recipient\./);
+					expect(String(error?.description)).toMatch(/code 10, subcode 2018108/);
 					// What n8n stored and shows for the execution, as the editor fetches it.
 					const stored = JSON.stringify(await n8n.request('GET', `/rest/executions/${execution.id}`));
-					for (const secret of [PAGE_TOKEN, APP_SECRET, proof]) assert.ok(!stored.includes(secret), 'a secret is in the stored execution');
+					for (const secret of [PAGE_TOKEN, APP_SECRET, proof]) expect(stored).not.toContain(secret); // a secret is in the stored execution
 				});
 
-				test('On Error: Continue (using error output): failed items go to the error output with Meta\'s reason explained', async () => {
+				it('On Error: Continue (using error output): failed items go to the error output with Meta\'s reason explained', async () => {
 					const recipients = [
 						{ id: USERS.dana.id, name: 'Dana' }, // has blocked the Page: 10 / 2018108
 						{ id: USERS.alice.id, name: 'Alice again' },
@@ -830,52 +786,50 @@ export function defineActionSuite(route: Route): void {
 					const stored = await n8n.createWorkflow(workflow);
 					const since = await sandbox.mark();
 					const execution = await n8n.runWorkflow(stored.id);
-					assert.equal(execution.status, 'success', JSON.stringify(execution.data.resultData.error ?? {}));
+					// JSON.stringify(execution.data.resultData.error ?? {})
+					expect(execution.status).toBe('success');
 					const sent = await nodeOutput(execution, 'Sent');
-					assert.deepEqual(sent.map((item) => item.recipientId), [USERS.alice.id]);
+					expect(sent.map((item) => item.recipientId)).toStrictEqual([USERS.alice.id]);
 					// n8n adds the input item's fields to what goes to the error output.
-					assert.deepEqual(await nodeOutput(execution, 'Failed'), [
+					expect(await nodeOutput(execution, 'Failed')).toStrictEqual([
 						{ ...recipients[0], error: 'This person cannot receive messages from the Page right now' },
 						{ ...recipients[2], error: 'This person is not available' },
 					]);
 					const outputs = nodeRun(execution, 'Social Messaging').data?.main ?? [];
-					assert.deepEqual((outputs[0] ?? []).map((item) => item.pairedItem), [{ item: 1 }]);
-					assert.deepEqual((outputs[1] ?? []).map((item) => item.pairedItem), [{ item: 0 }, { item: 2 }]);
+					expect((outputs[0] ?? []).map((item) => item.pairedItem)).toStrictEqual([{ item: 1 }]);
+					expect((outputs[1] ?? []).map((item) => item.pairedItem)).toStrictEqual([{ item: 0 }, { item: 2 }]);
 					const requests = await requestsSince(sandbox, since);
-					assert.deepEqual(
-						requests.map((r) => [(r.body as { recipient: { id: string } }).recipient.id, r.status]).sort(),
-						[
+					expect(requests.map((r) => [(r.body as { recipient: { id: string } }).recipient.id, r.status]).sort()).toStrictEqual([
 							[USERS.alice.id, 200],
 							[USERS.dana.id, 400],
 							[USERS.erik.id, 400],
-						].sort(),
-					);
+						].sort());
 				});
 			});
 		}
 
 		describe('Attachment: Upload', () => {
-			test('by URL', async () => {
+			it('by URL', async () => {
 				const url = 'https://cdn.example.com/media/oat-latte.jpg';
 				const run = await runOperation('upload url', { resource: 'attachment', operation: 'upload', mediaType: 'image', mediaSource: 'url', mediaUrl: url });
-				assert.deepEqual(run.requests, [post(uploadPath, { message: { attachment: { type: 'image', payload: { url, is_reusable: true } } }, ...platformField })]);
-				assert.equal(run.items.length, 1);
-				assert.match(String(run.items[0].attachmentId), /^\d+$/);
-				assert.deepEqual(run.items, [{ platform: route.platform, attachmentId: run.items[0].attachmentId, type: 'image' }]);
-				assert.deepEqual(run.pairedItems, [{ item: 0 }]);
+				expect(run.requests).toStrictEqual([post(uploadPath, { message: { attachment: { type: 'image', payload: { url, is_reusable: true } } }, ...platformField })]);
+				expect(run.items.length).toBe(1);
+				expect(String(run.items[0].attachmentId)).toMatch(/^\d+$/);
+				expect(run.items).toStrictEqual([{ platform: route.platform, attachmentId: run.items[0].attachmentId, type: 'image' }]);
+				expect(run.pairedItems).toStrictEqual([{ item: 0 }]);
 			});
 
-			test('a binary file made by Convert to File: multipart with the exact bytes', async () => {
+			it('a binary file made by Convert to File: multipart with the exact bytes', async () => {
 				const run = await runOperation(
 					'upload binary',
 					{ resource: 'attachment', operation: 'upload', mediaType: 'image', mediaSource: 'binary', binaryPropertyName: 'photo' },
 					fileProducers('label.png', 'image/png', TINY_PNG),
 				);
-				assert.equal(run.requests.length, 1);
+				expect(run.requests.length).toBe(1);
 				assertMultipartUpload(run.requests[0], 'image', { fileName: 'label.png', mimeType: 'image/png', size: TINY_PNG.length });
 				const attachmentId = String(run.items[0]?.attachmentId);
-				assert.match(attachmentId, /^\d+$/);
-				assert.deepEqual(run.items, [{ platform: route.platform, attachmentId, type: 'image' }]);
+				expect(attachmentId).toMatch(/^\d+$/);
+				expect(run.items).toStrictEqual([{ platform: route.platform, attachmentId, type: 'image' }]);
 				await assertStoredBytes(attachmentId, 'label.png', TINY_PNG);
 			});
 		});

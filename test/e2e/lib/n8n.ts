@@ -3,10 +3,9 @@
  * it with its own user folder, creates the owner and passes its address in the environment; each test
  * file logs in with the REST client of scripts/n8n/instance.mjs (the API the editor uses).
  */
-import assert from 'node:assert/strict';
+import { expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 export const REPO = join(__dirname, '..', '..', '..');
 
@@ -113,8 +112,8 @@ interface InstanceModule {
 let instanceModule: Promise<InstanceModule> | undefined;
 
 function instance(): Promise<InstanceModule> {
-	const href = pathToFileURL(join(REPO, 'scripts', 'n8n', 'instance.mjs')).href;
-	return (instanceModule ??= import(href) as Promise<InstanceModule>);
+	// By path: under jest, import() of a file becomes require(), which takes no file: URL.
+	return (instanceModule ??= import(join(REPO, 'scripts', 'n8n', 'instance.mjs')) as Promise<InstanceModule>);
 }
 
 /** A REST client logged in as the owner scripts/e2e.mjs created. */
@@ -130,7 +129,8 @@ export async function connect(): Promise<N8nClient> {
  * and `port` of a stopped one to restart it (its webhook URLs stay the same).
  */
 export async function startOwnN8n(options: { installPackage: boolean; userFolder?: string; port?: number }): Promise<OwnN8n> {
-	assert.ok(E2E.tarball || !options.installPackage, 'E2E_TARBALL is not set (scripts/e2e.mjs sets it)');
+	// E2E_TARBALL is not set (scripts/e2e.mjs sets it)
+	expect(E2E.tarball || !options.installPackage).toBeTruthy();
 	return await (await instance()).startN8n({
 		version: E2E.version,
 		packages: options.installPackage ? [E2E.tarball] : [],
@@ -167,5 +167,5 @@ interface LogModule {
 }
 
 export async function logTools(): Promise<LogModule> {
-	return (await import(pathToFileURL(join(__dirname, 'n8n-log.mjs')).href)) as LogModule;
+	return (await import(join(__dirname, 'n8n-log.mjs'))) as LogModule;
 }

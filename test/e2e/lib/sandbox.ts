@@ -8,7 +8,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 import { REPO } from './n8n';
 
@@ -99,7 +98,7 @@ interface SpawnModule {
 }
 
 export async function startSandbox(): Promise<Sandbox> {
-	const { spawnSandbox } = (await import(pathToFileURL(join(REPO, 'test', 'fakes', 'sandbox', 'spawn.mjs')).href)) as SpawnModule;
+	const { spawnSandbox } = (await import(join(REPO, 'test', 'fakes', 'sandbox', 'spawn.mjs'))) as SpawnModule;
 	const ready = await spawnSandbox({ onSpawn: (spawned) => running.add(spawned) });
 	const { child } = ready;
 

@@ -2,9 +2,8 @@
  * What the trigger tests share: a sandbox with a Meta Graph API and an Instagram Login credential in
  * n8n, trigger workflows, signed deliveries, and the requests Meta sees for webhook registrations.
  */
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { after, before } from 'node:test';
 
 import { APP_ID, APP_SECRET, appSecretProof, instagramLoginCredentialData, metaGraphCredentialData } from './fixtures';
 import { E2E, connect, nodeOutput, type Execution, type N8nClient, type StoredWorkflow } from './n8n';
@@ -45,7 +44,7 @@ export interface TriggerContext {
 /** Starts this file's sandbox and stores both credentials in n8n; `ctx()` returns them in tests. */
 export function useTriggerContext(): () => TriggerContext {
 	let context: TriggerContext | undefined;
-	before(async () => {
+	beforeAll(async () => {
 		const [n8n, sandbox] = await Promise.all([connect(), startSandbox()]);
 		const metaGraph = await n8n.importCredential({
 			name: 'Sandbox: Meta Graph API',
@@ -59,12 +58,13 @@ export function useTriggerContext(): () => TriggerContext {
 		});
 		context = { n8n, sandbox, metaGraph, instagramLogin };
 	});
-	after(async () => {
+	afterAll(async () => {
 		await context?.sandbox.stop();
 	});
 	return () => {
-		assert.ok(context, 'the trigger test context is not set up');
-		return context;
+		// the trigger test context is not set up
+		expect(context).toBeTruthy();
+		return context!;
 	};
 }
 
@@ -82,18 +82,22 @@ export interface MetaPayload {
 
 /** What the sandbox posted: the raw bytes as Meta sends them (non-ASCII escaped), parsed. */
 function sentPayload(result: DeliverResult): MetaPayload {
-	assert.ok(result.result, `the sandbox did not deliver: ${result.reason ?? ''}`);
-	const raw = Buffer.from(result.result.sentBody.data).toString('utf8');
-	assert.doesNotMatch(raw, /[^\x00-\x7f]/, 'Meta escapes non-ASCII characters');
+	// the sandbox did not deliver: ${result.reason ?? ''}
+	expect(result.result).toBeTruthy();
+	const raw = Buffer.from(result.result!.sentBody.data).toString('utf8');
+	// Meta escapes non-ASCII characters
+	expect(raw).not.toMatch(/[^\x00-\x7f]/);
 	return JSON.parse(raw) as MetaPayload;
 }
 
 /** A correctly signed delivery to the app's registered callback, acknowledged by the trigger. */
 export async function deliverSigned(sandbox: Sandbox, request: DeliverRequest): Promise<MetaPayload> {
 	const result = await sandbox.deliver(request);
-	assert.equal(result.delivered, true, result.reason);
-	assert.equal(result.result?.status, 200, result.result?.body);
-	assert.equal(result.result?.body, 'EVENT_RECEIVED');
+	// result.reason
+	expect(result.delivered).toBe(true);
+	// result.result?.body
+	expect(result.result?.status).toBe(200);
+	expect(result.result?.body).toBe('EVENT_RECEIVED');
 	return sentPayload(result);
 }
 
@@ -103,7 +107,7 @@ export async function deliverSigned(sandbox: Sandbox, request: DeliverRequest): 
  */
 export async function subscribedFields(sandbox: Sandbox, node: string, token: string): Promise<string[] | undefined> {
 	const response = await fetch(`${sandbox.graphUrl}/v23.0/${node}/subscribed_apps`, { headers: { authorization: `Bearer ${token}` } });
-	assert.equal(response.status, 200);
+	expect(response.status).toBe(200);
 	const { data } = (await response.json()) as { data: Array<{ id?: string; subscribed_fields: string[] }> };
 	return data.find((entry) => entry.id === undefined || entry.id === APP_ID)?.subscribed_fields;
 }
@@ -114,7 +118,7 @@ export async function executionsOf(n8n: N8nClient, workflow: StoredWorkflow): Pr
 
 /** The trigger's items of a finished production (webhook) execution. */
 export async function triggerItems(execution: Execution): Promise<Array<Record<string, unknown>>> {
-	assert.equal(execution.status, 'success');
-	assert.equal(execution.mode, 'webhook');
+	expect(execution.status).toBe('success');
+	expect(execution.mode).toBe('webhook');
 	return await nodeOutput(execution, 'Inbox');
 }

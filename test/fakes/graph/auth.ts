@@ -45,7 +45,7 @@ function resolveToken(state: GraphState, token: string): Principal {
 	}
 	const record = state.tokens.get(token);
 	if (!record) throw invalidToken('Invalid OAuth access token - Cannot parse access token');
-	if (record.expired) {
+	if (record.expired || (record.kind === 'ig' && record.expiresAt !== undefined && record.expiresAt <= state.now())) {
 		throw new GraphError(
 			400,
 			{

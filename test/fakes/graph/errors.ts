@@ -155,6 +155,11 @@ export const GRAPH_ERRORS = {
 			error_subcode: 2534041,
 		},
 	},
+	/** Meta's changelog 2026-06-25: "Page temporarily restricted from sending" (wording inferred). */
+	pageRestricted: {
+		status: 400,
+		error: { message: '(#10) This Page is temporarily restricted from sending messages (inferred wording)', type: 'OAuthException', code: 10, error_subcode: 1893063 },
+	},
 	personUnavailable: {
 		status: 400,
 		error: { message: "(#551) This person isn't available right now.", type: 'OAuthException', code: 551, error_subcode: 1545041 },

@@ -3,9 +3,16 @@
  * so tests and the demo sandbox can name them; the shapes follow real Graph ids
  * (15-digit Page ids, `1784…` Instagram account ids, `EAA…` / `IGAA…` tokens, `t_…` threads).
  */
+import { createHash } from 'node:crypto';
+
 import { GraphState, type AttachmentRecord, type ConversationRecord, type Platform, type UserRecord } from './state';
 import { digits } from './util';
 
+/**
+ * The version the test credentials pin. It is an older, still supported one (until 2027-10-08), not the node's own
+ * default (v25.0, nodes/platforms/meta/protocol.ts): every test also proves the version is configurable, and
+ * test/workflows/graph-version.test.ts covers the default.
+ */
 export const DEFAULT_API_VERSION = 'v23.0';
 
 export const APP_ID = '1234567890123456';
@@ -55,11 +62,18 @@ export function metaGraphCredentialData(baseUrl: string) {
 	};
 }
 
-/** The same for the Instagram Login provider: the Instagram user token; the account id is looked up. */
+/**
+ * The same for the Instagram Login provider: the Instagram user token; the account id is looked up. The
+ * token is dated 50 days ahead, as the credential saves it after a refresh (the hidden fields of
+ * nodes/platforms/meta/tokenRefresh.ts: expiry and the token's sha256 prefix), so nothing is renewed;
+ * clear `tokenExpiresAt` to see the refresh.
+ */
 export function instagramLoginCredentialData(baseUrl: string) {
 	return {
 		provider: 'instagramLogin',
 		accessToken: IG_USER_TOKEN,
+		tokenExpiresAt: new Date(Date.now() + 50 * 86400000).toISOString(),
+		tokenExpiresFor: createHash('sha256').update(IG_USER_TOKEN).digest('hex').slice(0, 16),
 		instagramAccountId: '',
 		appId: APP_ID,
 		appSecret: APP_SECRET,
@@ -281,16 +295,7 @@ export function createLargeState(opts: LargeStateOptions = {}): GraphState {
 	const start = opts.startTime ?? SEED_BASE_TIME;
 	for (let i = 0; i < count; i++) {
 		const label = String(i + 1).padStart(4, '0');
-		const user: UserRecord = {
-			id: largeUserId(platform, i),
-			platform,
-			businessId,
-			name: `Person ${label}`,
-			profilePic: '/cdn/seed/label.png',
-		};
-		if (platform === 'messenger') Object.assign(user, { firstName: 'Person', lastName: label });
-		else user.username = `person_${label}`;
-		state.addUser(user);
+		const user = state.addUser(largeUser(platform, i));
 		const conv = state.ensureConversation(platform, businessId, user.id);
 		for (let j = 0; j < perConversation; j++) {
 			state.addMessage(conv, {
@@ -302,6 +307,26 @@ export function createLargeState(opts: LargeStateOptions = {}): GraphState {
 		conv.unreadCount = 0;
 	}
 	return state;
+}
+
+/** The i-th generated person (0-based) of `createLargeState` and `addPeople`. */
+function largeUser(platform: Platform, i: number): UserRecord {
+	const label = String(i + 1).padStart(4, '0');
+	const user: UserRecord = {
+		id: largeUserId(platform, i),
+		platform,
+		businessId: platform === 'messenger' ? PAGE_ID : IG_ACCOUNT_ID,
+		name: `Person ${label}`,
+		profilePic: '/cdn/seed/label.png',
+	};
+	if (platform === 'messenger') Object.assign(user, { firstName: 'Person', lastName: label });
+	else user.username = `person_${label}`;
+	return user;
+}
+
+/** Adds `count` generated people (no conversations yet) to a state, e.g. the default one; returns their ids. */
+export function addPeople(state: GraphState, count: number, platform: Platform = 'messenger'): string[] {
+	return Array.from({ length: count }, (_, i) => state.addUser(largeUser(platform, i)).id);
 }
 
 /** The PSID/IGSID `createLargeState` gives its i-th person (0-based). */

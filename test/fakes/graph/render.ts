@@ -34,7 +34,8 @@ export const CONVERSATION_FIELDS = [
 	'is_subscribed',
 ] as const;
 export const MESSAGE_FIELDS = ['id', 'created_time', 'from', 'to', 'message', 'attachments', 'reply_to', 'sticker', 'shares', 'reactions', 'tags', 'is_unsupported'] as const;
-export const PAGE_FIELDS = ['id', 'name', 'category', 'username', 'link', 'instagram_business_account', 'picture'] as const;
+/** `access_token`: a Page asked with a token that may manage it answers its Page token (Meta's Postman example). */
+export const PAGE_FIELDS = ['id', 'name', 'category', 'username', 'link', 'instagram_business_account', 'picture', 'access_token'] as const;
 export const IG_ACCOUNT_FIELDS = ['id', 'user_id', 'username', 'name', 'profile_picture_url', 'account_type', 'followers_count', 'follows_count', 'media_count'] as const;
 export const MESSENGER_USER_FIELDS = ['id', 'name', 'first_name', 'last_name', 'profile_pic', 'locale', 'timezone', 'gender'] as const;
 export const IG_USER_FIELDS = ['id', 'name', 'username', 'profile_pic', 'follower_count', 'is_user_follow_business', 'is_business_follow_user', 'is_verified_user'] as const;
@@ -70,6 +71,8 @@ export function renderAttachment(ctx: RenderContext, a: AttachmentRecord): Recor
 	if (a.type === 'video' || a.type === 'reel' || a.type === 'ig_reel') {
 		return { ...base, video_data: { width: a.width ?? 1, height: a.height ?? 1, length: 0, video_type: 0, url, preview_url: url, rotation: 0 } };
 	}
+	// Since 2026-08-30 a sticker is an attachment of type "sticker" (Messenger Sticker API).
+	if (a.type === 'sticker') return { ...base, type: 'sticker', url, image_data: { url, preview_url: url, render_as_sticker: true } };
 	return { ...base, file_url: url };
 }
 
@@ -205,6 +208,7 @@ export function renderPage(ctx: RenderContext, page: PageRecord, fields: FieldSe
 		link: `https://www.facebook.com/${page.username ?? page.id}`,
 		instagram_business_account: page.igAccountId ? { id: page.igAccountId } : undefined,
 		picture: { data: { height: 50, width: 50, is_silhouette: false, url: `${ctx.baseUrl}/cdn/pages/${page.id}.png` } },
+		access_token: ctx.linkQuery.access_token,
 	};
 	return project(values, fields);
 }

@@ -11,7 +11,9 @@ import { handleUpload } from './routes/attachments';
 import { handleBatch } from './routes/batch';
 import { businessId, type Business } from './routes/business';
 import { getConversation, getMessage, listConversationMessages, listConversations, requestedFields } from './routes/conversations';
+import { HANDOVER_EDGES, handover } from './routes/handover';
 import { messengerProfile, personaNode, personasEdge, userProfile } from './routes/profile';
+import { refreshInstagramToken } from './routes/igToken';
 import { handleSend } from './routes/send';
 import { appSubscriptions, subscribedApps } from './routes/subscriptions';
 import type { ConversationRecord, GraphState, MessageRecord, PersonaRecord, UserRecord } from './state';
@@ -34,6 +36,7 @@ export async function route(env: Env, call: Call): Promise<Result> {
 		}
 		throw unsupportedRequest(call.method, '');
 	}
+	if (head === 'refresh_access_token' && call.version === null) return refreshInstagramToken(env, call);
 	const principal = authenticate(env.state, call.params, call.headers, { requireAppSecretProof: env.options.requireAppSecretProof });
 	if (rest.length > 0) throw unknownPath(rest.join('/'));
 	const node = resolve(env.state, principal, head, call.method);
@@ -102,6 +105,7 @@ async function businessRoute(
 		case 'subscribed_apps':
 			return subscribedApps(env, call, businessId(business));
 		default:
+			if (HANDOVER_EDGES.includes(edge)) return handover(env, call, business, edge);
 			throw unknownPath(edge);
 	}
 }

@@ -26,6 +26,8 @@ export interface FakeGraphOptions {
 	host?: string;
 	/** Artificial delay per HTTP request, ms. */
 	latencyMs?: number;
+	/** On top of `latencyMs`, a random extra delay of 0 to this many ms per request, so answers overtake each other. */
+	latencyJitterMs?: number;
 	/** Seeded state; defaults to `createDefaultState()`. */
 	state?: GraphState;
 	/** Sustained Send API limit per Page / IG account (sliding 1 s window); beyond it answers code 613. */
@@ -34,6 +36,8 @@ export interface FakeGraphOptions {
 	conversationsRateLimitPerSecond?: number;
 	/** Same for audio and video sends (Meta documents 10/s per Page), on top of the Send API limit; off by default. */
 	audioVideoRateLimitPerSecond?: number;
+	/** The limiters' clock (ms); default the wall clock. A test that counts calls per second sets it, so a slow machine cannot spread a burst over two windows. */
+	limiterClock?: () => number;
 	/** `estimated_time_to_regain_access` reported when limited; default: the wait rounded up to whole minutes. */
 	regainAccessMinutes?: number;
 	/** Reject calls without `appsecret_proof` (the app's "Require app secret" setting). */
@@ -134,6 +138,7 @@ class FakeGraphServer implements FakeGraph {
 		this.state = opts.state ?? createDefaultState();
 		this.options = {
 			latencyMs: opts.latencyMs ?? 0,
+			latencyJitterMs: opts.latencyJitterMs ?? 0,
 			requireAppSecretProof: opts.requireAppSecretProof ?? false,
 			rateLimitPerSecond: opts.rateLimitPerSecond,
 			conversationsRateLimitPerSecond: opts.conversationsRateLimitPerSecond,
@@ -146,7 +151,7 @@ class FakeGraphServer implements FakeGraph {
 			defaultVersion: opts.defaultVersion ?? 'v23.0',
 		};
 		// Limiters use the wall clock: they pace real traffic, unlike `state.now` which dates records.
-		const clock = (): number => Date.now();
+		const clock = opts.limiterClock ?? ((): number => Date.now());
 		this.env = {
 			state: this.state,
 			options: this.options,
@@ -262,7 +267,8 @@ class FakeGraphServer implements FakeGraph {
 			at: Date.now(),
 		};
 		this.requests.push(record);
-		if (this.options.latencyMs > 0) await sleep(this.options.latencyMs);
+		const delay = this.options.latencyMs + (this.options.latencyJitterMs > 0 ? randomInt(this.options.latencyJitterMs + 1) : 0);
+		if (delay > 0) await sleep(delay);
 
 		let result: Result | null;
 		if (raw.tooLarge) {

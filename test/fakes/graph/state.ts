@@ -20,6 +20,8 @@ export interface PageRecord {
 	category: string;
 	/** The Instagram professional account linked to this Page (Instagram with Facebook Login). */
 	igAccountId?: string;
+	/** Permissions the app was not granted for this Page, e.g. `pages_user_gender` (User Profile fields answer 10). */
+	missingPermissions?: string[];
 }
 
 export interface IgAccountRecord {
@@ -36,7 +38,7 @@ export interface IgAccountRecord {
 
 export type TokenRecord =
 	| { kind: 'page'; token: string; pageId: string; expired?: boolean }
-	| { kind: 'ig'; token: string; igId: string; expired?: boolean };
+	| { kind: 'ig'; token: string; igId: string; expired?: boolean; issuedAt?: number; expiresAt?: number };
 
 export interface UserRecord {
 	/** PSID (Messenger) or IGSID (Instagram); scoped to one Page or Instagram account. */
@@ -64,9 +66,11 @@ export interface UserRecord {
 	messagingDisabled?: boolean;
 	/** Last time the person wrote to the business (ms); drives the optional messaging-window check. */
 	lastUserMessageAt?: number;
+	/** Instagram: `false` until the person has consented (messaged the account); the profile then answers 230. */
+	profileConsent?: boolean;
 }
 
-export type AttachmentType = 'image' | 'video' | 'audio' | 'file' | 'share' | 'story_mention' | 'reel' | 'ig_reel' | 'template' | 'like_heart';
+export type AttachmentType = 'image' | 'video' | 'audio' | 'file' | 'share' | 'story_mention' | 'reel' | 'ig_reel' | 'template' | 'like_heart' | 'sticker';
 
 export interface AttachmentRecord {
 	id: string;
@@ -142,6 +146,13 @@ export interface PersonaRecord {
 	createdTime: number;
 }
 
+export interface NotificationTokenRecord {
+	frequency: string;
+	expiresAt: number;
+	stopped?: boolean;
+	lastSentAt?: number;
+}
+
 export interface AppSubscription {
 	object: string;
 	callbackUrl: string;
@@ -182,8 +193,14 @@ export class GraphState {
 	readonly appSubscriptions = new Map<string, AppSubscription>();
 	/** Business id → app id → subscribed fields (`/{PAGE_ID|IG_ID}/subscribed_apps`). */
 	readonly subscribedApps = new Map<string, Map<string, string[]>>();
+	/** PSID / IGSID → the app controlling the thread, once handed over (absent: the app itself, the primary receiver). */
+	readonly threadOwners = new Map<string, string>();
+	/** `request_thread_control` calls received, in order. */
+	readonly threadControlRequests: Array<{ userId: string; appId: string; metadata?: string }> = [];
 	/** Notification-messages token → PSID. */
 	readonly notificationTokens = new Map<string, string>();
+	/** Tokens from opt-ins (routes/notifications.ts `optIn`): expiry, frequency, stop; absent: usable without limit. */
+	readonly notificationTokenDetails = new Map<string, NotificationTokenRecord>();
 	/** Bytes served under `/cdn/…` (seeded attachments and multipart uploads). */
 	readonly blobs = new Map<string, BlobRecord>();
 	/** Sender actions received, in order (typing indicators and mark_seen are not messages). */

@@ -74,6 +74,7 @@ export interface SendEvent {
 
 export interface ResolvedOptions {
 	latencyMs: number;
+	latencyJitterMs: number;
 	requireAppSecretProof: boolean;
 	rateLimitPerSecond?: number;
 	conversationsRateLimitPerSecond?: number;

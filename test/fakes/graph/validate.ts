@@ -5,6 +5,7 @@
  * with "(inferred)"; the code/subcode are what the reference documents.
  */
 import { paramError } from './errors';
+import { checkOptInTemplate } from './routes/notifications';
 import type { Platform } from './state';
 import { charCount, isRecord, utf8Bytes } from './util';
 
@@ -67,9 +68,15 @@ export function checkMessage(message: Record<string, unknown>, platform: Platfor
 	const attachment = message.attachment;
 	const attachments = message.attachments;
 	const hasText = text !== undefined && text !== null && text !== '';
-	const hasAttachment = attachment !== undefined || attachments !== undefined;
+	const hasAttachment = attachment !== undefined || attachments !== undefined || message.sticker_id !== undefined;
 	if (!hasText && !hasAttachment) throw paramError('Message cannot be empty, must provide valid attachment or text');
 	if (hasText && hasAttachment) throw paramError('Only one of message text or attachment may be set (inferred wording)');
+	if (message.sticker_id !== undefined) {
+		// Sticker API (2026): Messenger sends stickers by id; Instagram has the like_heart attachment instead.
+		if (platform !== 'messenger') throw paramError('Param message[sticker_id] is not supported on Instagram (inferred wording)');
+		if (attachment !== undefined || attachments !== undefined) throw paramError('Only one of sticker_id or attachment may be set (inferred wording)');
+		if (!/^\d+$/.test(String(message.sticker_id))) throw paramError('Param message[sticker_id] must be a sticker id (inferred wording)');
+	}
 	if (hasText) {
 		if (typeof text !== 'string') throw paramError('Param message[text] must be a string');
 		if (platform === 'messenger' && charCount(text) >= MESSENGER_TEXT_MAX_CHARS) {
@@ -153,7 +160,7 @@ function checkQuickReplies(value: unknown, platform: Platform): void {
 function checkTemplate(payload: Record<string, unknown>, platform: Platform): MediaReference[] {
 	const type = String(payload.template_type ?? '');
 	const igTemplates = ['generic', 'button'];
-	const allTemplates = ['generic', 'button', 'media', 'receipt', 'product', 'notification_messages'];
+	const allTemplates = ['generic', 'button', 'media', 'receipt', 'product', 'notification_messages', 'image_grid'];
 	if (!allTemplates.includes(type)) throw paramError(`Param template_type must be one of {${allTemplates.join(', ')}} - got "${type}"`);
 	if (platform === 'instagram' && !igTemplates.includes(type)) throw paramError(`Template type ${type} is not supported on Instagram (inferred wording)`);
 	if (type === 'generic') {
@@ -191,13 +198,26 @@ function checkTemplate(payload: Record<string, unknown>, platform: Platform): Me
 		if (!isRecord(payload.summary) || payload.summary.total_cost === undefined) throw paramError('Param summary[total_cost] is required for the receipt template');
 		return [];
 	}
+	if (type === 'image_grid') {
+		// Image grid template (2026-06-30): 2 to 6 images, each with an optional tap action (shape inferred).
+		return arrayOf(payload.elements, 'elements', 2, 6).map((el, i) => {
+			const where = `elements[${i}]`;
+			if (!isRecord(el)) throw paramError(`Param ${where} must be an object`);
+			if (el.default_action !== undefined && (!isRecord(el.default_action) || el.default_action.type !== 'web_url')) throw paramError(`Param ${where}[default_action] must be a web_url action`);
+			if (isRecord(el.default_action)) checkUrl(String(el.default_action.url ?? ''), `${where}[default_action][url]`);
+			if (el.attachment_id !== undefined) return { type: 'image', attachmentId: String(el.attachment_id) };
+			if (typeof el.image_url !== 'string') throw paramError(`Param ${where} needs image_url or attachment_id (inferred wording)`);
+			checkUrl(el.image_url, `${where}[image_url]`);
+			return { type: 'image', url: el.image_url };
+		});
+	}
 	if (type === 'product') {
 		arrayOf(payload.elements, 'elements', 1, GENERIC_ELEMENTS_MAX).forEach((el, i) => {
 			if (!isRecord(el) || !el.id) throw paramError(`Param elements[${i}][id] is required for the product template`);
 		});
 		return [];
 	}
-	if (payload.payload === undefined) throw paramError('Param payload is required for the notification_messages template (inferred wording)');
+	checkOptInTemplate(payload);
 	return [];
 }
 

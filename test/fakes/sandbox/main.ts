@@ -1,8 +1,9 @@
 /**
- * The local platform sandbox: the fake platform servers (Graph now; X and Ayrshare as those providers
- * land) in one process on loopback, plus the control API that makes them send signed webhooks.
+ * The local platform sandbox: the fake platform servers (Graph, Ayrshare and X) in one process on
+ * loopback, plus the control API that makes them send signed webhooks.
  *   tsx test/fakes/sandbox/main.ts
- * Env: SANDBOX_GRAPH_PORT (8088), SANDBOX_CONTROL_PORT (8089), SANDBOX_LATENCY_MS (0),
+ * Env: SANDBOX_GRAPH_PORT (8088), SANDBOX_CONTROL_PORT (8089), SANDBOX_AYRSHARE_PORT (8090), SANDBOX_X_PORT (8091),
+ *      SANDBOX_LATENCY_MS (0),
  *      SANDBOX_RATE_LIMIT (Send API calls/s per Page; off by default),
  *      SANDBOX_SEED (`default`, or `large` for generated people and conversations, e.g. for benchmarks),
  *      SANDBOX_CONVERSATIONS (100) and SANDBOX_MESSAGES_PER_CONVERSATION (30) for the large seed.
@@ -10,7 +11,9 @@
  */
 import type { AddressInfo } from 'node:net';
 
+import { startFakeAyrshare } from '../ayrshare';
 import { createDefaultState, createLargeState, startFakeGraph } from '../graph';
+import { startFakeX } from '../x';
 import { startControlServer } from './control';
 
 function seedState() {
@@ -41,12 +44,20 @@ async function main(): Promise<void> {
 		regainAccessMinutes: 0,
 		state: seedState(),
 	});
+	const ayrshare = await startFakeAyrshare({ port: Number(process.env.SANDBOX_AYRSHARE_PORT ?? 8090) });
+	// X's documented per-user windows (15 sends and 15 lookups per 15 minutes) would stall a local demo.
+	const roomy = { limit: 10_000, windowMs: 15 * 60_000 };
+	const x = await startFakeX({
+		port: Number(process.env.SANDBOX_X_PORT ?? 8091),
+		latencyMs: Number(process.env.SANDBOX_LATENCY_MS ?? 0) || 0,
+		rateLimits: { dmSend: roomy, dmLookup: roomy },
+	});
 	const control = await startControlServer(graph, controlPort);
 	const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
-	console.log(JSON.stringify({ event: 'sandbox-ready', graphUrl: graph.url, controlUrl }));
+	console.log(JSON.stringify({ event: 'sandbox-ready', graphUrl: graph.url, controlUrl, ayrshareUrl: ayrshare.url, xUrl: x.url }));
 	const stop = (): void => {
 		control.close();
-		void graph.close().then(() => process.exit(0));
+		void Promise.all([graph.close(), ayrshare.close(), x.close()]).then(() => process.exit(0));
 	};
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);

@@ -12,12 +12,12 @@ const READY_TIMEOUT_MS = 30_000;
  * @param {{ env?: Record<string, string>, detached?: boolean, onSpawn?: (child: import('node:child_process').ChildProcess) => void, onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => void }} [options]
  *   env: SANDBOX_* settings (ports default to 0, i.e. free ones); detached: its own process group;
  *   onSpawn: the process as soon as it exists, for callers that stop it when they are interrupted.
- * @returns {Promise<{ child: import('node:child_process').ChildProcess, graphUrl: string, controlUrl: string }>}
+ * @returns {Promise<{ child: import('node:child_process').ChildProcess, graphUrl: string, controlUrl: string, ayrshareUrl: string, xUrl: string }>}
  */
 export async function spawnSandbox({ env = {}, detached = false, onSpawn = () => {}, onOutput = () => {} } = {}) {
 	const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'fakes', 'sandbox', 'main.ts')], {
 		cwd: root,
-		env: { ...process.env, SANDBOX_GRAPH_PORT: '0', SANDBOX_CONTROL_PORT: '0', ...env },
+		env: { ...process.env, SANDBOX_GRAPH_PORT: '0', SANDBOX_CONTROL_PORT: '0', SANDBOX_AYRSHARE_PORT: '0', SANDBOX_X_PORT: '0', ...env },
 		detached,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -49,6 +49,6 @@ export async function spawnSandbox({ env = {}, detached = false, onSpawn = () =>
 			});
 		}
 	});
-	const { graphUrl, controlUrl } = await ready;
-	return { child, graphUrl, controlUrl };
+	const { graphUrl, controlUrl, ayrshareUrl, xUrl } = await ready;
+	return { child, graphUrl, controlUrl, ayrshareUrl, xUrl };
 }

@@ -3,49 +3,10 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../operation';
 import { includeRawOption, optionsCollection, readIncludeRaw, sendingOptions } from '../common.fields';
-import { readMedia } from '../media';
+import { mediaFields, readMedia } from '../media';
 
 const description: INodeProperties[] = [
-	{
-		displayName: 'Media Type',
-		name: 'mediaType',
-		type: 'options',
-		default: 'image',
-		options: [
-			{ name: 'Audio', value: 'audio' },
-			{ name: 'File', value: 'file' },
-			{ name: 'Image', value: 'image' },
-			{ name: 'Video', value: 'video' },
-		],
-	},
-	{
-		displayName: 'Media Source',
-		name: 'mediaSource',
-		type: 'options',
-		default: 'url',
-		options: [
-			{ name: 'URL', value: 'url', description: 'A public URL the platform downloads' },
-			{ name: 'Binary File', value: 'binary', description: 'A file from a previous node' },
-		],
-	},
-	{
-		displayName: 'Media URL',
-		name: 'mediaUrl',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. https://example.com/catalog/spring.jpg',
-		displayOptions: { show: { mediaSource: ['url'] } },
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the input binary field containing the file to upload',
-		displayOptions: { show: { mediaSource: ['binary'] } },
-	},
+	...mediaFields({ savedAttachments: false }),
 	optionsCollection([includeRawOption, ...sendingOptions]),
 ];
 

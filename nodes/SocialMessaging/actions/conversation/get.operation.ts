@@ -2,7 +2,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../operation';
-import { conversationLocator, includeRawOption, optionsCollection, readIncludeRaw } from '../common.fields';
+import { conversationLocator, includeRawOption, optionsCollection, readConversationId, readIncludeRaw } from '../common.fields';
 import { toOutput } from '../output';
 
 const description: INodeProperties[] = [
@@ -22,7 +22,7 @@ export const get: Operation = {
 	description,
 	kind: 'read',
 	async execute({ ctx, platform, itemIndex }) {
-		const conversationId = String(ctx.getNodeParameter('conversationId', itemIndex, '', { extractValue: true })).trim();
+		const conversationId = readConversationId(ctx, itemIndex);
 		const messageLimit = ctx.getNodeParameter('messageLimit', itemIndex, 10) as number;
 		const conversation = await platform.getConversation(conversationId, { messageLimit });
 		return toOutput(conversation, readIncludeRaw(ctx, itemIndex));

@@ -1,12 +1,13 @@
 /** Message > Get Many: the messages of one conversation, newest first, one request per page. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { collectPages } from '../../../platforms/paging';
+import { collectPages } from '../../../platforms/core/paging';
 import type { Operation } from '../operation';
 import {
 	conversationLocator,
 	includeRawOption,
 	optionsCollection,
+	readConversationId,
 	readIncludeRaw,
 	readLimit,
 	returnAllFields,
@@ -23,7 +24,7 @@ export const getMany: Operation = {
 	description,
 	kind: 'read',
 	async execute({ ctx, platform, itemIndex }) {
-		const conversationId = String(ctx.getNodeParameter('conversationId', itemIndex, '', { extractValue: true })).trim();
+		const conversationId = readConversationId(ctx, itemIndex);
 		const limit = readLimit(ctx, itemIndex);
 		const includeRaw = readIncludeRaw(ctx, itemIndex);
 		const pageSize = Math.min(limit, platform.limits.maxPageSize);

@@ -1,19 +1,8 @@
 /** Message > React and Message > Unreact: add or remove the account's reaction to a message. */
-import type { INodeProperties } from 'n8n-workflow';
-
 import type { Operation } from '../operation';
-import { optionsCollection, recipientFields, sendingOptions } from '../common.fields';
+import { messageIdField, optionsCollection, readMessageId, recipientFields, sendingOptions } from '../common.fields';
+import { asText } from '../values';
 import { readUserRecipient } from './sendAction.operation';
-
-const messageIdField: INodeProperties = {
-	displayName: 'Message ID',
-	name: 'messageId',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: 'e.g. m_JH6o-yS83JoxWmQaLrmgSaHwGtfTgQ',
-	description: 'ID of the message (mid) to react to',
-};
 
 export const react: Operation = {
 	description: [
@@ -32,8 +21,8 @@ export const react: Operation = {
 	kind: 'write',
 	async execute({ ctx, platform, itemIndex }) {
 		const recipient = readUserRecipient(ctx, itemIndex, 'Reactions');
-		const messageId = String(ctx.getNodeParameter('messageId', itemIndex)).trim();
-		const reaction = String(ctx.getNodeParameter('reaction', itemIndex)).trim();
+		const messageId = readMessageId(ctx, itemIndex);
+		const reaction = asText(ctx.getNodeParameter('reaction', itemIndex), 'Reaction').trim();
 		await platform.react(recipient, messageId, reaction);
 		return { platform: platform.name, messageId, reaction, success: true };
 	},
@@ -44,7 +33,7 @@ export const unreact: Operation = {
 	kind: 'write',
 	async execute({ ctx, platform, itemIndex }) {
 		const recipient = readUserRecipient(ctx, itemIndex, 'Reactions');
-		const messageId = String(ctx.getNodeParameter('messageId', itemIndex)).trim();
+		const messageId = readMessageId(ctx, itemIndex);
 		await platform.unreact(recipient, messageId);
 		return { platform: platform.name, messageId, success: true };
 	},

@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { jsonParse } from 'n8n-workflow';
 
-import { InputError } from '../../../platforms/inputError';
+import { InputError } from '../../../platforms/core/inputError';
 import type {
 	Button,
 	GenericElement,
@@ -14,12 +14,17 @@ import type {
 } from '../../../platforms/types';
 import { readRecipient } from '../common.fields';
 import { readMedia } from '../media';
+import { personaIdOf } from '../persona/persona.fields';
+import { asText } from '../values';
+import { readCustomPayload } from './customPayload.fields';
+import { readImageGrid, readImages, readSticker } from './newMessages.fields';
+import { readNotificationOptIn } from './notificationOptIn.fields';
 
 type Param = (name: string, fallback?: unknown) => unknown;
 
-function text(value: unknown): string | undefined {
-	if (value === undefined || value === null) return undefined;
-	const result = String(value).trim();
+/** An optional text field: trimmed, or undefined when empty. */
+function text(value: unknown, field: string): string | undefined {
+	const result = asText(value, field).trim();
 	return result === '' ? undefined : result;
 }
 
@@ -36,18 +41,18 @@ function pick(source: IDataObject, ...keys: string[]): unknown {
 }
 
 export function toButton(raw: IDataObject): Button {
-	const type = String(raw.type ?? 'postback');
-	const title = String(raw.title ?? '');
+	const type = raw.type === undefined || raw.type === null ? 'postback' : asText(raw.type, 'Button type');
+	const title = asText(raw.title, 'Button title');
 	if (type === 'web_url') {
-		const ratio = text(pick(raw, 'webviewHeightRatio', 'webview_height_ratio'));
+		const ratio = text(pick(raw, 'webviewHeightRatio', 'webview_height_ratio'), 'Button webview height');
 		return {
 			type,
 			title,
-			url: String(raw.url ?? ''),
+			url: asText(raw.url, 'Button URL').trim(),
 			...(ratio ? { webviewHeightRatio: ratio as 'compact' | 'tall' | 'full' } : {}),
 		};
 	}
-	if (type === 'phone_number' || type === 'postback') return { type, title, payload: String(raw.payload ?? '') };
+	if (type === 'phone_number' || type === 'postback') return { type, title, payload: asText(raw.payload, 'Button payload') };
 	throw new InputError(`Unknown button type "${type}"`, 'Use web_url, postback or phone_number.');
 }
 
@@ -60,10 +65,10 @@ function buttonsFrom(collection: unknown): Button[] | undefined {
 export function toGenericElement(raw: IDataObject): GenericElement {
 	const defaultAction = raw.default_action as IDataObject | undefined;
 	return {
-		title: String(raw.title ?? ''),
-		subtitle: text(raw.subtitle),
-		imageUrl: text(pick(raw, 'imageUrl', 'image_url')),
-		defaultActionUrl: text(pick(raw, 'defaultActionUrl', 'default_action_url') ?? defaultAction?.url),
+		title: asText(raw.title, 'Element title'),
+		subtitle: text(raw.subtitle, 'Element subtitle'),
+		imageUrl: text(pick(raw, 'imageUrl', 'image_url'), 'Element image URL'),
+		defaultActionUrl: text(pick(raw, 'defaultActionUrl', 'default_action_url') ?? defaultAction?.url, 'Element default action URL'),
 		buttons: buttonsFrom(raw.buttons),
 	};
 }
@@ -91,7 +96,9 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
  */
 function epochSeconds(value: unknown, timeZone: string): string | undefined {
 	if (value instanceof Date) return String(Math.floor(value.getTime() / 1000));
-	const raw = text(value);
+	// Dates from expressions such as {{ $now }} (Luxon) write themselves out as ISO 8601.
+	const written = typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function' ? (value as { toJSON(): unknown }).toJSON() : value;
+	const raw = text(written, 'Receipt Details > Timestamp');
 	if (!raw) return undefined;
 	if (/^\d+$/.test(raw)) return raw.length > 11 ? String(Math.floor(Number(raw) / 1000)) : raw;
 	const floating = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/.test(raw);
@@ -150,39 +157,39 @@ function readReceipt(param: Param, timeZone: string): ReceiptTemplate {
 			? parseJsonArray(param('receiptItemsJson', '[]'), 'Items (JSON)')
 			: (((param('receiptItems', {}) as IDataObject).item as IDataObject[] | undefined) ?? []);
 	const adjustments = ((param('receiptAdjustments', {}) as IDataObject).adjustment as IDataObject[] | undefined) ?? [];
-	const hasAddress = ['street1', 'city', 'postalCode', 'state', 'country'].some((key) => text(details[key]));
+	const detail = (key: string, label: string) => asText(details[key], `Receipt Details > ${label}`).trim();
+	const address = {
+		street1: detail('street1', 'Street 1'),
+		street2: detail('street2', 'Street 2') || undefined,
+		city: detail('city', 'City'),
+		postalCode: detail('postalCode', 'Postal Code'),
+		state: detail('state', 'State'),
+		country: detail('country', 'Country'),
+	};
+	const hasAddress = [address.street1, address.city, address.postalCode, address.state, address.country].some(Boolean);
 	return {
 		type: 'receipt',
-		recipientName: String(param('receiptRecipientName', '')).trim(),
-		orderNumber: String(param('receiptOrderNumber', '')).trim(),
-		currency: String(param('receiptCurrency', '')).trim().toUpperCase(),
-		paymentMethod: String(param('receiptPaymentMethod', '')).trim(),
-		orderUrl: text(details.orderUrl),
+		recipientName: asText(param('receiptRecipientName', ''), 'Recipient Name').trim(),
+		orderNumber: asText(param('receiptOrderNumber', ''), 'Order Number').trim(),
+		currency: asText(param('receiptCurrency', ''), 'Currency').trim().toUpperCase(),
+		paymentMethod: asText(param('receiptPaymentMethod', ''), 'Payment Method').trim(),
+		orderUrl: detail('orderUrl', 'Order URL') || undefined,
 		timestamp: epochSeconds(details.timestamp, timeZone),
-		address: hasAddress
-			? {
-					street1: String(details.street1 ?? ''),
-					street2: text(details.street2),
-					city: String(details.city ?? ''),
-					postalCode: String(details.postalCode ?? ''),
-					state: String(details.state ?? ''),
-					country: String(details.country ?? ''),
-				}
-			: undefined,
+		address: hasAddress ? address : undefined,
 		summary: {
 			subtotal: number(details.subtotal),
 			shippingCost: number(details.shippingCost),
 			totalTax: number(details.totalTax),
 			totalCost: Number(param('receiptTotalCost', NaN)),
 		},
-		adjustments: adjustments.map((adjustment) => ({ name: String(adjustment.name ?? ''), amount: Number(adjustment.amount ?? 0) })),
+		adjustments: adjustments.map((adjustment) => ({ name: asText(adjustment.name, 'Adjustment name'), amount: Number(adjustment.amount ?? 0) })),
 		elements: items.map((item) => ({
-			title: String(item.title ?? ''),
-			subtitle: text(item.subtitle),
+			title: asText(item.title, 'Item name'),
+			subtitle: text(item.subtitle, 'Item description'),
 			quantity: number(item.quantity),
 			price: Number(item.price ?? 0),
-			currency: text(item.currency),
-			imageUrl: text(pick(item, 'imageUrl', 'image_url')),
+			currency: text(item.currency, 'Item currency'),
+			imageUrl: text(pick(item, 'imageUrl', 'image_url'), 'Item image URL'),
 		})),
 	};
 }
@@ -192,11 +199,11 @@ function readTemplate(param: Param, timeZone: string): Template {
 		case 'button':
 			return {
 				type: 'button',
-				text: String(param('buttonTemplateText', '')),
+				text: asText(param('buttonTemplateText', ''), 'Text'),
 				buttons: buttonsFrom(param('templateButtons', {})) ?? [],
 			};
 		case 'media': {
-			const media = String(param('templateMedia', '')).trim();
+			const media = asText(param('templateMedia', ''), 'Media URL or Attachment ID').trim();
 			return {
 				type: 'media',
 				mediaType: param('templateMediaType', 'image') as 'image' | 'video',
@@ -206,11 +213,14 @@ function readTemplate(param: Param, timeZone: string): Template {
 		}
 		case 'receipt':
 			return readReceipt(param, timeZone);
+		case 'notificationOptIn':
+			return readNotificationOptIn(param);
+		case 'imageGrid':
+			return readImageGrid(param);
 		case 'product':
 			return {
 				type: 'product',
-				productIds: String(param('productIds', ''))
-					.split(',')
+				productIds: productIdList(param('productIds', ''))
 					.map((id) => id.trim())
 					.filter(Boolean),
 			};
@@ -219,14 +229,23 @@ function readTemplate(param: Param, timeZone: string): Template {
 	}
 }
 
+/** Comma-separated IDs, or a list of them from an expression. */
+function productIdList(value: unknown): string[] {
+	const parts = Array.isArray(value) ? value.map((id) => asText(id, 'Product IDs')) : asText(value, 'Product IDs').split(',');
+	return parts.map((id) => id.trim()).filter(Boolean);
+}
+
 function readQuickReplies(param: Param): QuickReply[] | undefined {
-	const raw = ((param('quickReplies', {}) as IDataObject).quickReply as IDataObject[] | undefined) ?? [];
+	const raw =
+		param('quickRepliesInputMode', 'fields') === 'json'
+			? parseJsonArray(param('quickRepliesJson', '[]'), 'Quick Replies (JSON)')
+			: (((param('quickReplies', {}) as IDataObject).quickReply as IDataObject[] | undefined) ?? []);
 	if (raw.length === 0) return undefined;
 	return raw.map((reply) => ({
-		contentType: (reply.contentType ?? 'text') as QuickReply['contentType'],
-		title: text(reply.title),
-		payload: text(reply.payload),
-		imageUrl: text(reply.imageUrl),
+		contentType: (pick(reply, 'contentType', 'content_type') ?? 'text') as QuickReply['contentType'],
+		title: text(reply.title, 'Quick reply title'),
+		payload: text(reply.payload, 'Quick reply payload'),
+		imageUrl: text(pick(reply, 'imageUrl', 'image_url'), 'Quick reply image URL'),
 	}));
 }
 
@@ -236,20 +255,24 @@ export async function readOutgoing(ctx: IExecuteFunctions, itemIndex: number): P
 	const messageType = param('messageType', 'text');
 
 	const message: OutgoingMessage = { recipient: readRecipient(ctx, itemIndex) };
-	if (messageType === 'text') message.text = String(param('text', ''));
+	if (messageType === 'text') message.text = asText(param('text', ''), 'Text');
 	if (messageType === 'media') message.media = await readMedia(ctx, itemIndex, options.reusable === true);
 	if (messageType === 'template') message.template = readTemplate(param, ctx.getTimezone());
-	if (messageType !== 'template') message.quickReplies = readQuickReplies(param);
+	if (messageType === 'custom') message.rawMessage = readCustomPayload(param('customPayload', '{}'));
+	if (messageType === 'sticker') message.sticker = readSticker(param, String(param('platform', 'messenger')));
+	if (messageType === 'images') message.images = readImages(param);
+	if (messageType === 'text' || messageType === 'media') message.quickReplies = readQuickReplies(param);
 
-	const messagingType = text(options.messagingType) as MessagingType | undefined;
+	const messagingType = text(options.messagingType, 'Messaging Type') as MessagingType | undefined;
 	if (messagingType) message.messagingType = messagingType;
+	const tag = text(options.tag, 'Message Tag');
 	// Adding the Message Tag option is a clear intent: it implies Messaging Type "Message Tag".
-	if (messagingType === 'MESSAGE_TAG' || text(options.tag)) message.tag = text(options.tag) ?? 'HUMAN_AGENT';
+	if (messagingType === 'MESSAGE_TAG' || tag) message.tag = tag ?? 'HUMAN_AGENT';
 	if (options.notificationType && options.notificationType !== 'REGULAR') {
 		message.notificationType = options.notificationType as OutgoingMessage['notificationType'];
 	}
-	message.replyToMessageId = text(options.replyToMessageId);
-	message.metadata = text(options.metadata);
-	message.personaId = text(options.personaId);
+	message.replyToMessageId = text(options.replyToMessageId, 'Reply To Message ID');
+	message.metadata = text(options.metadata, 'Metadata');
+	message.personaId = personaIdOf(options.personaId);
 	return message;
 }

@@ -1,7 +1,12 @@
 /** The fields of Message > Send: content type, text, media, templates, quick replies and options. */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { personaLocator } from '../persona/persona.fields';
+import { customPayloadFields } from './customPayload.fields';
+import { newMessageFields } from './newMessages.fields';
+import { notificationOptInFields } from './notificationOptIn.fields';
 import { batchRequestsOption, includeRawOption, optionsCollection, recipientFields, sendingOptions } from '../common.fields';
+import { mediaFields } from '../media';
 
 const messengerOnly = { show: { platform: ['messenger'] } };
 
@@ -91,61 +96,6 @@ const textFields: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		description: 'Messenger: fewer than 2000 characters. Instagram: at most 1000 bytes.',
 		displayOptions: { show: { messageType: ['text'] } },
-	},
-];
-
-const mediaFields: INodeProperties[] = [
-	{
-		displayName: 'Media Type',
-		name: 'mediaType',
-		type: 'options',
-		default: 'image',
-		options: [
-			{ name: 'Audio', value: 'audio' },
-			{ name: 'File', value: 'file' },
-			{ name: 'Image', value: 'image' },
-			{ name: 'Video', value: 'video' },
-		],
-		displayOptions: { show: { messageType: ['media'] } },
-	},
-	{
-		displayName: 'Media Source',
-		name: 'mediaSource',
-		type: 'options',
-		default: 'url',
-		options: [
-			{ name: 'URL', value: 'url', description: 'A public URL the platform downloads' },
-			{ name: 'Binary File', value: 'binary', description: 'A file from a previous node (uploaded first)' },
-			{ name: 'Saved Attachment', value: 'attachmentId', description: 'An attachment ID from Attachment > Upload' },
-		],
-		displayOptions: { show: { messageType: ['media'] } },
-	},
-	{
-		displayName: 'Media URL',
-		name: 'mediaUrl',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. https://example.com/catalog/spring.jpg',
-		displayOptions: { show: { messageType: ['media'], mediaSource: ['url'] } },
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the input binary field containing the file to send',
-		displayOptions: { show: { messageType: ['media'], mediaSource: ['binary'] } },
-	},
-	{
-		displayName: 'Attachment ID',
-		name: 'attachmentId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 1601472827243653',
-		displayOptions: { show: { messageType: ['media'], mediaSource: ['attachmentId'] } },
 	},
 ];
 
@@ -369,15 +319,40 @@ const productTemplateFields: INodeProperties[] = [
 	},
 ];
 
+/** The label of the quick reply that asks for the next page (node side; Meta knows no such thing). */
+export const DEFAULT_NEXT_PAGE_LABEL = 'More';
+
+const quickRepliesInputFields: INodeProperties[] = [
+	{
+		displayName: 'Define Quick Replies',
+		name: 'quickRepliesInputMode',
+		type: 'options',
+		default: 'fields',
+		displayOptions: { show: { messageType: ['text', 'media'] } },
+		options: [
+			{ name: 'Using Fields Below', value: 'fields' },
+			{ name: 'Using JSON', value: 'json', description: 'An array of quick replies, e.g. mapped from a product list' },
+		],
+	},
+	{
+		displayName: 'Quick Replies (JSON)',
+		name: 'quickRepliesJson',
+		type: 'json',
+		default: '[]',
+		description: 'E.g. [{"title": "Basic", "payload": "PLAN_BASIC"}]. Past 13 they are paged behind a next page quick reply.',
+		displayOptions: { show: { messageType: ['text', 'media'], quickRepliesInputMode: ['json'] } },
+	},
+];
+
 const quickRepliesField: INodeProperties = {
 	displayName: 'Quick Replies',
 	name: 'quickReplies',
 	type: 'fixedCollection',
 	placeholder: 'Add Quick Reply',
-	typeOptions: { multipleValues: true, maxAllowedFields: 13 },
+	typeOptions: { multipleValues: true },
 	default: {},
-	description: 'Up to 13 buttons shown above the composer; a tap sends the payload back to your trigger',
-	displayOptions: { show: { messageType: ['text', 'media'] } },
+	description: 'Buttons shown above the composer; a tap sends the payload back to your trigger. Past 13 they are paged behind a next page quick reply that the trigger answers.',
+	displayOptions: { show: { messageType: ['text', 'media'], quickRepliesInputMode: ['fields'] } },
 	options: [
 		{
 			displayName: 'Quick Reply',
@@ -478,19 +453,28 @@ const sendOptions = optionsCollection([
 		default: '',
 		description: 'Up to 999 characters that come back with the echo of this message, e.g. to mark messages your workflow sent',
 	},
-	{
-		displayName: 'Persona ID',
-		name: 'personaId',
-		type: 'string',
-		default: '',
-		description: 'Messenger only: send as this persona (a named agent with its own picture)',
-	},
+	{ ...personaLocator, displayName: 'Persona', required: false, description: 'Messenger only: send as this persona (a named agent with its own picture)' },
 	{
 		displayName: 'Save Media for Reuse',
 		name: 'reusable',
 		type: 'boolean',
 		default: false,
 		description: 'Whether Meta should keep the media (sent by URL or as a file) for 90 days; it is uploaded first and the output carries its attachment ID',
+	},
+	{
+		displayName: 'Automation Disclosure',
+		name: 'automationDisclosure',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. You are chatting with an automated assistant.',
+		description: 'Where law asks a bot to say it is one (e.g. California, Germany): sent as a text message before this one when the person has had no automated message from this workflow for 24 hours, or after a human handed the thread back. The trigger\'s auto-response shares the record.',
+	},
+	{
+		displayName: 'Next Page Label',
+		name: 'nextPageLabel',
+		type: 'string',
+		default: DEFAULT_NEXT_PAGE_LABEL,
+		description: 'Title of the quick reply that shows the next page when there are more than 13 quick replies or 10 cards (at most 20 characters). The Social Messaging Trigger of this workflow sends the page when it is tapped.',
 	},
 	includeRawOption,
 	batchRequestsOption,
@@ -505,13 +489,18 @@ export const sendFields: INodeProperties[] = [
 		type: 'options',
 		default: 'text',
 		options: [
-			{ name: 'Text', value: 'text' },
+			{ name: 'Custom Payload (JSON)', value: 'custom', description: 'A Send API message object, for what the node has no fields for' },
 			{ name: 'Media', value: 'media', description: 'An image, audio, video or file' },
+			{ name: 'Several Images (Instagram)', value: 'images', description: 'Up to 10 images in one message' },
+			{ name: 'Sticker', value: 'sticker', description: 'Messenger: a sticker by ID; Instagram: the heart sticker' },
 			{ name: 'Template', value: 'template', description: 'Cards, buttons, a receipt or products' },
+			{ name: 'Text', value: 'text' },
 		],
 	},
 	...textFields,
-	...mediaFields,
+	...customPayloadFields,
+	...newMessageFields,
+	...mediaFields({ savedAttachments: true, show: { messageType: ['media'] } }),
 	{
 		displayName: 'Template Type',
 		name: 'templateType',
@@ -521,7 +510,9 @@ export const sendFields: INodeProperties[] = [
 		options: [
 			{ name: 'Button', value: 'button', description: 'Text with up to 3 buttons' },
 			{ name: 'Generic', value: 'generic', description: 'Up to 10 cards with image, title, subtitle and buttons' },
+			{ name: 'Image Grid (Messenger)', value: 'imageGrid', description: '2 to 6 images, each may open a URL' },
 			{ name: 'Media (Messenger)', value: 'media', description: 'An image or video with buttons' },
+			{ name: 'Notification Opt-In Request (Messenger)', value: 'notificationOptIn', description: 'Ask for permission to send notification messages later' },
 			{ name: 'Product', value: 'product', description: 'Products from your catalog' },
 			{ name: 'Receipt (Messenger)', value: 'receipt', description: 'An order confirmation' },
 		],
@@ -531,6 +522,8 @@ export const sendFields: INodeProperties[] = [
 	...mediaTemplateFields.map((field) => ({ ...field, displayOptions: { show: { ...field.displayOptions?.show, ...messengerOnly.show } } })),
 	...receiptTemplateFields.map((field) => ({ ...field, displayOptions: { show: { ...field.displayOptions?.show, ...messengerOnly.show } } })),
 	...productTemplateFields,
+	...notificationOptInFields,
+	...quickRepliesInputFields,
 	quickRepliesField,
 	sendOptions,
 ];

@@ -3,9 +3,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { OutgoingMessage, Platform, SendResult } from '../../../platforms/types';
 import type { Operation, OperationInput, PreparedSend } from '../operation';
-import { readIncludeRaw } from '../common.fields';
+import { readIncludeRaw, recipientOrderKey } from '../common.fields';
+import { disclosureDue, markDisclosed } from '../../../platforms/core/disclosure';
+import { asText } from '../values';
 import { readOutgoing } from './readOutgoing';
-import { sendFields } from './send.fields';
+import { DEFAULT_NEXT_PAGE_LABEL, sendFields } from './send.fields';
 
 /**
  * With "Save Media for Reuse", media given by URL or as a file is stored through the Attachment Upload
@@ -25,8 +27,34 @@ async function storeReusableMedia(platform: Platform, message: OutgoingMessage):
 	};
 }
 
-async function prepare({ ctx, platform, itemIndex }: OperationInput): Promise<PreparedSend> {
-	return await storeReusableMedia(platform, await readOutgoing(ctx, itemIndex));
+/** Past the caps (13 quick replies, 10 cards) the first page goes out; the trigger sends the others when tapped. */
+function firstPage({ ctx, platform, itemIndex }: OperationInput, message: OutgoingMessage): OutgoingMessage {
+	if (!platform.firstPage) return message;
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const label = options.nextPageLabel === undefined ? DEFAULT_NEXT_PAGE_LABEL : asText(options.nextPageLabel, 'Next Page Label').trim();
+	return platform.firstPage(message, { store: () => ctx.getWorkflowStaticData('global'), label });
+}
+
+/**
+ * Option Automation Disclosure: when due for this person (see core/disclosure.ts), a text message with it
+ * goes first, after the message itself passed validation.
+ */
+async function disclose({ ctx, platform, itemIndex }: OperationInput, prepared: PreparedSend): Promise<PreparedSend> {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const disclosure = options.automationDisclosure === undefined ? '' : asText(options.automationDisclosure, 'Automation Disclosure').trim();
+	const { message } = prepared;
+	if (!disclosure || !('id' in message.recipient)) return prepared;
+	const staticData = ctx.getWorkflowStaticData('global');
+	const now = Date.now();
+	if (!disclosureDue(staticData, platform.name, message.recipient.id, now)) return prepared;
+	platform.validateOutgoing(message);
+	const sent = await platform.send({ recipient: message.recipient, text: disclosure, messagingType: message.messagingType, tag: message.tag, personaId: message.personaId });
+	markDisclosed(staticData, platform.name, message.recipient.id, now);
+	return { ...prepared, extra: { ...prepared.extra, disclosure: { messageId: sent.messageId, sentAt: sent.sentAt } } };
+}
+
+async function prepare(input: OperationInput): Promise<PreparedSend> {
+	return await disclose(input, await storeReusableMedia(input.platform, firstPage(input, await readOutgoing(input.ctx, input.itemIndex))));
 }
 
 function output({ ctx, itemIndex }: OperationInput, result: SendResult, prepared: PreparedSend): IDataObject {
@@ -40,6 +68,7 @@ function output({ ctx, itemIndex }: OperationInput, result: SendResult, prepared
 	if (json.recipientId === undefined) delete json.recipientId;
 	const attachmentId = prepared.extra.attachmentId ?? (result.raw?.attachment_id as string | undefined);
 	if (attachmentId) json.attachmentId = attachmentId;
+	if (prepared.extra.disclosure) json.disclosure = prepared.extra.disclosure;
 	if (readIncludeRaw(ctx, itemIndex)) json.raw = result.raw;
 	return json;
 }
@@ -47,6 +76,7 @@ function output({ ctx, itemIndex }: OperationInput, result: SendResult, prepared
 export const send: Operation = {
 	description: sendFields,
 	kind: 'write',
+	orderKey: recipientOrderKey,
 	async execute(input) {
 		const prepared = await prepare(input);
 		return output(input, await input.platform.send(prepared.message), prepared);

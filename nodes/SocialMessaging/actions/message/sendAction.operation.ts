@@ -1,10 +1,10 @@
 /** Message > Send Action: typing indicator on/off, or mark the conversation as seen. */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { InputError } from '../../../platforms/inputError';
+import { InputError } from '../../../platforms/core/inputError';
 import type { Recipient, SenderAction } from '../../../platforms/types';
 import type { Operation } from '../operation';
-import { optionsCollection, readRecipient, recipientFields, sendingOptions } from '../common.fields';
+import { optionsCollection, readRecipient, recipientFields, recipientOrderKey, sendingOptions } from '../common.fields';
 
 /** Sender actions and reactions address a person in a conversation: Meta takes only `recipient.id` there. */
 export function readUserRecipient(ctx: IExecuteFunctions, itemIndex: number, what: string): Recipient & { id: string } {
@@ -17,6 +17,8 @@ export function readUserRecipient(ctx: IExecuteFunctions, itemIndex: number, wha
 	}
 	return recipient;
 }
+
+const SENDER_ACTIONS: SenderAction[] = ['typing_on', 'typing_off', 'mark_seen'];
 
 const description: INodeProperties[] = [
 	...recipientFields(),
@@ -37,9 +39,14 @@ const description: INodeProperties[] = [
 export const sendAction: Operation = {
 	description,
 	kind: 'write',
+	// A typing indicator belongs between the messages it was sent between.
+	orderKey: recipientOrderKey,
 	async execute({ ctx, platform, itemIndex }) {
 		const recipient = readUserRecipient(ctx, itemIndex, 'Sender actions');
 		const action = ctx.getNodeParameter('senderAction', itemIndex) as SenderAction;
+		if (!SENDER_ACTIONS.includes(action)) {
+			throw new InputError(`"${String(action)}" is not an Action`, `Set Action to one of ${SENDER_ACTIONS.join(', ')}.`);
+		}
 		const response = await platform.sendAction(recipient, action);
 		return { platform: platform.name, action, recipientId: response.recipient_id ?? recipient.id, success: true };
 	},

@@ -10,6 +10,7 @@ import { isRecord } from '../util';
 import { ATTACHMENT_MAX_BYTES, INSTAGRAM_IMAGE_MAX_BYTES } from '../validate';
 import type { Business } from './business';
 import { fileNameOf, guessMime } from './media';
+import { currentUsageHeader } from './send';
 
 const UPLOAD_TYPES = ['image', 'audio', 'video', 'file'] as const;
 
@@ -48,7 +49,7 @@ export function handleUpload(env: Env, call: Call, business: Business): Result {
 		throw paramError('Param message[attachment][payload][url] or a filedata part is required (inferred wording)');
 	}
 	state.attachments.set(id, record);
-	return { status: 200, body: { attachment_id: id } };
+	return { status: 200, body: { attachment_id: id }, headers: currentUsageHeader(env, business) };
 }
 
 function uploadPlatform(call: Call, business: Business): Platform {

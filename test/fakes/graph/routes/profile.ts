@@ -3,7 +3,7 @@
  * and User Profile (`GET /{PSID|IGSID}`).
  */
 import { decodeJsonParam, listParam, stringParam } from '../body';
-import { paramError } from '../errors';
+import { GraphError, paramError } from '../errors';
 import { selectFields } from '../fields';
 import { pageOf, pagingObject, readLimit } from '../paging';
 import { IG_USER_FIELDS, MESSENGER_USER_FIELDS, PERSONA_FIELDS, renderPersona, renderUser, type RenderContext } from '../render';
@@ -43,6 +43,9 @@ export function messengerProfile(env: Env, call: Call, business: Business): Resu
 		const fields = listParam(call.params, 'fields');
 		if (!fields || fields.length === 0) throw paramError('The parameter fields is required');
 		for (const f of fields) if (!(PROFILE_PROPERTIES as readonly string[]).includes(f)) throw unknownProperty(f);
+		if (fields.includes('get_started') && !fields.includes('persistent_menu') && profile.persistent_menu !== undefined) {
+			throw paramError('You must delete the persistent menu before deleting the Get Started button (inferred wording)');
+		}
 		for (const f of fields) delete profile[f];
 		env.state.messengerProfiles.set(key, profile);
 		return { status: 200, body: { result: 'success' } };
@@ -54,10 +57,14 @@ export function messengerProfile(env: Env, call: Call, business: Business): Resu
 		updates[name] = decodeJsonParam(value);
 	}
 	if (Object.keys(updates).length === 0) throw paramError(`Requires one of the params: ${PROFILE_PROPERTIES.join(',')}`);
-	checkProfile(updates, profile);
+	checkProfile(updates, profile, isInstagramOwner(env, key));
 	Object.assign(profile, updates);
 	env.state.messengerProfiles.set(key, profile);
 	return { status: 200, body: { result: 'success' } };
+}
+
+function isInstagramOwner(env: Env, key: string): boolean {
+	return env.state.igAccount(key) !== undefined;
 }
 
 function profileOwner(call: Call, business: Business): string {
@@ -74,9 +81,34 @@ function unknownProperty(name: string): Error {
 	return paramError(`Param fields[${name}] must be one of {${PROFILE_PROPERTIES.map((p) => p.toUpperCase()).join(', ')}} - got "${name}"`);
 }
 
-function checkProfile(updates: Record<string, unknown>, current: Record<string, unknown>): void {
-	if (updates.get_started !== undefined && (!isRecord(updates.get_started) || typeof updates.get_started.payload !== 'string')) {
-		throw paramError('Param get_started[payload] is required');
+/** Meta's Messenger Profile limits (Messenger Profile API reference; not in the reference file). */
+const MENU_ITEMS_MAX = 20;
+const MENU_TITLE_MAX = 30;
+const ICE_BREAKERS_MAX = 4;
+const ICE_BREAKER_QUESTION_MAX = 80;
+const DOMAINS_MAX = 50;
+const PAYLOAD_MAX = 1000;
+/** Instagram accounts have ice breakers only. */
+const INSTAGRAM_PROPERTIES = ['ice_breakers'];
+
+function checkLocales(entries: unknown[], name: string): void {
+	const locales = entries.map((entry) => (isRecord(entry) ? entry.locale : undefined));
+	if (!locales.includes('default')) throw paramError(`Param ${name} must contain a default locale (inferred wording)`);
+	if (new Set(locales).size !== locales.length) throw paramError(`Param ${name} has duplicate locales (inferred wording)`);
+	for (const locale of locales) {
+		if (typeof locale !== 'string' || (locale !== 'default' && !/^[a-z]{2}_[A-Z]{2}$/.test(locale))) throw paramError(`Param ${name}[locale] is not a supported locale - got "${String(locale)}"`);
+	}
+}
+
+function checkProfile(updates: Record<string, unknown>, current: Record<string, unknown>, instagram: boolean): void {
+	if (instagram) {
+		for (const name of Object.keys(updates)) {
+			if (!INSTAGRAM_PROPERTIES.includes(name)) throw paramError(`Param ${name} is not supported for Instagram (inferred wording)`);
+		}
+	}
+	if (updates.get_started !== undefined) {
+		if (!isRecord(updates.get_started) || typeof updates.get_started.payload !== 'string' || updates.get_started.payload === '') throw paramError('Param get_started[payload] is required');
+		if (charCount(updates.get_started.payload) > PAYLOAD_MAX) throw paramError(`Length of param get_started[payload] must be at most ${PAYLOAD_MAX} (inferred wording)`);
 	}
 	if (updates.greeting !== undefined) {
 		if (!Array.isArray(updates.greeting)) throw paramError('Param greeting must be an array');
@@ -84,20 +116,54 @@ function checkProfile(updates: Record<string, unknown>, current: Record<string, 
 			if (!isRecord(g) || typeof g.locale !== 'string' || typeof g.text !== 'string') throw paramError('Param greeting needs locale and text');
 			if (charCount(g.text) > GREETING_MAX) throw paramError(`Length of param greeting[text] must be at most ${GREETING_MAX} (inferred wording)`);
 		}
+		checkLocales(updates.greeting, 'greeting');
 	}
 	if (updates.persistent_menu !== undefined) {
 		if (!Array.isArray(updates.persistent_menu)) throw paramError('Param persistent_menu must be an array');
 		if (updates.get_started === undefined && current.get_started === undefined) {
 			throw paramError('You must set a Get Started button if you also wish to use persistent menu.');
 		}
+		checkLocales(updates.persistent_menu, 'persistent_menu');
+		for (const menu of updates.persistent_menu as unknown[]) {
+			if (!isRecord(menu)) throw paramError('Param persistent_menu must contain objects');
+			const items = menu.call_to_actions;
+			if (items === undefined && menu.composer_input_disabled !== true) throw paramError('Param persistent_menu[call_to_actions] is required');
+			if (items !== undefined && (!Array.isArray(items) || items.length > MENU_ITEMS_MAX)) {
+				throw paramError(`Param persistent_menu[call_to_actions] must be an array of at most ${MENU_ITEMS_MAX} items (inferred wording)`);
+			}
+			for (const item of (items as unknown[] | undefined) ?? []) {
+				if (!isRecord(item) || (item.type !== 'postback' && item.type !== 'web_url')) throw paramError('Param call_to_actions[type] must be one of {postback, web_url}');
+				if (typeof item.title !== 'string' || item.title === '' || charCount(item.title) > MENU_TITLE_MAX) {
+					throw paramError(`Param call_to_actions[title] is required and at most ${MENU_TITLE_MAX} characters (inferred wording)`);
+				}
+				if (item.type === 'web_url' && (typeof item.url !== 'string' || !/^https?:\/\//.test(item.url))) throw paramError('Param call_to_actions[url] must be a valid URL');
+				if (item.type === 'postback' && (typeof item.payload !== 'string' || item.payload === '')) throw paramError('Param call_to_actions[payload] is required');
+			}
+		}
 	}
 	if (updates.whitelisted_domains !== undefined) {
 		if (!Array.isArray(updates.whitelisted_domains)) throw paramError('Param whitelisted_domains must be an array');
+		if (updates.whitelisted_domains.length > DOMAINS_MAX) throw paramError(`Param whitelisted_domains must have at most ${DOMAINS_MAX} domains (inferred wording)`);
 		for (const d of updates.whitelisted_domains) {
 			if (typeof d !== 'string' || !d.startsWith('https://')) throw paramError(`Param whitelisted_domains must contain https URLs - got "${String(d)}"`);
 		}
 	}
-	if (updates.ice_breakers !== undefined && !Array.isArray(updates.ice_breakers)) throw paramError('Param ice_breakers must be an array');
+	if (updates.ice_breakers !== undefined) {
+		if (!Array.isArray(updates.ice_breakers)) throw paramError('Param ice_breakers must be an array');
+		checkLocales(updates.ice_breakers, 'ice_breakers');
+		for (const set of updates.ice_breakers as unknown[]) {
+			const questions = isRecord(set) ? set.call_to_actions : undefined;
+			if (!Array.isArray(questions) || questions.length === 0 || questions.length > ICE_BREAKERS_MAX) {
+				throw paramError(`Param ice_breakers[call_to_actions] must have 1 to ${ICE_BREAKERS_MAX} questions (inferred wording)`);
+			}
+			for (const q of questions) {
+				if (!isRecord(q) || typeof q.question !== 'string' || q.question === '' || charCount(q.question) > ICE_BREAKER_QUESTION_MAX) {
+					throw paramError(`Param ice_breakers[question] is required and at most ${ICE_BREAKER_QUESTION_MAX} characters (inferred wording)`);
+				}
+				if (typeof q.payload !== 'string' || q.payload === '') throw paramError('Param ice_breakers[payload] is required');
+			}
+		}
+	}
 }
 
 // ---- personas ---------------------------------------------------------------------------
@@ -110,6 +176,7 @@ export function personasEdge(env: Env, call: Call, business: Business, ctx: Rend
 		const picture = stringParam(call.params, 'profile_picture_url');
 		if (!name) throw paramError('The parameter name is required');
 		if (!picture) throw paramError('The parameter profile_picture_url is required');
+		if (!/^https?:\/\/\S+$/i.test(picture)) throw paramError('Param profile_picture_url must be a valid URL (inferred wording)');
 		const persona: PersonaRecord = { id: state.newPersonaId(), pageId: business.page.id, name, profilePictureUrl: picture, createdTime: state.now() };
 		state.personas.set(persona.id, persona);
 		return { status: 200, body: { id: persona.id } };
@@ -145,5 +212,25 @@ export function userProfile(call: Call, user: UserRecord, ctx: RenderContext): R
 		messenger ? MESSENGER_USER_FIELDS : IG_USER_FIELDS,
 		messenger ? 'User' : 'InstagramUser',
 	);
+	checkProfileAccess(ctx, user, fields.map((f) => f.name));
 	return { status: 200, body: renderUser(ctx, user, fields) };
+}
+
+/** Messenger fields that need their own permission (Meta's User Profile API page). */
+const FIELD_PERMISSIONS: Record<string, string> = { locale: 'pages_user_locale', timezone: 'pages_user_timezone', gender: 'pages_user_gender' };
+
+function checkProfileAccess(ctx: RenderContext, user: UserRecord, fields: string[]): void {
+	if (user.platform === 'instagram') {
+		if (user.profileConsent === false) {
+			throw new GraphError(400, { message: '(#230) User consent is required to access user profile', type: 'OAuthException', code: 230 });
+		}
+		return;
+	}
+	const missing = ctx.state.pages.get(user.businessId)?.missingPermissions ?? [];
+	for (const field of fields) {
+		const permission = FIELD_PERMISSIONS[field];
+		if (permission && missing.includes(permission)) {
+			throw new GraphError(400, { message: `(#10) Requires ${permission} permission to access this field (inferred wording)`, type: 'OAuthException', code: 10 });
+		}
+	}
 }

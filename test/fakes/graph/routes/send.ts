@@ -9,6 +9,8 @@ import type { Call, Env, Result } from '../types';
 import { digits, isRecord } from '../util';
 import { checkMessage, checkMessagingType, SENDER_ACTIONS, type MediaReference } from '../validate';
 import { businessId, type Business } from './business';
+import { ownerOf } from './handover';
+import { useNotificationToken } from './notifications';
 import { fileNameOf, guessMime } from './media';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -26,7 +28,7 @@ export function handleSend(env: Env, call: Call, business: Business): Result {
 	const { state } = env;
 	// An audio or video send refused by its own limit does not use up a slot of the Send API limit.
 	takeAudioVideoSlot(env, businessId(business), objectParam(call.params, 'message'));
-	const limitHeaders = takeSendSlot(env, businessId(business));
+	const limitHeaders = takeSendSlot(env, business);
 	const recipient = objectParam(call.params, 'recipient');
 	if (!recipient) throw paramError('The parameter recipient is required');
 	const message = objectParam(call.params, 'message');
@@ -35,6 +37,8 @@ export function handleSend(env: Env, call: Call, business: Business): Result {
 	if (!message && !senderAction) throw paramError('Must send either message or state');
 	const target = resolveRecipient(state, business, recipient);
 	if (target.user) checkReachable(target.user);
+	// Handover: once the thread is passed to another app, this app's messages are refused until it takes it back.
+	if (message && target.user && ownerOf(state, target.user) !== state.app.id) throw fromSpec(GRAPH_ERRORS.threadControlledByAnotherApp);
 
 	if (senderAction) return { status: 200, body: senderActionResult(env, call, target, senderAction), headers: limitHeaders };
 
@@ -71,19 +75,32 @@ export function handleSend(env: Env, call: Call, business: Business): Result {
 	return { status: 200, body, headers: limitHeaders };
 }
 
+/**
+ * X-Business-Use-Case-Usage of the Send API: type "messenger" on a Page, as in Meta's example answers;
+ * "instagram" for an Instagram Login account is inferred.
+ */
+function usageHeader(business: Business, percent: number, regainMinutes: number): Record<string, string> {
+	const type = business.kind === 'page' ? 'messenger' : 'instagram';
+	const entry = { type, call_count: percent, total_cputime: Math.round(percent / 2), total_time: percent, estimated_time_to_regain_access: regainMinutes };
+	return { 'x-business-use-case-usage': JSON.stringify({ [businessId(business)]: [entry] }) };
+}
+
 /** The sustained per-Page limit (option `rateLimitPerSecond`): every call takes a slot, rejected ones do not. */
-function takeSendSlot(env: Env, key: string): Record<string, string> | undefined {
+function takeSendSlot(env: Env, business: Business): Record<string, string> | undefined {
 	const limiter = env.sendLimiter;
 	if (!limiter) return undefined;
-	const taken = limiter.tryAcquire(key);
+	const taken = limiter.tryAcquire(businessId(business));
 	const minutes = (ms: number): number => env.options.regainAccessMinutes ?? Math.ceil(ms / 60000);
-	const usage = (percent: number, regain: number): Record<string, string> => ({
-		'x-business-use-case-usage': JSON.stringify({
-			[key]: [{ type: 'pages', call_count: percent, total_cputime: Math.round(percent / 2), total_time: percent, estimated_time_to_regain_access: regain }],
-		}),
-	});
-	if (!taken.ok) throw new GraphError(400, GRAPH_ERRORS.customRateLimit.error, usage(100, minutes(taken.retryInMs)));
-	return usage(limiter.usagePercent(key), 0);
+	if (!taken.ok) throw new GraphError(400, GRAPH_ERRORS.customRateLimit.error, usageHeader(business, 100, minutes(taken.retryInMs)));
+	return usageHeader(business, limiter.usagePercent(businessId(business)), 0);
+}
+
+/**
+ * The usage header without taking a slot: Meta's example answer of an upload carries it, but whether
+ * uploads count toward the 300/s is not documented, so they do not count here.
+ */
+export function currentUsageHeader(env: Env, business: Business): Record<string, string> | undefined {
+	return env.sendLimiter ? usageHeader(business, env.sendLimiter.usagePercent(businessId(business)), 0) : undefined;
 }
 
 /** Meta's 10 audio/video sends per second per Page (option `audioVideoRateLimitPerSecond`). */
@@ -98,8 +115,9 @@ function resolveRecipient(state: GraphState, business: Business, recipient: Reco
 	const defaultPlatform: Platform = business.kind === 'ig' ? 'instagram' : 'messenger';
 	if (recipient.id !== undefined) return userTarget(state, business, String(recipient.id));
 	if (recipient.notification_messages_token !== undefined) {
-		const psid = state.notificationTokens.get(String(recipient.notification_messages_token));
-		if (!psid || business.kind !== 'page') throw paramError('Invalid notification_messages_token (inferred wording)');
+		if (business.kind !== 'page') throw paramError('Invalid notification_messages_token (inferred wording)');
+		const psid = useNotificationToken(state, String(recipient.notification_messages_token));
+		if (!psid) throw paramError('Invalid notification_messages_token (inferred wording)');
 		return userTarget(state, business, psid);
 	}
 	if (recipient.user_ref !== undefined) {
@@ -169,6 +187,9 @@ function resolveMedia(state: GraphState, media: MediaReference[], platform: Plat
 			const name = fileNameOf(ref.url, `${ref.type}-${newId()}`);
 			out.push({ id: newId(), type: ref.type as AttachmentRecord['type'], mimeType: guessMime(name, ref.type), name, size: 0, url: ref.url });
 		}
+	}
+	if (message.sticker_id !== undefined) {
+		out.push({ id: newId(), type: 'sticker', mimeType: 'image/png', name: 'sticker', size: 0, url: `/cdn/stickers/${String(message.sticker_id)}.png` });
 	}
 	const attachment = message.attachment;
 	if (isRecord(attachment)) {

@@ -1,0 +1,35 @@
+/** The X API provider: X Direct Messages with OAuth 1.0a user context. The trigger side is not here yet. */
+import type { Provider } from '../provider';
+import { Transport } from '../core/transport';
+import { NO_EXTRAS, type Capabilities } from '../types';
+import { XPlatform } from './client';
+import { xProtocol } from './errors';
+import { requireUserContext, xBaseUrl, xSecrets } from './settings';
+
+const X_CAPABILITIES: Capabilities = { ...NO_EXTRAS, deleteMessages: true, groupConversations: true, usernames: true };
+
+/** Set by the provider table: who has what X lacks (the table knows every provider; this folder does not). */
+export function xProvider(elsewhere: (capability: keyof Capabilities) => string): Provider {
+	return {
+		name: 'xApi',
+		label: 'X API',
+		platforms: ['x'],
+		capabilities: X_CAPABILITIES,
+		secrets: xSecrets,
+		controlSecret: (credentials) => String(credentials.xApiKeySecret ?? ''),
+		createPlatform(ctx, credentials, _platform, options) {
+			requireUserContext(credentials);
+			const transport = new Transport(ctx, {
+				baseUrl: xBaseUrl(credentials),
+				protocol: xProtocol,
+				gate: options.gate,
+				maxRateLimitWaitMs: options.maxRateLimitWaitMs,
+				requestTimeoutMs: options.requestTimeoutMs,
+				retryUnknownOutcome: options.retryUnknownOutcome,
+				secrets: xSecrets(credentials),
+				credentials,
+			});
+			return new XPlatform(ctx, transport, { capabilities: X_CAPABILITIES, sendsPerSecond: options.sendsPerSecond }, elsewhere);
+		},
+	};
+}
