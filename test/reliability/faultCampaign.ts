@@ -43,6 +43,13 @@ export interface SendCampaign {
 	concurrency?: number;
 }
 
+/**
+ * The harness's own limit for one run. A run of 100 sends may legitimately wait out several rate-limit
+ * bursts (the node waits up to 2 min in total per request), and on a busy 2-core CI machine that went past
+ * the harness's 90 s default; the campaign measures outcomes, not speed, so it allows 15 min.
+ */
+const RUN_TIMEOUT_MS = 15 * 60_000;
+
 async function withFake<T>(work: (fake: FakeGraph) => Promise<T>, conversations = 50): Promise<T> {
 	const fake = await startFakeGraph({ state: createLargeState({ conversations, messagesPerConversation: 2 }) });
 	try {
@@ -113,6 +120,7 @@ export async function runSendCampaign(campaign: SendCampaign): Promise<SendFigur
 					credentials: { socialMessagingApi: metaGraphCredentialData(proxy.url) },
 					items,
 					continueOnFail: true,
+					timeoutMs: RUN_TIMEOUT_MS,
 				});
 				if (result.error) throw new Error(`the run failed as a whole: ${result.error.message}`);
 				if (result.items.length !== count) throw new Error(`${result.items.length} items out for ${count} in`);
@@ -159,6 +167,7 @@ export async function runReadCampaign(runs: number, plan: FaultPlan, conversatio
 					type: 'socialMessaging',
 					parameters: { platform: 'messenger', resource: 'conversation', operation: 'getAll', returnAll: true },
 					credentials: { socialMessagingApi: metaGraphCredentialData(proxy.url) },
+					timeoutMs: RUN_TIMEOUT_MS,
 				});
 				if (result.error) {
 					figures.failed++;
