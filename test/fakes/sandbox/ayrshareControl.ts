@@ -2,7 +2,7 @@
  * The control API's Ayrshare side: a person writes on Messenger, Instagram or X through the fake Ayrshare
  * (stored, auto-responded by Ayrshare when its auto-response is on, delivered to the profile's messages
  * webhook with Ayrshare's signature and retries), and what the fake Ayrshare received, without headers
- * (they carry the API key).
+ * (they carry the API key) and with webhook secrets hidden.
  */
 import { PEOPLE, PROFILE_KEY, type AyrshareSignatureMode, type AyrsharePlatformName, type FakeAyrshare } from '../ayrshare';
 
@@ -47,9 +47,15 @@ export async function deliverAyrshare(ayrshare: FakeAyrshare, request: AyrshareD
 	};
 }
 
+/** A webhook registration's or rotation's secret, hidden from the control API's output. */
+function redacted(body: unknown): unknown {
+	if (!body || typeof body !== 'object' || !('secret' in body)) return body;
+	return { ...body, secret: '(hidden)' };
+}
+
 /** What the fake Ayrshare received after index `since`. */
 export function ayrshareRequests(ayrshare: FakeAyrshare, since: number) {
-	const requests = ayrshare.requests.slice(since).map(({ method, path, query, body, status }) => ({ method, path, query, body, status }));
+	const requests = ayrshare.requests.slice(since).map(({ method, path, query, body, status }) => ({ method, path, query, body: redacted(body), status }));
 	return { total: ayrshare.requests.length, requests };
 }
 
