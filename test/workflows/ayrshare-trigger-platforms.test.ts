@@ -24,9 +24,10 @@ const CASES = [
 	{ platform: 'x', ayrshare: 'twitter', person: PEOPLE.twitter, other: 'facebook' },
 ] as const;
 
-async function deliver(harness: TriggerHarness, payload: unknown, secret = WEBHOOK_SECRET, attempt = 1) {
+async function deliver(harness: TriggerHarness, payload: Record<string, unknown>, secret = WEBHOOK_SECRET, attempt = 1) {
 	const body = JSON.stringify(payload);
-	return await harness.request('POST', undefined, { headers: signatureHeaders(body, { secret, deliveryId: 'delivery-p1', attempt }), body });
+	// One delivery id per event, kept by its retries.
+	return await harness.request('POST', undefined, { headers: signatureHeaders(body, { secret, deliveryId: `delivery-${String(payload.hookId)}`, attempt }), body });
 }
 
 describe.each(CASES)('Ayrshare trigger on $platform', ({ platform, ayrshare, person, other }) => {
