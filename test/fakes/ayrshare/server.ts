@@ -4,7 +4,8 @@
  * X OAuth 1.0a headers on X calls, both error shapes, per-profile rate limits with x-ratelimit-* headers,
  * X paging, cached answers with lastUpdated / nextUpdate, the auto-response and the messages webhook:
  * registration, secret rotation (`POST /hook/webhook/secret`, both signatures during the overlap) and
- * signed deliveries that are retried until the receiver acknowledges one (delivery.ts). It records every
+ * signed deliveries that are retried until the receiver acknowledges one (delivery.ts), and the media
+ * upload (`POST /media/upload`, a Base64 data URI up to 30 MB; the file is then served at its URL). It records every
  * request and every delivery and lets tests inject failures.
  */
 import * as http from 'node:http';
@@ -124,6 +125,7 @@ export async function startFakeAyrshare(options: FakeAyrshareOptions = {}): Prom
 			if (method === 'GET') return list(record, profile, platform);
 			if (method === 'POST') return send(record, profile, platform);
 		}
+		if (path === '/media/upload' && method === 'POST') return upload(record);
 		if (path === '/hook/webhook') return webhook(record, profile);
 		if (path === '/hook/webhook/secret' && method === 'POST') return rotate(record, profile);
 		return fail(404, flatError(404, `No route ${method} ${path}`));
@@ -233,6 +235,22 @@ export async function startFakeAyrshare(options: FakeAyrshareOptions = {}): Prom
 		return fail(404, flatError(404, `No route ${method} /hook/webhook`));
 	}
 
+	const uploads = new Map<string, { mimeType: string; bytes: Buffer }>();
+	let origin = '';
+	const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp', 'video/mp4': 'mp4', 'video/quicktime': 'mov', 'audio/aac': 'aac', 'audio/wav': 'wav', 'audio/mpeg': 'mp3' };
+	function upload({ body }: RecordedRequest): Answer {
+		const input = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+		const match = typeof input.file === 'string' ? /^data:([a-z]+\/[a-z0-9.+-]+);base64,([A-Za-z0-9+/=]*)$/.exec(input.file) : null;
+		if (!match) return fail(400, errorList(101, 'file must be a Base64 data URI (data:content/type;base64,...).'));
+		const extension = EXTENSIONS[match[1]];
+		if (!extension) return fail(400, errorList(101, `Unsupported media type ${match[1]}.`));
+		const bytes = Buffer.from(match[2], 'base64');
+		if (bytes.length > 30 * 1024 * 1024) return fail(400, errorList(101, 'Max file size is 30 MB.'));
+		const id = `${nextId('up')}-${extension}`;
+		uploads.set(`${id}.${extension}`, { mimeType: match[1], bytes });
+		return { status: 200, body: { id, url: `${origin}/media/files/${id}.${extension}`, ...(typeof input.fileName === 'string' ? { fileName: input.fileName } : {}), ...(typeof input.description === 'string' ? { description: input.description } : {}) } };
+	}
+
 	/** A new signing secret; the old one keeps signing (under the first header) during the overlap. */
 	function rotate({ body }: RecordedRequest, profile: Profile): Answer {
 		const input = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
@@ -277,6 +295,13 @@ export async function startFakeAyrshare(options: FakeAyrshareOptions = {}): Prom
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
 			const url = new URL(req.url ?? '/', 'http://fake');
+			// An uploaded file, public as at Ayrshare's media host (not an API call: not recorded, no key).
+			const file = req.method === 'GET' ? uploads.get(url.pathname.replace(/^\/media\/files\//, '')) : undefined;
+			if (file) {
+				res.writeHead(200, { 'content-type': file.mimeType, 'content-length': String(file.bytes.length) });
+				res.end(file.bytes);
+				return;
+			}
 			const raw = Buffer.concat(chunks).toString('utf8');
 			let body: unknown;
 			try {
@@ -297,6 +322,7 @@ export async function startFakeAyrshare(options: FakeAyrshareOptions = {}): Prom
 	});
 	await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
+	origin = `http://127.0.0.1:${port}`;
 	return {
 		url: `http://127.0.0.1:${port}/api`,
 		state,
