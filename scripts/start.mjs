@@ -7,7 +7,7 @@
 // Builds and packs the package, installs the pinned n8n into the user cache (first run only), starts
 // the sandbox (fake Graph API + control API) and n8n with the packed package installed like a user
 // would, creates the owner, imports the sandbox credentials and the example workflows, activates
-// the two trigger workflows, then prints what to open and what to try. Ctrl-C stops what it started.
+// the three trigger workflows, then prints what to open and what to try. Ctrl-C stops what it started.
 // State lives in .tmp/demo-n8n (.tmp/demo-n8n-<version> for another version; delete it to start over).
 //
 // Env: DEMO_N8N_PORT (5678), SANDBOX_GRAPH_PORT (8088), SANDBOX_CONTROL_PORT (8089), SANDBOX_X_PORT (8090),
@@ -365,8 +365,8 @@ function printGuide({ version, packageVersion, owner, workflows, graphUrl, xUrl 
    ${wf('order').name}
       ${link('order')}   open it and click "Execute workflow"
    ${wf('supportAyrshare').name}
-      ${link('supportAyrshare')}   active: a message through Ayrshare starts it; run a schedule by hand
-      (open "Weekdays at 18:00", Execute step) to turn Ayrshare's out-of-office reply on
+      ${link('supportAyrshare')}   active: a message through Ayrshare starts it; "Execute workflow" from
+      "Weekdays at 18:00" turns Ayrshare's out-of-office reply on, from "Weekdays at 9:00" off
  Credentials: "Social Messaging (sandbox)" (Meta Graph API) and "... (sandbox, Instagram Login)",
  both pointing at the sandbox (Custom Base URL ${graphUrl}); "... (sandbox, Ayrshare)" points at the
  sandbox's fake Ayrshare: switch a Social Messaging node to it to run the same workflow on Ayrshare;
