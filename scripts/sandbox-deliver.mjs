@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 // `npm run sandbox:deliver -- [options]`: makes the running sandbox (`npm start`) send a signed webhook
-// delivery to n8n, as Meta would when someone writes to the Page or the Instagram account, then prints
-// n8n's answer and what the workflow sent back through the sandbox's Send API.
+// delivery to n8n, as Meta (or Ayrshare) would when someone writes to the Page or the Instagram account,
+// then prints n8n's answer and what the workflow sent back through the sandbox.
 //
-//   --platform messenger|instagram      default messenger
+//   --provider meta|ayrshare            default meta; ayrshare: Ayrshare's `messages` webhook, signed with
+//                                       the profile's secret, retried when not acknowledged, after
+//                                       Ayrshare's own auto-response (message events only)
+//   --platform messenger|instagram|x    default messenger (x: with --provider ayrshare)
 //   --event message|quick_reply|postback   default message
 //   --text "..."                        the message text (quick reply: the button's title)
 //   --payload VALUE                     quick reply / postback payload (e.g. PRICING, PLAN_GROWTH)
 //   --title "..."                       postback button title
-//   --from alice|bob|ines|kenji|<id>    the sender (default alice on Messenger, ines on Instagram)
+//   --from alice|bob|ines|kenji|<id>    the sender (default alice on Messenger, ines on Instagram;
+//                                       Ayrshare: john, sara, maria (Instagram), xdevs (X))
 //   --signature valid|wrong|missing|tampered   default valid; the others are forged deliveries
 //   --wait SECONDS                      how long to watch for replies (default 5)
 //
@@ -25,7 +29,7 @@ const usage = () =>
 
 function parseArgs(argv) {
 	const args = { wait: 5 };
-	const names = ['platform', 'event', 'text', 'payload', 'title', 'from', 'signature', 'wait'];
+	const names = ['provider', 'platform', 'event', 'text', 'payload', 'title', 'from', 'signature', 'wait'];
 	for (let i = 0; i < argv.length; i++) {
 		const name = argv[i].replace(/^--/, '');
 		if (name === 'help' || name === 'h') return { help: true };
@@ -36,7 +40,10 @@ function parseArgs(argv) {
 	const oneOf = (name, allowed) => {
 		if (args[name] !== undefined && !allowed.includes(args[name])) throw new Error(`--${name} must be one of ${allowed.join(', ')}`);
 	};
-	oneOf('platform', ['messenger', 'instagram']);
+	oneOf('provider', ['meta', 'ayrshare']);
+	const ayrshare = args.provider === 'ayrshare';
+	oneOf('platform', ayrshare ? ['messenger', 'instagram', 'x'] : ['messenger', 'instagram']);
+	if (ayrshare && args.event !== undefined && args.event !== 'message') throw new Error('--provider ayrshare delivers message events only');
 	oneOf('event', ['message', 'quick_reply', 'postback']);
 	oneOf('signature', ['valid', 'wrong', 'missing', 'tampered']);
 	args.wait = Number(args.wait);
@@ -63,6 +70,11 @@ async function control(method, path, body) {
 /** One line per message n8n sent through the Send API. */
 function describeSend(request) {
 	const body = request.body ?? {};
+	// Ayrshare: POST /messages/{facebook|instagram|twitter} {recipientId | conversationId, message, mediaUrls}
+	if (body.recipientId !== undefined || body.conversationId !== undefined) {
+		const media = Array.isArray(body.mediaUrls) ? `, media: ${body.mediaUrls.join(' ')}` : '';
+		return `to ${body.recipientId ?? body.conversationId}: "${body.message ?? ''}"${media}`;
+	}
 	const message = typeof body.message === 'string' ? safeJson(body.message) : body.message;
 	const recipient = typeof body.recipient === 'string' ? safeJson(body.recipient) : body.recipient;
 	const to = recipient?.id ?? JSON.stringify(recipient);
@@ -97,20 +109,25 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) return console.log(usage());
-	const { wait, ...request } = args;
+	const { wait, provider = 'meta', ...rest } = args;
+	const ayrshare = provider === 'ayrshare';
+	const request = ayrshare ? { ...rest, provider } : rest;
 	const platform = request.platform ?? 'messenger';
+	const requestsPath = (since) => `/requests?since=${since}${ayrshare ? '&provider=ayrshare' : ''}`;
 
-	const before = (await control('GET', '/requests?since=999999999')).total;
+	const before = (await control('GET', requestsPath(999999999))).total;
 	const result = await control('POST', '/deliver', request);
 	if (!result.delivered) {
 		console.log(`The sandbox sent nothing: ${result.reason}.`);
-		console.log('Is the trigger workflow for this platform active? (npm start activates both.)');
+		console.log(ayrshare ? 'Is the Ayrshare support desk workflow active? (npm start activates it.)' : 'Is the trigger workflow for this platform active? (npm start activates both.)');
 		process.exitCode = 1;
 		return;
 	}
 	const sent = Buffer.from(result.result.sentBody.data).toString('utf8');
 	const signature = request.signature ?? 'valid';
-	console.log(`Delivered a ${request.event ?? 'message'} event (${platform}, signature: ${signature}), ${sent.length} bytes.`);
+	console.log(`Delivered a ${request.event ?? 'message'} event (${ayrshare ? 'Ayrshare, ' : ''}${platform}, signature: ${signature}), ${sent.length} bytes.`);
+	if (result.autoResponse) console.log(`  Ayrshare auto-responded to ${result.autoResponse.recipientId}: "${result.autoResponse.text}"`);
+	if (result.attempts?.length > 1) console.log(`  Ayrshare delivered ${result.attempts.length} times (answers: ${result.attempts.map((a) => a.status ?? a.error).join(', ')})`);
 	console.log(`n8n answered ${result.result.status}${result.result.body ? `: ${result.result.body.slice(0, 200)}` : ''}`);
 	if (signature !== 'valid') {
 		console.log(result.result.status >= 400 ? 'Refused, as it should be: no execution starts.' : 'n8n accepted a forged delivery!');
@@ -122,12 +139,12 @@ async function main() {
 	const deadline = Date.now() + wait * 1000;
 	let quietSince = Date.now();
 	while (Date.now() < deadline) {
-		const { requests } = await control('GET', `/requests?since=${before}`);
+		const { requests } = await control('GET', requestsPath(before));
 		const fresh = requests.map((r, i) => ({ ...r, index: before + i })).filter((r) => !seen.has(r.index));
 		for (const r of fresh) {
 			seen.add(r.index);
 			quietSince = Date.now();
-			const isSend = r.method === 'POST' && /\/messages$/.test(r.path);
+			const isSend = r.method === 'POST' && (ayrshare ? /^\/messages\/(facebook|instagram|twitter)$/ : /\/messages$/).test(r.path);
 			console.log(`  n8n -> sandbox: ${isSend ? describeSend(r) : `${r.method} ${r.path}`}${r.status && r.status >= 400 ? ` (answered ${r.status})` : ''}`);
 		}
 		// Stop once the workflow has been quiet for a moment after doing something.
@@ -137,7 +154,7 @@ async function main() {
 	if (seen.size === 0) console.log(`  (the workflow made no calls to the platform within ${wait} s)`);
 
 	const state = readState();
-	const key = platform === 'instagram' ? 'lead' : 'support';
+	const key = ayrshare ? 'supportAyrshare' : platform === 'instagram' ? 'lead' : 'support';
 	const workflow = state?.workflows?.[key];
 	if (workflow) console.log(`Executions: ${state.editorUrl}/workflow/${workflow.id}/executions`);
 }

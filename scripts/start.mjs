@@ -6,8 +6,8 @@
 //
 // Builds and packs the package, installs the pinned n8n into the user cache (first run only), starts
 // the sandbox (fake Graph API + control API) and n8n with the packed package installed like a user
-// would, creates the owner, imports the sandbox credentials and the three example workflows, activates
-// the two trigger workflows, then prints what to open and what to try. Ctrl-C stops what it started.
+// would, creates the owner, imports the sandbox credentials and the example workflows, activates
+// the three trigger workflows, then prints what to open and what to try. Ctrl-C stops what it started.
 // State lives in .tmp/demo-n8n (.tmp/demo-n8n-<version> for another version; delete it to start over).
 //
 // Env: DEMO_N8N_PORT (5678), SANDBOX_GRAPH_PORT (8088), SANDBOX_CONTROL_PORT (8089), SANDBOX_X_PORT (8090),
@@ -311,7 +311,11 @@ async function importWorkflows(instance, previous, sandboxStatus) {
 		if (example.activate) {
 			const current = await instance.getWorkflow(workflow.id);
 			const object = example.platform === 'instagram' ? 'instagram' : 'page';
-			const registered = async () => (await sandboxStatus()).appSubscriptions.some((s) => s.object === object && s.active !== false);
+			const registered = async () => {
+				const status = await sandboxStatus();
+				if (example.provider === 'ayrshare') return Object.values(status.ayrshareWebhooks ?? {}).some((url) => url.includes(json.nodes.find((n) => n.webhookId)?.webhookId));
+				return status.appSubscriptions.some((s) => s.object === object && s.active !== false);
+			};
 			// A restarted n8n re-activates its active workflows itself, which registers them with the fresh
 			// sandbox; that runs just after the REST API answers, so give it a moment.
 			let live = current.active && (current.activeVersionId ?? current.versionId) === current.versionId;
@@ -360,6 +364,9 @@ function printGuide({ version, packageVersion, owner, workflows, graphUrl, xUrl 
       ${link('support')}   active: a Messenger message starts it
    ${wf('order').name}
       ${link('order')}   open it and click "Execute workflow"
+   ${wf('supportAyrshare').name}
+      ${link('supportAyrshare')}   active: a message through Ayrshare starts it; "Execute workflow" from
+      "Weekdays at 18:00" turns Ayrshare's out-of-office reply on, from "Weekdays at 9:00" off
  Credentials: "Social Messaging (sandbox)" (Meta Graph API) and "... (sandbox, Instagram Login)",
  both pointing at the sandbox (Custom Base URL ${graphUrl}); "... (sandbox, Ayrshare)" points at the
  sandbox's fake Ayrshare: switch a Social Messaging node to it to run the same workflow on Ayrshare;
@@ -377,6 +384,8 @@ function printGuide({ version, packageVersion, owner, workflows, graphUrl, xUrl 
         support desk: auto-reply (once an hour per person), mark seen, ticket
    ${cmd} --platform messenger --text "Hi" --signature wrong
         a forged delivery: n8n answers 403 and starts nothing
+   ${cmd} --provider ayrshare --platform messenger --from john --text "Are you open?"
+        out-of-office desk: Ayrshare's webhook (auto-reply by Ayrshare when on), ticket
  Each command prints n8n's answer and the messages the workflow sent back through the sandbox.
  See the runs under Overview > Executions, or each workflow's Executions tab.
 

@@ -28,8 +28,8 @@ export class SocialMessagingTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle:
-			'={{ ($parameter["platform"] === "instagram" ? "Instagram" : "Messenger") + ": " + $parameter["events"].join(", ").replace(/_/g, " ") }}',
-		description: 'Starts the workflow when a Messenger or Instagram direct message event arrives',
+			'={{ ($parameter["platform"] === "instagram" ? "Instagram" : $parameter["platform"] === "x" ? "X" : "Messenger") + ": " + $parameter["events"].join(", ").replace(/_/g, " ") }}',
+		description: 'Starts the workflow when a Messenger, Instagram or X (through Ayrshare) direct message event arrives',
 		defaults: { name: 'Social Messaging Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

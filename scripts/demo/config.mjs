@@ -49,6 +49,7 @@ export const EXAMPLES = [
 	{ file: 'lead-generation-funnel.json', key: 'lead', activate: true, platform: 'instagram' },
 	{ file: 'support-desk-auto-reply.json', key: 'support', activate: true, platform: 'messenger' },
 	{ file: 'order-update-notification.json', key: 'order', activate: false },
+	{ file: 'support-desk-out-of-office.json', key: 'supportAyrshare', activate: true, platform: 'messenger', provider: 'ayrshare' },
 ];
 
 /** The state start.mjs wrote (workflow ids, URLs), or null when the demo never ran. */

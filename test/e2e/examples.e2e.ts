@@ -1,24 +1,30 @@
 /**
- * The three workflows in examples/ exactly as users import them (only the credential reference is
- * pointed at the credential created here, as the editor asks a user to pick one), inside n8n with n8n's
- * own Edit Fields and Switch nodes: the order update run by hand, the lead funnel and the support desk
- * activated and driven by deliveries from the sandbox, whose record of received requests and delivered
- * messages shows the replies.
+ * The four workflows in examples/ exactly as users import them (only the credential references are
+ * pointed at the credentials created here, as the editor asks a user to pick one), inside n8n with n8n's
+ * own Edit Fields, Switch and Schedule Trigger nodes: the order update run by hand, the lead funnel and
+ * the support desk activated and driven by deliveries from the sandbox, whose record of received
+ * requests and delivered messages shows the replies; the out-of-office desk's two schedules run by hand
+ * against the sandbox's fake Ayrshare, and its Ayrshare trigger driven by Ayrshare deliveries.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 
+import { PEOPLE } from '../fakes/ayrshare';
+import { ayrshareCredentials } from '../workflows/ayrshare.setup';
 import { APP_ID, APP_SECRET, IG_ACCOUNT_ID, PAGE_ID, PAGE_TOKEN, USERS, appSecretProof, metaGraphCredentialData } from './lib/fixtures';
 import { E2E, REPO, connect, nodeOutput, type Execution, type N8nClient, type StoredWorkflow, type Workflow } from './lib/n8n';
 import { requestsSince, startSandbox, type DeliverRequest, type Recorded, type Sandbox } from './lib/sandbox';
 
 let n8n: N8nClient;
 let sandbox: Sandbox;
-let credentialId: string;
+/** The examples' credential reference id -> the credential created here. */
+const credentialIds: Record<string, string> = {};
 
 const CREDENTIAL_NAME = 'Social Messaging (sandbox)';
+const AYRSHARE_CREDENTIAL_NAME = 'Social Messaging (sandbox, Ayrshare)';
+const NAMES: Record<string, string> = { socialMessagingSandbox: CREDENTIAL_NAME, socialMessagingSandboxAyrshare: AYRSHARE_CREDENTIAL_NAME };
 const proof = appSecretProof(APP_SECRET, PAGE_TOKEN);
 
 beforeAll(async () => {
@@ -28,20 +34,23 @@ beforeAll(async () => {
 		type: 'socialMessagingApi',
 		data: metaGraphCredentialData(sandbox.graphUrl),
 	});
-	credentialId = credential.id;
+	const ayrshare = await n8n.importCredential({ name: AYRSHARE_CREDENTIAL_NAME, type: 'socialMessagingApi', data: ayrshareCredentials({ url: sandbox.ayrshareUrl }) });
+	credentialIds.socialMessagingSandbox = credential.id;
+	credentialIds.socialMessagingSandboxAyrshare = ayrshare.id;
 });
 
 afterAll(async () => {
 	await sandbox?.stop();
 });
 
-/** An example file, its credential reference pointed at the credential created above. */
+/** An example file, its credential references pointed at the credentials created above (the demo's ids). */
 async function importExample(file: string): Promise<{ stored: StoredWorkflow; source: Workflow }> {
 	const source = JSON.parse(readFileSync(join(REPO, 'examples', file), 'utf8')) as Workflow;
 	const nodes = source.nodes.map((node) => {
-		if (!node.credentials?.socialMessagingApi) return node;
-		expect(node.credentials.socialMessagingApi).toStrictEqual({ id: 'socialMessagingSandbox', name: CREDENTIAL_NAME });
-		return { ...node, credentials: { socialMessagingApi: { id: credentialId, name: CREDENTIAL_NAME } } };
+		const reference = node.credentials?.socialMessagingApi as { id: string; name: string } | undefined;
+		if (!reference) return node;
+		expect(reference).toStrictEqual({ id: reference.id, name: NAMES[reference.id] });
+		return { ...node, credentials: { socialMessagingApi: { id: credentialIds[reference.id], name: reference.name } } };
 	});
 	return { stored: await n8n.createWorkflow({ ...source, nodes }), source };
 }
@@ -234,5 +243,54 @@ describe(`examples/ in n8n ${E2E.version}`, () => {
 		const status = await sandbox.status();
 		expect(status.appSubscriptions).toStrictEqual([]);
 		expect(status.subscribedApps[PAGE_ID]?.[APP_ID]).toBeUndefined();
+	});
+
+	it('support-desk-out-of-office.json: 18:00 turns Ayrshare\'s auto-response on, Ayrshare answers with it, the trigger tickets the message; 9:00 turns it off', async () => {
+		const { stored, source } = await importExample('support-desk-out-of-office.json');
+		const text = String(source.nodes.find((node) => node.name === 'Out of office on')!.parameters.autoResponseMessage);
+		const settings = { waitSeconds: 43200, provider: 'ayrshare', account: 'the Ayrshare profile: its Facebook, Instagram and X at once' };
+		const autoResponse = (method: string, body?: unknown) => ({ method, path: '/messages/autoresponse', query: {}, ...(body ? { body } : {}), status: 200 });
+		const known: string[] = [];
+
+		let since = await sandbox.ayrshareMark();
+		const evening = await n8n.runWorkflow(stored.id, { triggerNode: 'Weekdays at 18:00' });
+		// JSON.stringify(evening.data.resultData.error ?? {})
+		expect(evening.status).toBe('success');
+		known.push(String(evening.id));
+		expect(await sandbox.ayrshareRequests(since)).toStrictEqual([
+			autoResponse('POST', { autoResponseActive: true, autoResponseMessage: text, autoResponseWaitSeconds: 43200 }),
+			autoResponse('GET'),
+		]);
+		expect(await nodeOutput(evening, 'What Ayrshare sends now')).toStrictEqual([{ active: true, message: text, ...settings }]);
+
+		await n8n.activateWorkflow(stored.id, stored.versionId);
+		try {
+			expect((await sandbox.status()).ayrshareWebhooks).toStrictEqual({ 'Support Desk': `${E2E.url}webhook/405d802b-a8fb-458c-a499-b334de27c065/webhook` });
+			const written = await sandbox.deliverAyrshare({ platform: 'messenger', from: 'john', text: 'Is the shop open tomorrow?' });
+			expect(written.attempts.map((attempt) => [attempt.attempt, attempt.status, attempt.acknowledged])).toStrictEqual([[1, 200, true]]);
+			expect(written.autoResponse).toStrictEqual({ recipientId: PEOPLE.facebook.id, text });
+			const ticketed = await n8n.waitForNewExecution(stored.id, { known });
+			// JSON.stringify(ticketed.data.resultData.error ?? {})
+			expect(ticketed.status).toBe('success');
+			known.push(String(ticketed.id));
+			const [ticket] = await nodeOutput(ticketed, 'Ticket for the support team');
+			expect({ ...ticket, receivedAt: undefined }).toStrictEqual({ customerId: PEOPLE.facebook.id, customerName: PEOPLE.facebook.name, message: 'Is the shop open tomorrow?', receivedAt: undefined });
+
+			since = await sandbox.ayrshareMark();
+			const morning = await n8n.runWorkflow(stored.id, { triggerNode: 'Weekdays at 9:00' });
+			// JSON.stringify(morning.data.resultData.error ?? {})
+			expect(morning.status).toBe('success');
+			known.push(String(morning.id));
+			// Turn Off sends one setting and reads the rest back; then the Get.
+			expect(await sandbox.ayrshareRequests(since)).toStrictEqual([autoResponse('POST', { autoResponseActive: false }), autoResponse('GET'), autoResponse('GET')]);
+			expect(await nodeOutput(morning, 'What Ayrshare sends now')).toStrictEqual([{ active: false, message: text, ...settings }]);
+			const later = await sandbox.deliverAyrshare({ platform: 'messenger', from: 'sara', text: 'Good morning' });
+			expect(later.acknowledged).toBe(true);
+			expect(later.autoResponse).toBeUndefined();
+			known.push(String((await n8n.waitForNewExecution(stored.id, { known })).id));
+		} finally {
+			await n8n.deactivateWorkflow(stored.id);
+		}
+		expect((await sandbox.status()).ayrshareWebhooks).toStrictEqual({});
 	});
 });

@@ -184,7 +184,6 @@ describe('Ayrshare: send', () => {
 	const refusals: Array<[string, IDataObject, RegExp]> = [
 		['a media URL with a query string', { platform: 'instagram', messageType: 'media', mediaType: 'image', mediaSource: 'url', mediaUrl: 'https://cdn.example.com/a.jpg?size=2' }, /file extension \(e\.g\. https:\/\/cdn\.example\.com\/photo\.jpg\), without a query string/],
 		['a media URL without a file extension', { platform: 'messenger', messageType: 'media', mediaType: 'image', mediaSource: 'url', mediaUrl: 'https://cdn.example.com/photo' }, /file extension/],
-		['a binary file', { platform: 'messenger', messageType: 'media', mediaType: 'image', mediaSource: 'binary', binaryPropertyName: 'data' }, /public URLs, not as binary files/],
 		['quick replies', { platform: 'messenger', messageType: 'text', text: 'Pick one', quickReplies: { quickReply: [{ contentType: 'text', title: 'Yes', payload: 'YES' }] } }, /Quick replies exist on Messenger, Instagram with a direct Meta Graph API credential/],
 	];
 	for (const [what, parameters, description] of refusals) {

@@ -126,6 +126,16 @@ describe('Ayrshare trigger: deliveries', () => {
 		expect(JSON.stringify(harness.nodeStaticData())).toContain('ayrshareSeen');
 	});
 
+	it('a retry is also known by its delivery id: the same X-Ayrshare-Delivery-Id starts nothing, whatever its hookId', async () => {
+		const harness = await started();
+		expect((await deliver(harness, hello('hook-d1'), { deliveryId: 'delivery-88', attempt: 1 })).status).toBe(200);
+		expect((await deliver(harness, hello('hook-d1-again'), { deliveryId: 'delivery-88', attempt: 2 })).status).toBe(200);
+		// another delivery id and another hookId: a new event
+		expect((await deliver(harness, hello('hook-d2'), { deliveryId: 'delivery-89' })).status).toBe(200);
+		await triggers.settleAll();
+		expect(harness.executions.length).toBe(2);
+	});
+
 	it('base64 digests are accepted as well as hex', async () => {
 		const harness = await started();
 		expect((await deliver(harness, hello('hook-b64'), { encoding: 'base64' })).status).toBe(200);

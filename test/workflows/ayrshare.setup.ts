@@ -29,8 +29,8 @@ export function useFakeAyrshare(options: FakeAyrshareOptions = {}): () => FakeAy
 	};
 }
 
-/** An Ayrshare credential acting for the Support Desk user profile, pointed at the fake. */
-export function ayrshareCredentials(fake: FakeAyrshare, overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
+/** An Ayrshare credential acting for the Support Desk user profile, pointed at the fake (or the sandbox's). */
+export function ayrshareCredentials(fake: Pick<FakeAyrshare, 'url'>, overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
 	return {
 		provider: 'ayrshare',
 		ayrshareApiKey: AYRSHARE_API_KEY,

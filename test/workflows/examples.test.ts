@@ -5,14 +5,16 @@
  * test node of the same name emits that output. The full workflows run in a real n8n in test/e2e.
  */
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { IConnections, IDataObject, INode } from 'n8n-workflow';
 
+import { PEOPLE, PROFILE_KEY } from '../fakes/ayrshare';
 import { IG_ACCOUNT_ID, NOTIFICATION_TOKEN, PAGE_ID, USERS, messageEvent, optinEvent, postbackEvent, quickReplyEvent, webhookPayload } from '../fakes/graph';
 import { runNode, runWorkflow, startTriggerHarness, TEST_ITEMS_TYPE } from '../harness';
-import { metaCredentials, useFakeGraph } from './setup';
+import { metaCredentials, runSocialMessaging, useFakeGraph } from './setup';
+import { assertAyrshareCall, ayrshareCredentials, useFakeAyrshare } from './ayrshare.setup';
 
 interface WorkflowFile {
 	name: string;
@@ -32,6 +34,13 @@ function nodeOf(workflow: WorkflowFile, name: string): INode {
 }
 
 const fake = useFakeGraph();
+const ayrshare = useFakeAyrshare({ retryDelaysMs: [10, 10] });
+
+const TESTED = ['lead-generation-funnel.json', 'order-update-notification.json', 'support-desk-auto-reply.json', 'support-desk-out-of-office.json'];
+
+it('every workflow in examples/ is tested here (and in test/e2e/examples.e2e.ts)', () => {
+	expect(readdirSync(join(__dirname, '..', '..', 'examples')).filter((file) => file.endsWith('.json')).sort()).toStrictEqual(TESTED);
+});
 
 describe('examples/order-update-notification.json', () => {
 	const workflow = example('order-update-notification.json');
@@ -243,6 +252,69 @@ describe('examples/support-desk-auto-reply.json', () => {
 			const action = fake().calls(`POST /${PAGE_ID}/messages`).at(-1)?.body as IDataObject;
 			expect(action).toStrictEqual({ recipient: { id: USERS.bob.id }, sender_action: 'mark_seen' });
 			await harness.deactivate();
+		} finally {
+			await harness.close();
+		}
+	});
+});
+
+describe('examples/support-desk-out-of-office.json', () => {
+	const workflow = example('support-desk-out-of-office.json');
+	const credentials = () => ayrshareCredentials(ayrshare());
+	const runExampleNode = async (name: string) => {
+		const node = nodeOf(workflow, name);
+		expect(node.credentials?.socialMessagingApi).toStrictEqual({ id: 'socialMessagingSandboxAyrshare', name: 'Social Messaging (sandbox, Ayrshare)' });
+		const result = await runSocialMessaging(credentials(), node.parameters as never);
+		// result.error?.message
+		expect(result.error).toBeUndefined();
+		return result.items.map((item) => item.json);
+	};
+	const profile = () => ayrshare().state.profiles.get(PROFILE_KEY)!;
+	const SCOPE = 'the Ayrshare profile: its Facebook, Instagram and X at once';
+
+	it('18:00 sets Ayrshare\'s out-of-office reply and reads it back; Ayrshare sends it once per person within the wait', async () => {
+		const text = String(nodeOf(workflow, 'Out of office on').parameters.autoResponseMessage);
+		ayrshare().clearRequests();
+		await runExampleNode('Out of office on');
+		const got = await runExampleNode('What Ayrshare sends now');
+		assertAyrshareCall(ayrshare().requests[0], { method: 'POST', path: '/messages/autoresponse', body: { autoResponseActive: true, autoResponseMessage: text, autoResponseWaitSeconds: 43200 } });
+		assertAyrshareCall(ayrshare().requests[1], { method: 'GET', path: '/messages/autoresponse' });
+		expect(ayrshare().requests.length).toBe(2);
+		expect(got).toStrictEqual([{ active: true, message: text, waitSeconds: 43200, provider: 'ayrshare', account: SCOPE }]);
+
+		const first = await ayrshare().personWrites({ platform: 'facebook', from: PEOPLE.facebook.id, text: 'Is the shop open tomorrow?' }, { profileKey: PROFILE_KEY });
+		const again = await ayrshare().personWrites({ platform: 'facebook', from: PEOPLE.facebook.id, text: 'Hello?' }, { profileKey: PROFILE_KEY });
+		expect(first.autoResponse?.message).toBe(text);
+		expect(again.autoResponse).toBeUndefined();
+	});
+
+	it('9:00 turns it off (autoResponseActive false, nothing else) and the Get reports it off with the text kept', async () => {
+		const text = String(nodeOf(workflow, 'Out of office on').parameters.autoResponseMessage);
+		profile().autoResponded = undefined;
+		ayrshare().clearRequests();
+		const off = await runExampleNode('Out of office off');
+		// Turn Off changes one setting; the node reads the others back.
+		assertAyrshareCall(ayrshare().requests[0], { method: 'POST', path: '/messages/autoresponse', body: { autoResponseActive: false } });
+		assertAyrshareCall(ayrshare().requests[1], { method: 'GET', path: '/messages/autoresponse' });
+		const expected = { active: false, message: text, waitSeconds: 43200, provider: 'ayrshare', account: SCOPE };
+		expect(off).toStrictEqual([expected]);
+		expect(await runExampleNode('What Ayrshare sends now')).toStrictEqual([expected]);
+		expect((await ayrshare().personWrites({ platform: 'facebook', from: PEOPLE.facebook.id, text: 'Good morning' }, { profileKey: PROFILE_KEY })).autoResponse).toBeUndefined();
+	});
+
+	it('the Ayrshare trigger registers the messages webhook and turns a delivery into a ticket item', async () => {
+		const trigger = nodeOf(workflow, 'Support inbox (Ayrshare)');
+		const harness = await startTriggerHarness({ nodeType: trigger.type, parameters: trigger.parameters, credentials: { socialMessagingApi: credentials() }, workflowId: 'example-out-of-office' });
+		try {
+			await harness.activate();
+			expect(profile().webhook?.url).toBe(harness.webhookUrl);
+			const { delivery } = await ayrshare().personWrites({ platform: 'facebook', from: PEOPLE.facebook.id, text: 'My parcel is damaged' }, { profileKey: PROFILE_KEY });
+			expect(delivery.acknowledged).toBe(true);
+			for (let i = 0; i < 100 && harness.executions.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+			const [item] = harness.executions[0][0];
+			expect([item.json.type, item.json.platform, item.json.text, item.json.sender]).toStrictEqual(['message', 'messenger', 'My parcel is damaged', { id: PEOPLE.facebook.id, name: PEOPLE.facebook.name }]);
+			await harness.deactivate();
+			expect(profile().webhook).toBeUndefined();
 		} finally {
 			await harness.close();
 		}

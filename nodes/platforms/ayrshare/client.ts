@@ -1,7 +1,8 @@
 /**
  * The Ayrshare adapter: Messenger, Instagram and X direct messages through Ayrshare's Messaging API
  * (`/messages/{facebook|instagram|twitter}`). Ayrshare offers conversations, messages, sends of text and
- * media URLs, and a server-side auto-response; everything else fails here before any request.
+ * media URLs (binary files are uploaded to Ayrshare first, media.ts), and a server-side auto-response;
+ * everything else fails here before any request.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -18,11 +19,13 @@ import type {
 	Page,
 	Platform,
 	PlatformLimits,
+	MediaSource,
 	PlatformName,
 	SendResult,
 	UploadResult,
 } from '../types';
 import { AyrshareAutoResponse } from './autoResponse';
+import { AYRSHARE_UPLOAD_MAX_BYTES, checkUploadSize, uploadToAyrshare } from './media';
 import { conversationDetails, freshnessOf, otherParticipants, toConversation, toMessage } from './incoming';
 import { AYRSHARE_PLATFORM } from './settings';
 
@@ -57,7 +60,7 @@ export class AyrsharePlatform implements Platform {
 		this.limits = {
 			textLimit: name === 'x' ? 'at least 1 character' : 'any length Ayrshare accepts',
 			maxQuickReplies: 0,
-			maxAttachmentBytes: 0,
+			maxAttachmentBytes: AYRSHARE_UPLOAD_MAX_BYTES,
 			maxPageSize: X_PAGE_MAX,
 			defaultSendConcurrency: 1,
 			sendsPerSecond: LANE.perSecond,
@@ -139,7 +142,7 @@ export class AyrsharePlatform implements Platform {
 		} else {
 			throw this.lacks('recipients other than a user ID (usernames, groups, user_ref, comment or post IDs)', 'recipientHandles');
 		}
-		const urls = this.mediaUrls(message);
+		const urls = this.mediaSources(message);
 		const text = message.text ?? '';
 		if (text && !text.trim()) throw new InputError('The text is only blank characters', 'Enter text that is not only spaces or line breaks.');
 		if (this.name === 'x') {
@@ -150,16 +153,17 @@ export class AyrsharePlatform implements Platform {
 		}
 	}
 
-	/** Media as URLs: Ayrshare fetches them itself; files and attachment IDs it cannot take. */
-	private mediaUrls(message: OutgoingMessage): string[] {
+	/** Media as URLs (checked) or binary files (uploaded at the send); attachment IDs Ayrshare cannot take. */
+	private mediaSources(message: OutgoingMessage): Array<Exclude<MediaSource, { attachmentId: string }>> {
 		const sources = [...(message.media ? [message.media.source] : []), ...(message.images ?? [])];
 		if (message.images?.length && this.name === 'x') throw new InputError('Ayrshare sends one media URL per X message', 'Send one image per message.');
 		return sources.map((source) => {
 			if ('file' in source) {
-				throw new InputError('Ayrshare takes media as public URLs, not as binary files', 'Put the file somewhere public (e.g. a storage bucket) and give its URL under Media > From URL.');
+				checkUploadSize(source.file);
+				return source;
 			}
 			if (!('url' in source)) throw this.lacks('reusable attachment IDs', 'reusableUploads');
-			return checkMediaUrl(source.url);
+			return { url: checkMediaUrl(source.url) };
 		});
 	}
 
@@ -170,7 +174,9 @@ export class AyrsharePlatform implements Platform {
 		if ('conversationId' in recipient) body.conversationId = recipient.conversationId.trim();
 		else if ('id' in recipient) body.recipientId = recipient.id.trim();
 		if (message.text) body.message = message.text;
-		const urls = this.mediaUrls(message);
+		// Files go to Ayrshare's media storage first: a failed upload sends nothing.
+		const urls: string[] = [];
+		for (const source of this.mediaSources(message)) urls.push('url' in source ? source.url : await uploadToAyrshare(this.transport, LANE, source.file));
 		if (urls.length) body.mediaUrls = urls;
 		// Never repeated after a network failure or a 5xx (idempotent: false): Ayrshare may have delivered it.
 		const answer = await this.transport.request<IDataObject>({ method: 'POST', path: this.path, body, pacing: [{ lane: LANE, weight: 1 }] });

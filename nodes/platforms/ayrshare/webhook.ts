@@ -2,7 +2,8 @@
  * The trigger's side of Ayrshare: the `messages` webhook registered with `POST /hook/webhook` (checked with
  * GET, removed with DELETE only when it is still the one this trigger registered), deliveries checked
  * against the HMAC-SHA256 signature headers in constant time (hex or base64; during a secret rotation
- * either signature), and deduplicated for 24 hours, as Ayrshare retries one delivery for about an hour.
+ * either signature), and deduplicated for 24 hours by the event's hookId and by the delivery id header,
+ * as Ayrshare retries one delivery for about an hour.
  */
 import { createHmac, timingSafeEqual } from 'crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
@@ -38,16 +39,23 @@ export function isSignedByAyrshare(rawBody: Buffer, headers: IDataObject, secret
 	return SIGNATURE_HEADERS.map((name) => matches(expected, headers[name])).some(Boolean);
 }
 
-/** Drops events delivered before within 24 hours (Ayrshare's retries), remembered in the trigger's static data. */
+export const DELIVERY_ID_HEADER = 'x-ayrshare-delivery-id';
+
+/**
+ * Drops events delivered before within 24 hours (Ayrshare's retries), remembered in the trigger's static
+ * data: by the event's own key (its hookId) and by the delivery id Ayrshare keeps across retries.
+ */
 function firstSightings(ctx: IWebhookFunctions, events: MessagingEvent[]): MessagingEvent[] {
 	const staticData = ctx.getWorkflowStaticData('node');
 	const seen = new SeenSet(SEEN_LIMITS, staticData.ayrshareSeen);
 	const now = Date.now();
 	seen.prune(now);
+	const deliveryId = String(ctx.getHeaderData()[DELIVERY_ID_HEADER] ?? '').trim();
+	// One event per delivery: a retry keeps both its hookId and its delivery id.
 	const fresh = events.filter((event) => {
-		const hash = keyHash(event.dedupeKey);
-		if (seen.has(hash)) return false;
-		seen.add(hash, now);
+		const hashes = [keyHash(event.dedupeKey), ...(deliveryId ? [keyHash(`ayrshare-delivery:${deliveryId}`)] : [])];
+		if (hashes.some((hash) => seen.has(hash))) return false;
+		for (const hash of hashes) seen.add(hash, now);
 		return true;
 	});
 	if (seen.changed) staticData.ayrshareSeen = seen.toJSON() as unknown as IDataObject;

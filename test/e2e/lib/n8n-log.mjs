@@ -101,19 +101,24 @@ export function describeProblems(problems, limit = 20) {
 
 /**
  * The secrets the e2e credentials hold, read from the sandbox's fixtures (test/fakes/graph/fixtures.ts):
- * the app secret, the access tokens and the appsecret_proof of each token. None may appear in n8n's log.
+ * the app secret, the access tokens, the appsecret_proof of each token and the Ayrshare credential's values. None may appear in n8n's log.
  */
 export function sandboxSecrets(repoRoot) {
-	const fixtures = readFileSync(join(repoRoot, 'test', 'fakes', 'graph', 'fixtures.ts'), 'utf8');
-	const constant = (name) => {
-		const match = new RegExp(`export const ${name} = '([^']+)'`).exec(fixtures);
-		if (!match) throw new Error(`no ${name} in fixtures.ts`);
-		return match[1];
+	const reader = (file) => {
+		const text = readFileSync(join(repoRoot, 'test', 'fakes', file), 'utf8');
+		return (name) => {
+			const match = new RegExp(`export const ${name} = '([^']+)'`).exec(text);
+			if (!match) throw new Error(`no ${name} in ${file}`);
+			return match[1];
+		};
 	};
+	const constant = reader(join('graph', 'fixtures.ts'));
 	const appSecret = constant('APP_SECRET');
 	const tokens = ['PAGE_TOKEN', 'EXPIRED_PAGE_TOKEN', 'IG_USER_TOKEN'].map(constant);
 	const proofs = tokens.map((token) => createHmac('sha256', appSecret).update(token).digest('hex'));
-	return [appSecret, ...tokens, ...proofs];
+	// The Ayrshare credential's values (the Profile-Key too: it acts for a profile like a key).
+	const ayrshare = ['AYRSHARE_API_KEY', 'PROFILE_KEY', 'WEBHOOK_SECRET', 'X_APP_KEY', 'X_APP_SECRET'].map(reader(join('ayrshare', 'state.ts')));
+	return [appSecret, ...tokens, ...proofs, ...ayrshare];
 }
 
 /** Log entries that contain any of `secrets`. */

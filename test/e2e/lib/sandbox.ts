@@ -32,6 +32,31 @@ export interface DeliverRequest {
 	signature?: 'valid' | 'wrong' | 'missing' | 'tampered';
 }
 
+/** A person writes through the sandbox's fake Ayrshare (its auto-response, signature and retries). */
+export interface AyrshareDeliverRequest {
+	provider: 'ayrshare';
+	platform?: 'messenger' | 'instagram' | 'x';
+	from?: string;
+	text?: string;
+	signature?: 'valid' | 'wrong' | 'missing' | 'tampered';
+}
+
+export interface AyrshareDeliverResult extends DeliverResult {
+	acknowledged: boolean;
+	attempts: Array<{ attempt: number; status?: number; acknowledged: boolean; error?: string }>;
+	/** The auto-response Ayrshare itself sent back, if it did. */
+	autoResponse?: { recipientId: string; text: string };
+}
+
+/** A request the fake Ayrshare received (no headers; webhook secrets hidden). */
+export interface AyrshareRequest {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	body?: unknown;
+	status?: number;
+}
+
 export interface DeliverResult {
 	delivered: boolean;
 	reason?: string;
@@ -52,6 +77,8 @@ export interface SandboxStatus {
 	appSubscriptions: AppSubscription[];
 	/** Page / Instagram account id -> app id -> subscribed fields. */
 	subscribedApps: Record<string, Record<string, string[]>>;
+	/** Ayrshare profile title -> its messages webhook URL. */
+	ayrshareWebhooks: Record<string, string>;
 	requests: number;
 	deliveries: number;
 }
@@ -67,6 +94,12 @@ export interface Delivery {
 export interface Sandbox {
 	graphUrl: string;
 	controlUrl: string;
+	/** The fake Ayrshare's base URL (with /api), for an Ayrshare credential's Custom Base URL. */
+	ayrshareUrl: string;
+	deliverAyrshare(request: Omit<AyrshareDeliverRequest, 'provider'>): Promise<AyrshareDeliverResult>;
+	/** Requests the fake Ayrshare received after the first `since`; `ayrshareMark()` gives the count so far. */
+	ayrshareRequests(since?: number): Promise<AyrshareRequest[]>;
+	ayrshareMark(): Promise<number>;
 	status(): Promise<SandboxStatus>;
 	deliver(request: DeliverRequest): Promise<DeliverResult>;
 	/** Requests the platform received after the first `since`. */
@@ -94,7 +127,7 @@ process.on('exit', () => {
 
 /** test/fakes/sandbox/spawn.mjs, the one way every caller starts the sandbox process. */
 interface SpawnModule {
-	spawnSandbox(options: { onSpawn?: (child: ChildProcess) => void }): Promise<{ child: ChildProcess; graphUrl: string; controlUrl: string }>;
+	spawnSandbox(options: { onSpawn?: (child: ChildProcess) => void }): Promise<{ child: ChildProcess; graphUrl: string; controlUrl: string; ayrshareUrl: string }>;
 }
 
 export async function startSandbox(): Promise<Sandbox> {
@@ -116,6 +149,10 @@ export async function startSandbox(): Promise<Sandbox> {
 	return {
 		graphUrl: ready.graphUrl,
 		controlUrl: ready.controlUrl,
+		ayrshareUrl: ready.ayrshareUrl,
+		deliverAyrshare: async (request) => await control<AyrshareDeliverResult>('POST', '/deliver', { ...request, provider: 'ayrshare' }),
+		ayrshareRequests: async (since = 0) => (await control<{ requests: AyrshareRequest[] }>('GET', `/requests?since=${since}&provider=ayrshare`)).requests,
+		ayrshareMark: async () => (await control<{ total: number }>('GET', '/requests?since=1000000000&provider=ayrshare')).total,
 		status: async () => await control<SandboxStatus>('GET', '/status'),
 		deliver: async (request) => await control<DeliverResult>('POST', '/deliver', request),
 		requests: async (since = 0) => (await control<{ requests: SandboxRequest[] }>('GET', `/requests?since=${since}`)).requests,

@@ -2,12 +2,17 @@
  * `startFakeAyrshare()`: a local HTTP server that behaves like Ayrshare's Messaging API as the reference
  * documents it (/work/shared/reference/ayrshare-messaging.md): Bearer API key and Profile-Key checks, the
  * X OAuth 1.0a headers on X calls, both error shapes, per-profile rate limits with x-ratelimit-* headers,
- * X paging, cached answers with lastUpdated / nextUpdate, the auto-response and the messages webhook.
- * It records every request and lets tests inject failures.
+ * X paging, cached answers with lastUpdated / nextUpdate, the auto-response and the messages webhook:
+ * registration, secret rotation (`POST /hook/webhook/secret`, both signatures during the overlap) and
+ * signed deliveries that are retried until the receiver acknowledges one (delivery.ts), and the media
+ * upload (`POST /media/upload`, a Base64 data URI up to 30 MB; the file is then served at its URL). It records every
+ * request and every delivery and lets tests inject failures.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { deliverWebhook, type WebhookDelivery, type WebhookDeliveryOptions } from './delivery';
+import { receive, type PersonWrites, type Received } from './inbound';
 import { DEFAULT_AUTO_RESPONSE_TEXT, createDefaultState, nextId, type AyrsharePlatformName, type AyrshareState, type Profile } from './state';
 
 export interface FakeAyrshareOptions {
@@ -18,6 +23,12 @@ export interface FakeAyrshareOptions {
 	windowMs?: number;
 	/** Retry-After sent with a 429 (seconds); undefined: none. */
 	retryAfterSeconds?: number;
+	/** Waits before the 2nd, 3rd, … attempt of a webhook delivery (default [5000, 30000]: 2 retries after 5 s and 30 s). */
+	retryDelaysMs?: number[];
+	/** How long a delivery attempt waits for the receiver's answer (default 10 s). */
+	answerTimeoutMs?: number;
+	/** How long after a secret rotation deliveries still carry the old secret's signature (default 24 h). */
+	rotationOverlapMs?: number;
 }
 
 export interface RecordedRequest {
@@ -47,6 +58,14 @@ export interface FakeAyrshare {
 	/** The next `times` requests matching `METHOD /path` answer `spec` instead. */
 	failNext(matcher: string, spec: FailSpec, times?: number): void;
 	clearFailures(): void;
+	/** Every webhook delivery made, with its attempts. */
+	readonly deliveries: WebhookDelivery[];
+	/** POSTs `payload` to the profile's registered messages webhook, retried until acknowledged. */
+	deliver(payload: unknown, options?: WebhookDeliveryOptions): Promise<WebhookDelivery>;
+	/** A person writes: the message is stored, the auto-response applied, the webhook delivered. */
+	personWrites(input: PersonWrites, options?: WebhookDeliveryOptions): Promise<Received & { delivery: WebhookDelivery }>;
+	/** The rotation's overlap is over: deliveries carry only the new secret's signature. */
+	endRotation(profileKey?: string): void;
 	close(): Promise<void>;
 }
 
@@ -106,7 +125,9 @@ export async function startFakeAyrshare(options: FakeAyrshareOptions = {}): Prom
 			if (method === 'GET') return list(record, profile, platform);
 			if (method === 'POST') return send(record, profile, platform);
 		}
+		if (path === '/media/upload' && method === 'POST') return upload(record);
 		if (path === '/hook/webhook') return webhook(record, profile);
+		if (path === '/hook/webhook/secret' && method === 'POST') return rotate(record, profile);
 		return fail(404, flatError(404, `No route ${method} ${path}`));
 	}
 
@@ -202,14 +223,58 @@ export async function startFakeAyrshare(options: FakeAyrshareOptions = {}): Prom
 		if (method === 'POST') {
 			if (typeof input.url !== 'string' || !/^https?:\/\//.test(input.url)) return fail(400, errorList(101, 'url must be an http(s) URL.'));
 			profile.webhook = { url: input.url, secret: typeof input.secret === 'string' ? input.secret : undefined };
+			profile.previousSecret = undefined;
 			return { status: 200, body: { status: 'success', action: 'messages', url: input.url } };
 		}
 		if (method === 'DELETE') {
 			if (!profile.webhook) return fail(404, errorList(101, 'No messages webhook registered.'));
 			profile.webhook = undefined;
+			profile.previousSecret = undefined;
 			return { status: 200, body: { status: 'success', action: 'messages' } };
 		}
 		return fail(404, flatError(404, `No route ${method} /hook/webhook`));
+	}
+
+	const uploads = new Map<string, { mimeType: string; bytes: Buffer }>();
+	let origin = '';
+	const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp', 'video/mp4': 'mp4', 'video/quicktime': 'mov', 'audio/aac': 'aac', 'audio/wav': 'wav', 'audio/mpeg': 'mp3' };
+	function upload({ body }: RecordedRequest): Answer {
+		const input = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+		const match = typeof input.file === 'string' ? /^data:([a-z]+\/[a-z0-9.+-]+);base64,([A-Za-z0-9+/=]*)$/.exec(input.file) : null;
+		if (!match) return fail(400, errorList(101, 'file must be a Base64 data URI (data:content/type;base64,...).'));
+		const extension = EXTENSIONS[match[1]];
+		if (!extension) return fail(400, errorList(101, `Unsupported media type ${match[1]}.`));
+		const bytes = Buffer.from(match[2], 'base64');
+		if (bytes.length > 30 * 1024 * 1024) return fail(400, errorList(101, 'Max file size is 30 MB.'));
+		const id = `${nextId('up')}-${extension}`;
+		uploads.set(`${id}.${extension}`, { mimeType: match[1], bytes });
+		return { status: 200, body: { id, url: `${origin}/media/files/${id}.${extension}`, ...(typeof input.fileName === 'string' ? { fileName: input.fileName } : {}), ...(typeof input.description === 'string' ? { description: input.description } : {}) } };
+	}
+
+	/** A new signing secret; the old one keeps signing (under the first header) during the overlap. */
+	function rotate({ body }: RecordedRequest, profile: Profile): Answer {
+		const input = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+		if (typeof input.secret !== 'string' || !input.secret) return fail(400, errorList(101, 'secret must be a non-empty string.'));
+		if (!profile.webhook?.secret) return fail(400, errorList(101, 'No webhook secret to rotate: register a webhook with a secret first.'));
+		const until = Date.now() + (options.rotationOverlapMs ?? 24 * 60 * 60_000);
+		profile.previousSecret = { secret: profile.webhook.secret, until };
+		profile.webhook = { ...profile.webhook, secret: input.secret };
+		// The fake's own answer shape: the reference gives none. The secret is not echoed.
+		return { status: 200, body: { status: 'success', rotated: true, previousSecretValidUntil: new Date(until).toISOString() } };
+	}
+
+	function profileOf(key = ''): Profile {
+		const found = state.profiles.get(key);
+		if (!found) throw new Error(`fake Ayrshare has no profile "${key}"`);
+		return found;
+	}
+
+	const deliveries: WebhookDelivery[] = [];
+	const timings = { retryDelaysMs: options.retryDelaysMs ?? [5_000, 30_000], answerTimeoutMs: options.answerTimeoutMs ?? 10_000 };
+	async function deliver(payload: unknown, deliveryOptions: WebhookDeliveryOptions = {}): Promise<WebhookDelivery> {
+		const delivery = await deliverWebhook(profileOf(deliveryOptions.profileKey), payload, deliveryOptions, timings);
+		deliveries.push(delivery);
+		return delivery;
 	}
 
 	/** Counts the call against the profile's window (every answer carries the count); past the limit: 429. */
@@ -230,6 +295,13 @@ export async function startFakeAyrshare(options: FakeAyrshareOptions = {}): Prom
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
 			const url = new URL(req.url ?? '/', 'http://fake');
+			// An uploaded file, public as at Ayrshare's media host (not an API call: not recorded, no key).
+			const file = req.method === 'GET' ? uploads.get(url.pathname.replace(/^\/media\/files\//, '')) : undefined;
+			if (file) {
+				res.writeHead(200, { 'content-type': file.mimeType, 'content-length': String(file.bytes.length) });
+				res.end(file.bytes);
+				return;
+			}
 			const raw = Buffer.concat(chunks).toString('utf8');
 			let body: unknown;
 			try {
@@ -250,6 +322,7 @@ export async function startFakeAyrshare(options: FakeAyrshareOptions = {}): Prom
 	});
 	await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
+	origin = `http://127.0.0.1:${port}`;
 	return {
 		url: `http://127.0.0.1:${port}/api`,
 		state,
@@ -261,6 +334,15 @@ export async function startFakeAyrshare(options: FakeAyrshareOptions = {}): Prom
 		failNext: (matcher, spec, times = 1) => failures.push({ matcher, spec, remaining: times }),
 		clearFailures: () => {
 			failures.length = 0;
+		},
+		deliveries,
+		deliver,
+		async personWrites(input, deliveryOptions = {}) {
+			const received = receive(profileOf(deliveryOptions.profileKey), input);
+			return { ...received, delivery: await deliver(received.payload, deliveryOptions) };
+		},
+		endRotation: (profileKey = '') => {
+			profileOf(profileKey).previousSecret = undefined;
 		},
 		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
 	};

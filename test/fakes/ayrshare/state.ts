@@ -51,6 +51,10 @@ export interface Profile {
 	/** Undefined until something was set: GET answers `{status: "success"}` alone. */
 	autoResponse?: AutoResponseSettings;
 	webhook?: { url: string; secret?: string };
+	/** The secret before the last rotation, still signing deliveries (under the first header) until `until`. */
+	previousSecret?: { secret: string; until: number };
+	/** Sender id -> when Ayrshare last sent them the auto-response. */
+	autoResponded?: Record<string, number>;
 }
 
 export const ACCOUNT_IDS: Record<AyrsharePlatformName, string> = { facebook: '106638148652329', instagram: '17841400123456789', twitter: '1500000000000000001' };

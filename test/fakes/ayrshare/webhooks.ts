@@ -20,12 +20,15 @@ export function sign(body: string, secret: string, encoding: 'hex' | 'base64' = 
 	return createHmac('sha256', secret).update(body).digest(encoding);
 }
 
+let signed = 0;
+
 export function signatureHeaders(body: string, options: DeliverOptions): Record<string, string> {
 	const headers: Record<string, string> = {
 		'content-type': 'application/json',
 		'x-authorization-timestamp': String(Math.floor(Date.now() / 1000)),
 		'x-authorization-content-sha256': sign(body, options.secret, options.encoding),
-		'x-ayrshare-delivery-id': options.deliveryId ?? 'delivery-0001',
+		// A new delivery unless told otherwise (a retry keeps its delivery id).
+		'x-ayrshare-delivery-id': options.deliveryId ?? `delivery-${Date.now().toString(36)}-${(++signed).toString(36)}`,
 		'x-ayrshare-attempt': String(options.attempt ?? 1),
 	};
 	if (options.rotatedSecret) headers['x-authorization-content-sha256-v2'] = sign(body, options.rotatedSecret, options.encoding);

@@ -3,10 +3,13 @@
  * platform documents it). Lets a person or a test make the platform do what a real user would: send a
  * message, tap a quick reply or a button, or forge a delivery; and read what the platform saw.
  *
- *   GET  /status                 subscriptions, subscribed accounts, delivery and request counts
+ *   GET  /status                 subscriptions, subscribed accounts, Ayrshare webhooks, delivery and request counts
  *   POST /deliver                { platform?, event?, from?, text?, payload?, title?, signature? } -> webhook result
+ *                                { provider: 'ayrshare', platform?: messenger|instagram|x, from?, text?, signature? }:
+ *                                through the fake Ayrshare (its auto-response, signature and retries)
  *   GET  /deliveries             messages the platform delivered, per recipient (exactly-once checks)
- *   GET  /requests?since=N       requests the platform received after index N (method, path, query, body)
+ *   GET  /requests?since=N       requests the platform received after index N (method, path, query, body);
+ *                                &provider=ayrshare: the ones the fake Ayrshare received
  *   GET  /stats                  counts for benchmarks: HTTP requests and logical calls (batch parts
  *                                counted one by one) by status and Graph error code, the busiest second
  *                                of accepted sends, first and last arrival
@@ -27,6 +30,8 @@ import {
 	type RecordedRequest,
 	type SignatureMode,
 } from '../graph';
+import type { FakeAyrshare } from '../ayrshare';
+import { ayrshareRequests, ayrshareWebhooks, deliverAyrshare, type AyrshareDeliverRequest } from './ayrshareControl';
 
 type UserKey = keyof typeof USERS;
 
@@ -120,7 +125,11 @@ function stats(graph: FakeGraph) {
 	};
 }
 
-export function startControlServer(graph: FakeGraph, port: number, host = '127.0.0.1'): Promise<Server> {
+export function startControlServer(graph: FakeGraph, port: number, host = '127.0.0.1', ayrshare?: FakeAyrshare): Promise<Server> {
+	const ayrshareOf = (): FakeAyrshare => {
+		if (!ayrshare) throw new Error('this sandbox runs no fake Ayrshare');
+		return ayrshare;
+	};
 	const server = createServer((request, response) => {
 		void (async () => {
 			const url = new URL(request.url ?? '/', `http://${host}`);
@@ -131,18 +140,22 @@ export function startControlServer(graph: FakeGraph, port: number, host = '127.0
 						appSubscriptions: [...graph.state.appSubscriptions.values()],
 						// Page / account id -> app id -> fields (the state keeps nested Maps, which JSON would print as {}).
 						subscribedApps: Object.fromEntries([...graph.state.subscribedApps].map(([owner, apps]) => [owner, Object.fromEntries(apps)])),
+						ayrshareWebhooks: ayrshare ? ayrshareWebhooks(ayrshare) : {},
 						requests: graph.requests.length,
 						deliveries: graph.state.deliveries().length,
 					});
 				}
 				if (request.method === 'POST' && url.pathname === '/deliver') {
-					return send(response, 200, await deliver(graph, (await readJson(request)) as DeliverRequest));
+					const body = await readJson(request);
+					if (body.provider === 'ayrshare') return send(response, 200, await deliverAyrshare(ayrshareOf(), body as unknown as AyrshareDeliverRequest));
+					return send(response, 200, await deliver(graph, body as DeliverRequest));
 				}
 				if (request.method === 'GET' && url.pathname === '/deliveries') {
 					return send(response, 200, { deliveries: graph.state.deliveries(), duplicates: graph.state.duplicateDeliveries() });
 				}
 				if (request.method === 'GET' && url.pathname === '/requests') {
 					const since = Number(url.searchParams.get('since') ?? 0);
+					if (url.searchParams.get('provider') === 'ayrshare') return send(response, 200, ayrshareRequests(ayrshareOf(), since));
 					const requests = graph.requests.slice(since).map(({ method, path, version, query, body, status, at }) => ({
 						method,
 						path,
@@ -160,6 +173,7 @@ export function startControlServer(graph: FakeGraph, port: number, host = '127.0
 				if (request.method === 'POST' && url.pathname === '/reset') {
 					graph.clearRequests();
 					graph.state.resetDeliveries();
+					ayrshare?.clearRequests();
 					return send(response, 200, { ok: true });
 				}
 				send(response, 404, { error: `No sandbox route ${request.method} ${url.pathname}` });

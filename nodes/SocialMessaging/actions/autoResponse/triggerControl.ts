@@ -41,7 +41,8 @@ function parseUrl(text: string): URL | undefined {
 export async function sendControl(ctx: IExecuteFunctions, itemIndex: number, request: ControlRequest): Promise<TriggerSettings> {
 	const url = readTriggerUrl(ctx, itemIndex);
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	const secret = providerOf(credentials).controlSecret?.(credentials) ?? '';
+	const provider = providerOf(credentials);
+	const secret = provider.controlSecret?.(credentials) ?? '';
 	if (!secret) {
 		throw new InputError(
 			'The credential has no secret to sign the auto-response setting with',
@@ -68,7 +69,9 @@ export async function sendControl(ctx: IExecuteFunctions, itemIndex: number, req
 	const said = typeof answer.error === 'string' ? answer.error : `HTTP ${response.statusCode}`;
 	const description =
 		response.statusCode === 404
-			? 'No active trigger answers at this URL. Activate the workflow with the Social Messaging Trigger and copy its Production URL.'
+			? provider.webhook
+				? 'No active trigger answers at this URL. Activate the workflow with the Social Messaging Trigger and copy its Production URL.'
+				: `No active trigger answers at this URL, and with ${provider.label} credentials the Social Messaging Trigger cannot be activated yet (it does not receive its messages). Use an Ayrshare credential, whose server sends the auto-response itself.`
 			: response.statusCode === 403
 				? 'The trigger refused the signature: both nodes need credentials with the same App Secret (Meta) or API Key Secret (X), and the clocks of the n8n hosts must agree within 5 minutes.'
 				: 'Check the Trigger URL: it must be the Production URL of an active Social Messaging Trigger.';
