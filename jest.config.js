@@ -18,6 +18,11 @@ module.exports = {
 	rootDir: __dirname,
 	roots: ['<rootDir>/test'],
 	...(e2e ? { testSequencer: '<rootDir>/test/e2e/lib/sequencer.js' } : {}),
+	// Offline suite: 3 workers whatever the CPU count. On 2 CPUs jest's default (CPUs - 1) is one worker,
+	// i.e. everything in band, and these tests mostly wait on the local fake servers and timers: measured
+	// 2026-12-07, test/workflows took about 700 s in band and 130 s with 3 workers. scripts/e2e.mjs sets
+	// its own --maxWorkers.
+	...(e2e ? {} : { maxWorkers: 3 }),
 	testMatch: e2e ? ['<rootDir>/test/e2e/**/*.e2e.ts'] : ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/workflows/**/*.test.ts'],
 	moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 	transform: {
