@@ -6,7 +6,7 @@ import { platformField } from '../shared/platformField';
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Activating this workflow registers its URL with your Meta app and subscribes the Page or Instagram account. A Meta app has one webhook URL per platform.',
+			'Activating this workflow registers its URL with your Meta app and subscribes the Page or Instagram account (a Meta app has one webhook URL per platform), or, on X, registers it with the X Activity API and subscribes the account to its direct messages (X triggers on Message only).',
 		name: 'notice',
 		type: 'notice',
 		default: '',

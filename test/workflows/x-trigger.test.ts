@@ -365,3 +365,38 @@ describe('X trigger: auto-response', () => {
 		expect((itemsOf(harness, 1)[0].autoResponse as IDataObject).status).toBe('skipped');
 	});
 });
+
+describe('X trigger: what X refuses', () => {
+	it('a failed CRC check fails activation with X\'s reason and what to fix, and registers nothing', async () => {
+		const harness = await started();
+		fake().failNext('POST /2/webhooks', { status: 400, body: { title: 'Invalid Request', detail: 'CrcValidationFailed', type: 'https://api.x.com/2/problems/invalid-request', status: 400 } });
+		const error = await harness.activate().then(() => undefined, (failure: unknown) => failure as Error & { description?: string });
+		expect(error?.message).toMatch(/CrcValidationFailed/);
+		expect(error?.description).toMatch(/reachable from the internet over HTTPS without a port \(set WEBHOOK_URL\)/);
+		assertNoSecretIn({ message: error?.message, description: error?.description });
+		expect(subscriptions()).toStrictEqual([]);
+		expect(fake().calls('POST /2/activity/subscriptions')).toStrictEqual([]);
+	});
+
+	it('a rate-limited auto-response says that X limited it, and the workflow still starts', async () => {
+		const harness = await activated({ autoResponse: true, autoResponseText: 'Thanks!' });
+		fake().failNext('POST /2/dm_conversations/with/{participant_id}/messages', 'rateLimitProblem');
+		await fake().deliverDm({ from: alice.id, to: ME.id, text: 'Hello?' });
+		await settled(harness);
+		const outcome = itemsOf(harness)[0].autoResponse as IDataObject;
+		expect(outcome.status).toBe('failed');
+		expect(outcome.reason as string).toMatch(/^X rate-limited the auto-response \(X rate limit reached\)/);
+	});
+});
+
+describe('X trigger: a failed activation', () => {
+	it('a refused subscription fails activation and removes the webhook it registered just now', async () => {
+		const harness = await started();
+		fake().failNext('POST /2/activity/subscriptions', 'clientForbidden');
+		await expect(harness.activate()).rejects.toThrow();
+		const registered = (fake().calls('POST /2/webhooks')[0].response as { data: { id: string } }).data.id;
+		expect(sent().slice(-2)).toStrictEqual(['none POST /2/activity/subscriptions', `app DELETE /2/webhooks/${registered}`]);
+		expect(webhooks()).toStrictEqual([]);
+		expect(harness.nodeStaticData().xActivity).toBeUndefined();
+	});
+});

@@ -112,19 +112,36 @@ export function xWebhook(transportFor: (ctx: IHookFunctions, credentials: ICrede
 	const stored = (ctx: IHookFunctions) => ctx.getWorkflowStaticData('node').xActivity as XRegistration | undefined;
 
 	/** This URL's webhook: found on X, or registered now (X's CRC reaches the trigger's GET webhook meanwhile). */
-	async function webhookFor(activity: XActivity, url: string, before: XRegistration | undefined): Promise<{ webhook: XWebhook; created: boolean }> {
+	async function webhookFor(activity: XActivity, url: string, before: XRegistration | undefined): Promise<{ webhook: XWebhook; created: boolean; now: boolean }> {
 		const existing = (await activity.webhooks()).find((webhook) => webhook.url === url);
 		// A webhook on this trigger's own URL serves nothing else: it is this trigger's, whoever registered it.
-		if (existing) return { webhook: existing, created: before?.webhookId === existing.id ? before.webhookCreated : true };
+		if (existing) return { webhook: existing, created: before?.webhookId === existing.id ? before.webhookCreated : true, now: false };
 		return await activity.createWebhook(url).then(
-			(webhook) => ({ webhook, created: true }),
+			(webhook) => ({ webhook, created: true, now: true }),
 			async (error: unknown) => {
 				// Registered meanwhile (another activation of this workflow): use that one.
 				const again = isDuplicateUrl(error) ? (await activity.webhooks()).find((webhook) => webhook.url === url) : undefined;
 				if (!again) throw error;
-				return { webhook: again, created: true };
+				return { webhook: again, created: true, now: false };
 			},
 		);
+	}
+
+	/** The subscriptions the options want, on the registration's webhook: found, or created now. */
+	async function subscribeAll(ctx: IHookFunctions, activity: XActivity, registration: XRegistration, before: XRegistration | undefined): Promise<void> {
+		const staticData = ctx.getWorkflowStaticData('node');
+		const wanted = wantedTypes(ctx);
+		const current = await activity.subscriptions();
+		const ours = (entry: XSubscription) => entry.webhookId === registration.webhookId && entry.userId === registration.userId;
+		for (const type of wanted) {
+			const found = current.find((entry) => ours(entry) && entry.eventType === type);
+			registration.subscriptions[type] = found ? found.id : (await activity.subscribe(type, registration.userId, registration.webhookId, tagFor(ctx))).id;
+			staticData.xActivity = { ...registration, subscriptions: { ...registration.subscriptions } } as unknown as IDataObject;
+		}
+		// Subscriptions this trigger made before for event types it no longer wants (Include Echoes turned off).
+		for (const [type, id] of Object.entries(before?.subscriptions ?? {})) {
+			if (!wanted.includes(type) && current.some((entry) => entry.id === id)) await activity.unsubscribe(id);
+		}
 	}
 
 	return {
@@ -148,23 +165,21 @@ export function xWebhook(transportFor: (ctx: IHookFunctions, credentials: ICrede
 			const staticData = ctx.getWorkflowStaticData('node');
 			const before = stored(ctx);
 			const userId = await activity.ownId();
-			const { webhook, created } = await webhookFor(activity, url, before);
+			const { webhook, created, now } = await webhookFor(activity, url, before);
 			if (!webhook.valid) await activity.revalidateWebhook(webhook.id);
 			const registration: XRegistration = { url, webhookId: webhook.id, webhookCreated: created, userId, subscriptions: {} };
 			// Kept at once: a failure further on leaves what exists for deactivation (n8n's clean-up) to remove.
 			staticData.xActivity = registration as unknown as IDataObject;
-			const wanted = wantedTypes(ctx);
-			const current = await activity.subscriptions();
-			const ours = (entry: XSubscription) => entry.webhookId === webhook.id && entry.userId === userId;
-			for (const type of wanted) {
-				const found = current.find((entry) => ours(entry) && entry.eventType === type);
-				registration.subscriptions[type] = found ? found.id : (await activity.subscribe(type, userId, webhook.id, tagFor(ctx))).id;
-				staticData.xActivity = { ...registration, subscriptions: { ...registration.subscriptions } } as unknown as IDataObject;
-			}
-			// Subscriptions this trigger made before for event types it no longer wants (Include Echoes turned off).
-			for (const [type, id] of Object.entries(before?.subscriptions ?? {})) {
-				if (!wanted.includes(type) && current.some((entry) => entry.id === id)) await activity.unsubscribe(id);
-			}
+			await subscribeAll(ctx, activity, registration, before).catch(async (error: unknown) => {
+				// n8n's clean-up after a failed activation sees the static data of before it: undo the webhook registered now.
+				if (now) {
+					await activity.deleteWebhook(webhook.id).then(
+						() => delete staticData.xActivity,
+						() => undefined,
+					);
+				}
+				throw new NodeOperationError(ctx.getNode(), error as Error, { description: (error as { description?: string }).description });
+			});
 			return true;
 		},
 		async remove(ctx) {
