@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // `npm run sandbox:deliver -- [options]`: makes the running sandbox (`npm start`) send a signed webhook
-// delivery to n8n, as Meta would when someone writes to the Page or the Instagram account, then prints
-// n8n's answer and what the workflow sent back through the sandbox's Send API.
+// delivery to n8n, as Meta would when someone writes to the Page or the Instagram account (or X's
+// Activity API, when someone writes to the X account), then prints n8n's answer and what the workflow
+// sent back through the sandbox's Send API (X: its DM endpoints).
 //
-//   --platform messenger|instagram      default messenger
-//   --event message|quick_reply|postback   default message
+//   --platform messenger|instagram|x    default messenger (x: needs an active X trigger on the sandbox's X credential)
+//   --event message|quick_reply|postback   default message (X: message only)
 //   --text "..."                        the message text (quick reply: the button's title)
 //   --payload VALUE                     quick reply / postback payload (e.g. PRICING, PLAN_GROWTH)
 //   --title "..."                       postback button title
-//   --from alice|bob|ines|kenji|<id>    the sender (default alice on Messenger, ines on Instagram)
+//   --from alice|bob|ines|kenji|<id>    the sender (default alice on Messenger, ines on Instagram; X: alice|bob|carol|erin)
 //   --signature valid|wrong|missing|tampered   default valid; the others are forged deliveries
 //   --wait SECONDS                      how long to watch for replies (default 5)
 //
@@ -36,7 +37,8 @@ function parseArgs(argv) {
 	const oneOf = (name, allowed) => {
 		if (args[name] !== undefined && !allowed.includes(args[name])) throw new Error(`--${name} must be one of ${allowed.join(', ')}`);
 	};
-	oneOf('platform', ['messenger', 'instagram']);
+	oneOf('platform', ['messenger', 'instagram', 'x']);
+	if (args.platform === 'x' && args.event && args.event !== 'message') throw new Error('X delivers messages only: leave out --event');
 	oneOf('event', ['message', 'quick_reply', 'postback']);
 	oneOf('signature', ['valid', 'wrong', 'missing', 'tampered']);
 	args.wait = Number(args.wait);
@@ -63,6 +65,9 @@ async function control(method, path, body) {
 /** One line per message n8n sent through the Send API. */
 function describeSend(request) {
 	const body = request.body ?? {};
+	// X: POST /2/dm_conversations/with/{id}/messages (or /{conversation}/messages) with {text, attachments}.
+	const xSend = /^\/2\/dm_conversations\/(?:with\/)?([^/]+)\/messages$/.exec(request.path);
+	if (xSend) return `to ${xSend[1]}: ${body.text !== undefined ? `"${body.text}"` : ''}${body.attachments ? ' with media' : ''}`;
 	const message = typeof body.message === 'string' ? safeJson(body.message) : body.message;
 	const recipient = typeof body.recipient === 'string' ? safeJson(body.recipient) : body.recipient;
 	const to = recipient?.id ?? JSON.stringify(recipient);
@@ -100,7 +105,8 @@ async function main() {
 	const { wait, ...request } = args;
 	const platform = request.platform ?? 'messenger';
 
-	const before = (await control('GET', '/requests?since=999999999')).total;
+	const scope = platform === 'x' ? '&platform=x' : '';
+	const before = (await control('GET', `/requests?since=999999999${scope}`)).total;
 	const result = await control('POST', '/deliver', request);
 	if (!result.delivered) {
 		console.log(`The sandbox sent nothing: ${result.reason}.`);
@@ -117,12 +123,12 @@ async function main() {
 		return;
 	}
 
-	// What the workflow does shows up as requests to the fake Graph API.
+	// What the workflow does shows up as requests to the fake Graph (or X) API.
 	const seen = new Set();
 	const deadline = Date.now() + wait * 1000;
 	let quietSince = Date.now();
 	while (Date.now() < deadline) {
-		const { requests } = await control('GET', `/requests?since=${before}`);
+		const { requests } = await control('GET', `/requests?since=${before}${scope}`);
 		const fresh = requests.map((r, i) => ({ ...r, index: before + i })).filter((r) => !seen.has(r.index));
 		for (const r of fresh) {
 			seen.add(r.index);
@@ -137,8 +143,8 @@ async function main() {
 	if (seen.size === 0) console.log(`  (the workflow made no calls to the platform within ${wait} s)`);
 
 	const state = readState();
-	const key = platform === 'instagram' ? 'lead' : 'support';
-	const workflow = state?.workflows?.[key];
+	const key = { instagram: 'lead', messenger: 'support' }[platform];
+	const workflow = key ? state?.workflows?.[key] : undefined;
 	if (workflow) console.log(`Executions: ${state.editorUrl}/workflow/${workflow.id}/executions`);
 }
 

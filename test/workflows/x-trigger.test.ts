@@ -12,6 +12,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { crcResponse, xHmac } from '../../nodes/platforms/x/webhook';
 import { ME, X_API_KEY, X_API_KEY_SECRET, X_BEARER_TOKEN, X_USERS, activityPayload, type FakeX, type RecordedXRequest } from '../fakes/x';
+import { startFakeGraph } from '../fakes/graph';
+import { startControlServer } from '../fakes/sandbox/control';
 import type { TriggerHarness } from '../harness/webhook';
 import { Triggers, itemsOf, settled } from './trigger-setup';
 import { assertNoSecretIn, assertSigned, useFakeX, xCredentials } from './x.helpers';
@@ -398,5 +400,27 @@ describe('X trigger: a failed activation', () => {
 		expect(sent().slice(-2)).toStrictEqual(['none POST /2/activity/subscriptions', `app DELETE /2/webhooks/${registered}`]);
 		expect(webhooks()).toStrictEqual([]);
 		expect(harness.nodeStaticData().xActivity).toBeUndefined();
+	});
+});
+
+describe('X trigger: the sandbox control API', () => {
+	it('POST /deliver with platform x delivers a signed DM to the active X trigger; /requests?platform=x shows the X calls', async () => {
+		const graph = await startFakeGraph();
+		const control = await startControlServer(graph, 0, '127.0.0.1', fake());
+		try {
+			const base = `http://127.0.0.1:${(control.address() as { port: number }).port}`;
+			const harness = await activated();
+			const answer = await (await fetch(`${base}/deliver`, { method: 'POST', body: JSON.stringify({ platform: 'x', from: 'bob', text: 'From the sandbox' }) })).json() as { delivered: boolean; result: { status: number } };
+			await settled(harness);
+			expect([answer.delivered, answer.result.status]).toStrictEqual([true, 200]);
+			expect([itemsOf(harness)[0].text, (itemsOf(harness)[0].sender as IDataObject).id]).toStrictEqual(['From the sandbox', X_USERS.bob.id]);
+			const forged = await (await fetch(`${base}/deliver`, { method: 'POST', body: JSON.stringify({ platform: 'x', signature: 'wrong' }) })).json() as { result: { status: number } };
+			expect(forged.result.status).toBe(403);
+			const seen = await (await fetch(`${base}/requests?since=0&platform=x`)).json() as { total: number; requests: Array<{ method: string; path: string }> };
+			expect(seen.requests.map((request) => `${request.method} ${request.path}`)).toContain('POST /2/activity/subscriptions');
+		} finally {
+			control.close();
+			await graph.close();
+		}
 	});
 });
