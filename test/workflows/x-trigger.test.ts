@@ -16,7 +16,7 @@ import { startFakeGraph } from '../fakes/graph';
 import { startControlServer } from '../fakes/sandbox/control';
 import type { TriggerHarness } from '../harness/webhook';
 import { Triggers, itemsOf, settled } from './trigger-setup';
-import { assertNoSecretIn, assertSigned, useFakeX, xCredentials } from './x.helpers';
+import { assertNoSecretIn, assertSigned, runX, useFakeX, xCredentials } from './x.helpers';
 
 const fake = useFakeX();
 const triggers = new Triggers();
@@ -422,5 +422,56 @@ describe('X trigger: the sandbox control API', () => {
 			control.close();
 			await graph.close();
 		}
+	});
+});
+
+describe('X trigger: the Auto-Response resource of another workflow', () => {
+	it('Set turns the X trigger\'s auto-response on, the next DM gets it; Turn Off stops it', async () => {
+		const harness = await activated();
+		const set = await runX(fake(), { resource: 'autoResponse', operation: 'set', triggerUrl: harness.webhookUrl, autoResponseActive: true, autoResponseMessage: 'Back at 9:00', autoResponseWaitSeconds: 3600 });
+		expect(set.error).toBeUndefined();
+		expect(set.items[0].json).toStrictEqual({ active: true, message: 'Back at 9:00', waitSeconds: 3600, provider: 'xApi', account: ME.id, appliedBy: 'trigger' });
+		fake().clearRequests();
+		await fake().deliverDm({ from: alice.id, to: ME.id, text: 'Open?' });
+		await settled(harness);
+		expect(fake().calls('POST /2/dm_conversations/with/{participant_id}/messages').map((call) => [call.path, call.json])).toStrictEqual([[`/2/dm_conversations/with/${alice.id}/messages`, { text: 'Back at 9:00' }]]);
+		expect((itemsOf(harness)[0].autoResponse as IDataObject).status).toBe('sent');
+
+		const off = await runX(fake(), { resource: 'autoResponse', operation: 'turnOff', triggerUrl: harness.webhookUrl });
+		expect(off.error).toBeUndefined();
+		fake().clearRequests();
+		await fake().deliverDm({ from: X_USERS.carol.id, to: ME.id, text: 'Hello?' });
+		await settled(harness);
+		expect(fake().calls('POST /2/dm_conversations/with/{participant_id}/messages')).toStrictEqual([]);
+		expect(itemsOf(harness, 1)[0].autoResponse).toBeUndefined();
+	});
+
+	it('what the trigger keeps in static data carries no key, token or secret', async () => {
+		const harness = await activated({ autoResponse: true, autoResponseText: 'Hi!' });
+		await fake().deliverDm({ from: alice.id, to: ME.id, text: 'Hello' });
+		await settled(harness);
+		assertNoSecretIn(harness.exportStaticData());
+		assertNoSecretIn(harness.executions);
+	});
+});
+
+describe('X trigger: fields', () => {
+	it('Trigger On without Message fails activation before any request', async () => {
+		const harness = await started({ events: ['postback', 'read'] });
+		await expect(harness.activate()).rejects.toThrow(/On X the trigger starts on Message only/);
+		expect(fake().requests).toStrictEqual([]);
+	});
+
+	it('Listen for test event registers the test URL and removes it all when the listen ends', async () => {
+		const harness = await triggers.start({ credentials: xCredentials(fake()), parameters: { platform: 'x', events: ['message'] }, testWebhook: true });
+		await harness.activate();
+		expect(webhooks().map((webhook) => webhook.url)).toStrictEqual([harness.webhookUrl]);
+		expect(harness.webhookUrl).toMatch(/\/webhook-test\//);
+		await fake().deliverDm({ from: alice.id, to: ME.id, text: 'Test me' });
+		await settled(harness);
+		expect(itemsOf(harness).map((item) => item.text)).toStrictEqual(['Test me']);
+		await harness.deactivate();
+		expect(webhooks()).toStrictEqual([]);
+		expect(subscriptions()).toStrictEqual([]);
 	});
 });

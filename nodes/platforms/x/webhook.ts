@@ -161,6 +161,9 @@ export function xWebhook(transportFor: (ctx: IHookFunctions, credentials: ICrede
 			);
 		},
 		async create(ctx) {
+			if (!(ctx.getNodeParameter('events', []) as string[]).includes('message')) {
+				throw failure(ctx, new InputError('On X the trigger starts on Message only', 'Add Message to Trigger On: X\'s Activity API delivers direct messages (dm.received), and the account\'s own ones with Include Echoes.'));
+			}
 			const { activity, url } = await setUp(ctx);
 			const staticData = ctx.getWorkflowStaticData('node');
 			const before = stored(ctx);
