@@ -8,7 +8,9 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 
 import { pollSince, type Watermark } from '../../nodes/platforms/core/pollWatermark';
+import type { Transport } from '../../nodes/platforms/core/transport';
 import type { Message, Page } from '../../nodes/platforms/types';
+import { XActivity } from '../../nodes/platforms/x/activity';
 import { parseActivityDelivery } from '../../nodes/platforms/x/activityEvents';
 import { isSignedByX } from '../../nodes/platforms/x/webhook';
 
@@ -165,5 +167,29 @@ describe('pollSince', () => {
 		const mark: Watermark = { at: message('m', 9).timestamp!, ids: ['m'] };
 		const result = await pollSince(pages([message('m', 9), message('l', 8)], 2).page, mark, 3);
 		expect([result.fresh, result.watermark]).toStrictEqual([[], mark]);
+	});
+});
+
+describe('XActivity answers', () => {
+	/** A transport that answers `answer` to everything and records the requests. */
+	function stub(answer: unknown) {
+		const requests: unknown[] = [];
+		const transport = { request: async (request: unknown) => (requests.push(request), answer), apiError: (failure: { message: string }) => new Error(failure.message) };
+		return { activity: new XActivity(transport as unknown as Transport), requests };
+	}
+
+	it('a subscription is read from 2.167\'s data.subscription and from the prose\'s data', async () => {
+		const entry = { subscription_id: '1900000000000000001', event_type: 'dm.received', filter: { user_id: '15' }, webhook_id: '1890000000000000001', tag: 'n8n' };
+		const expected = { id: '1900000000000000001', eventType: 'dm.received', userId: '15', webhookId: '1890000000000000001', tag: 'n8n' };
+		expect(await stub({ data: { subscription: entry } }).activity.subscribe('dm.received', '15', '1890000000000000001', 'n8n')).toStrictEqual(expected);
+		expect(await stub({ data: entry, meta: { total_subscriptions: 1 } }).activity.subscribe('dm.received', '15', '1890000000000000001', 'n8n')).toStrictEqual(expected);
+		expect(await stub({ data: [{ subscription_id: '7', event_type: 'dm.sent' }] }).activity.subscriptions()).toStrictEqual([{ id: '7', eventType: 'dm.sent' }]);
+	});
+
+	it('an answer without the id it must carry is an error, never an id "undefined"', async () => {
+		await expect(stub({ data: {} }).activity.ownId()).rejects.toThrow("X answered without the account's user id");
+		await expect(stub({}).activity.createWebhook('https://n8n.example.com/webhook/1/webhook')).rejects.toThrow('X answered without the webhook id');
+		await expect(stub({ data: { subscription: {} } }).activity.subscribe('dm.received', '15', '1', 'n8n')).rejects.toThrow('X answered without the subscription id');
+		expect(await stub({ errors: [] }).activity.webhooks()).toStrictEqual([]);
 	});
 });

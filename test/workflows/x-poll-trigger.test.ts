@@ -131,6 +131,20 @@ describe('X poll trigger', () => {
 		expect(json(await poll(start.staticData)).map((item) => item.messageId)).toStrictEqual([late.id]);
 	});
 
+	it('more than three pages since the last poll: the newest 300 are emitted, and the next poll goes on from there', async () => {
+		const start = await poll();
+		const sent = Array.from({ length: 320 }, (_, index) => say(alice.id, ME.id, `Flood ${index + 1}`));
+		fake().clearRequests();
+		const next = await poll(start.staticData);
+		expect(fake().calls('GET /2/dm_events').length).toBe(3);
+		expect(json(next).map((item) => item.messageId)).toStrictEqual(sent.slice(20).map((event) => event.id));
+		expect((await poll(next.staticData)).items).toBeNull();
+	});
+
+	it('an Ayrshare credential cannot be polled: the error says what polls X', async () => {
+		await expect(pollOnce({ parameters: { platform: 'x' }, credentials: { socialMessagingApi: { provider: 'ayrshare', ayrshareApiKey: 'k', ayrshareXApiKey: 'a', ayrshareXApiSecret: 'b' } } })).rejects.toThrow(/cannot watch X with this credential/);
+	});
+
 	it('a Meta credential is refused with what to use instead', async () => {
 		await expect(pollOnce({ parameters: { platform: 'x' }, credentials: { socialMessagingApi: { provider: 'metaGraph', accessToken: 't', pageId: '1', appSecret: 's' } } })).rejects.toThrow(/cannot reach X/);
 	});

@@ -23,11 +23,12 @@ export interface XSubscription {
 }
 
 const list = (answer: IDataObject): IDataObject[] => (Array.isArray(answer.data) ? (answer.data as IDataObject[]) : []);
+const dataOf = (answer: IDataObject): IDataObject => (answer.data && typeof answer.data === 'object' ? (answer.data as IDataObject) : {});
 
 function toSubscription(entry: IDataObject): XSubscription {
-	const filter = (entry.filter ?? {}) as IDataObject;
-	const subscription: XSubscription = { id: String(entry.subscription_id ?? entry.id ?? ''), eventType: String(entry.event_type ?? '') };
-	if (filter.user_id !== undefined) subscription.userId = String(filter.user_id);
+	const subscription: XSubscription = { id: String(entry.subscription_id), eventType: String(entry.event_type) };
+	const userId = (entry.filter as IDataObject | undefined)?.user_id;
+	if (userId !== undefined) subscription.userId = String(userId);
 	if (entry.webhook_id !== undefined) subscription.webhookId = String(entry.webhook_id);
 	if (typeof entry.tag === 'string') subscription.tag = entry.tag;
 	return subscription;
@@ -36,22 +37,28 @@ function toSubscription(entry: IDataObject): XSubscription {
 export class XActivity {
 	constructor(private readonly transport: Transport) {}
 
+	/** An answer without the id it must carry: an error, never an id "undefined" sent on. */
+	private withId<T extends { id: string }>(value: T, raw: IDataObject, what: string): T {
+		if (value.id && value.id !== 'undefined') return value;
+		throw this.transport.apiError({ message: `X answered without the ${what}`, description: 'Activate the workflow again; if it keeps failing, X\'s Activity API may be unavailable for the app.', httpCode: '200', body: raw });
+	}
+
 	/** The account the user context acts as. */
 	async ownId(): Promise<string> {
 		const answer = await this.transport.request<IDataObject>({ method: 'GET', path: '/2/users/me', idempotent: true });
-		return String((answer.data as IDataObject | undefined)?.id ?? '');
+		return this.withId({ id: String(dataOf(answer).id) }, answer, 'account\'s user id').id;
 	}
 
 	async webhooks(): Promise<XWebhook[]> {
 		const answer = await this.transport.request<IDataObject>({ method: 'GET', path: '/2/webhooks', appToken: true, idempotent: true });
-		return list(answer).map((entry) => ({ id: String(entry.id ?? ''), url: String(entry.url ?? ''), valid: entry.valid !== false }));
+		return list(answer).map((entry) => ({ id: String(entry.id), url: String(entry.url), valid: entry.valid !== false }));
 	}
 
 	/** X calls the URL with a CRC GET before it answers. */
 	async createWebhook(url: string): Promise<XWebhook> {
 		const answer = await this.transport.request<IDataObject>({ method: 'POST', path: '/2/webhooks', appToken: true, body: { url } });
-		const data = (answer.data ?? {}) as IDataObject;
-		return { id: String(data.id ?? ''), url: String(data.url ?? url), valid: data.valid !== false };
+		const data = dataOf(answer);
+		return this.withId({ id: String(data.id), url, valid: data.valid !== false }, answer, 'webhook id');
 	}
 
 	/** Has X run the CRC again (a webhook marked invalid gets deliveries again once it answers). */
@@ -75,8 +82,8 @@ export class XActivity {
 			body: { event_type: eventType, filter: { user_id: userId }, tag, webhook_id: webhookId },
 		});
 		// 2.167 answers `data.subscription`; X's prose shows the subscription as `data` itself.
-		const data = (answer.data ?? {}) as IDataObject;
-		return toSubscription(((data.subscription as IDataObject | undefined) ?? data) as IDataObject);
+		const data = dataOf(answer);
+		return this.withId(toSubscription((data.subscription as IDataObject | undefined) ?? data), answer, 'subscription id');
 	}
 
 	async unsubscribe(id: string): Promise<void> {
