@@ -4,10 +4,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { createPlatform, platformLabel } from '../platforms';
 import { InputError } from '../platforms/core/inputError';
-import { pollSince, type Watermark } from '../platforms/core/pollWatermark';
+import { pollSince, type Gap, type Watermark } from '../platforms/core/pollWatermark';
 import type { Message, MessagingEvent, PlatformName } from '../platforms/types';
 
-/** At most this many pages per poll: X allows 15 DM lookups per 15 minutes per user, and n8n polls at most once a minute. */
+/**
+ * At most this many pages per poll: X allows 15 DM lookups per 15 minutes per user, and n8n polls at most
+ * once a minute. More new messages than that are read by the next polls (pollWatermark.ts: gaps).
+ */
 export const MAX_PAGES_PER_POLL = 3;
 const PAGE_SIZE = 100;
 
@@ -68,10 +71,12 @@ export async function pollMessages(ctx: IPollFunctions): Promise<INodeExecutionD
 	}
 
 	const before = staticData.watermark as Watermark | undefined;
-	const result = await pollSince(page, before, MAX_PAGES_PER_POLL);
-	staticData.watermark = result.watermark as unknown as IDataObject;
-	if (result.truncated) {
-		ctx.logger.warn(`Social Messaging Poll Trigger: more than ${MAX_PAGES_PER_POLL * PAGE_SIZE} messages since the last poll; the older ones were skipped. Poll more often.`);
+	const result = await pollSince(page, { watermark: before, gaps: staticData.gaps as Gap[] | undefined }, MAX_PAGES_PER_POLL);
+	staticData.watermark = result.state.watermark as unknown as IDataObject;
+	if (result.state.gaps) staticData.gaps = result.state.gaps as unknown as IDataObject[];
+	else delete staticData.gaps;
+	if (result.dropped > 0) {
+		ctx.logger.warn(`Social Messaging Poll Trigger: gave up reading ${result.dropped} stretch(es) of older messages that X kept refusing; messages there were not emitted.`);
 	}
 	// First activation: the watermark is set, the backlog stays unless asked for.
 	if (!before && options.emitBacklog !== true) return null;

@@ -122,51 +122,86 @@ describe('isSignedByX', () => {
 
 describe('pollSince', () => {
 	const message = (id: string, second: number, text = id): Message => ({ id, platform: 'x', attachments: [], timestamp: new Date(Date.UTC(2026, 11, 7, 10, 0, second)).toISOString(), text });
-	/** Pages of `size`, newest first, over `all` (newest first), recording each request. */
-	function pages(all: Message[], size: number) {
+	/** Pages of `size`, newest first, over `all` (newest first), recording each request; `refuse` cursors fail. */
+	function pages(all: Message[], size: number, refuse: string[] = []) {
 		const asked: Array<string | undefined> = [];
 		const page = async (cursor?: string): Promise<Page<Message>> => {
 			asked.push(cursor);
+			if (cursor && refuse.includes(cursor)) throw new Error('X refused the pagination token');
 			const start = cursor ? Number(cursor) : 0;
 			return { items: all.slice(start, start + size), nextCursor: start + size < all.length ? String(start + size) : undefined };
 		};
 		return { page, asked };
 	}
+	const ids = (messages: Message[]) => messages.map((m) => m.id);
 
 	it('the first poll reads one page and marks its newest message; messages at the same second are kept apart by id', async () => {
 		const all = [message('c', 5), message('b', 5), message('a', 4)];
 		const { page, asked } = pages(all, 2);
-		const first = await pollSince(page, undefined, 3);
+		const first = await pollSince(page, {}, 3);
 		expect(asked).toStrictEqual([undefined]);
-		expect(first.watermark).toStrictEqual({ at: all[0].timestamp, ids: ['c', 'b'] });
-		const again = await pollSince(pages([message('d', 5), ...all], 2).page, first.watermark, 3);
-		expect(again.fresh.map((m) => m.id)).toStrictEqual(['d']);
-		expect(again.watermark).toStrictEqual({ at: all[0].timestamp, ids: ['c', 'b', 'd'] });
+		expect(first.state).toStrictEqual({ watermark: { at: all[0].timestamp, ids: ['c', 'b'] } });
+		const again = await pollSince(pages([message('d', 5), ...all], 2).page, first.state, 3);
+		expect(ids(again.fresh)).toStrictEqual(['d']);
+		expect(again.state.watermark).toStrictEqual({ at: all[0].timestamp, ids: ['c', 'b', 'd'] });
 	});
 
 	it('an empty account starts at the beginning, so the first message after it is new', async () => {
-		const empty = await pollSince(pages([], 2).page, undefined, 3);
-		expect(empty.watermark).toStrictEqual({ at: new Date(0).toISOString(), ids: [] });
-		const next = await pollSince(pages([message('a', 1)], 2).page, empty.watermark, 3);
-		expect(next.fresh.map((m) => m.id)).toStrictEqual(['a']);
+		const empty = await pollSince(pages([], 2).page, {}, 3);
+		expect(empty.state.watermark).toStrictEqual({ at: new Date(0).toISOString(), ids: [] });
+		const next = await pollSince(pages([message('a', 1)], 2).page, empty.state, 3);
+		expect(ids(next.fresh)).toStrictEqual(['a']);
 	});
 
-	it('pages back to the watermark and returns the new ones oldest first; stops at maxPages and says so', async () => {
-		const mark: Watermark = { at: message('m', 0).timestamp!, ids: ['m'] };
-		const fresh = Array.from({ length: 7 }, (_, i) => message(`n${i}`, 10 + i)).reverse();
-		const { page, asked } = pages([...fresh, message('m', 0)], 2);
-		const result = await pollSince(page, mark, 5);
+	const mark: Watermark = { at: message('m', 0).timestamp!, ids: ['m'] };
+	const flood = Array.from({ length: 7 }, (_, i) => message(`n${i}`, 10 + i)).reverse();
+
+	it('pages back to the watermark and returns the new ones oldest first', async () => {
+		const { page, asked } = pages([...flood, message('m', 0)], 2);
+		const result = await pollSince(page, { watermark: mark }, 5);
 		expect(asked).toStrictEqual([undefined, '2', '4', '6']);
-		expect(result.fresh.map((m) => m.id)).toStrictEqual(['n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
-		expect(result.truncated).toBe(false);
-		const capped = await pollSince(pages([...fresh, message('m', 0)], 2).page, mark, 2);
-		expect([capped.truncated, capped.fresh.map((m) => m.id)]).toStrictEqual([true, ['n3', 'n4', 'n5', 'n6']]);
+		expect(ids(result.fresh)).toStrictEqual(['n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
+		expect([result.state.gaps, result.pending]).toStrictEqual([undefined, 0]);
+	});
+
+	it('out of pages before the watermark: the rest is a gap the next polls read, so every message comes once', async () => {
+		const all = [...flood, message('m', 0)];
+		const first = await pollSince(pages(all, 2).page, { watermark: mark }, 2);
+		expect(ids(first.fresh)).toStrictEqual(['n3', 'n4', 'n5', 'n6']);
+		expect(first.state.gaps).toStrictEqual([{ cursor: '4', until: mark, from: { at: message('n3', 13).timestamp, ids: ['n3'] } }]);
+		// Meanwhile one more message, which shifts the test pager's offsets by one (n3 comes again at '4' and is
+		// not taken twice); the next poll reads the top (1 page) and then the gap with the page left.
+		const { page, asked } = pages([message('n7', 30), ...all], 2);
+		const second = await pollSince(page, first.state, 2);
+		expect(asked).toStrictEqual([undefined, '4']);
+		expect(ids(second.fresh)).toStrictEqual(['n2', 'n7']);
+		expect(second.state.gaps).toStrictEqual([{ cursor: '6', until: mark, from: { at: message('n2', 12).timestamp, ids: ['n2'] } }]);
+		const third = await pollSince(pages([message('n7', 30), ...all], 2).page, second.state, 2);
+		expect(ids(third.fresh)).toStrictEqual(['n0', 'n1']);
+		// The page was full of new ones, so the gap is closed only when a page reaches the watermark.
+		expect(third.state.gaps?.map((gap) => gap.cursor)).toStrictEqual(['8']);
+		const fourth = await pollSince(pages([message('n7', 30), ...all], 2).page, third.state, 2);
+		expect([fourth.fresh, fourth.state.gaps]).toStrictEqual([[], undefined]);
+		expect(fourth.state.watermark).toStrictEqual({ at: message('n7', 30).timestamp, ids: ['n7'] });
+	});
+
+	it('a gap whose cursor keeps failing is retried on the next polls, then given up and counted', async () => {
+		const from = { at: message('n3', 13).timestamp!, ids: ['n3'] };
+		let state = { watermark: { at: message('n6', 16).timestamp!, ids: ['n6'] }, gaps: [{ cursor: '4', until: mark, from }] };
+		const all = [...flood, message('m', 0)];
+		for (const failures of [1, 2]) {
+			const result = await pollSince(pages(all, 2, ['4']).page, state, 3);
+			expect([result.fresh, result.state.gaps, result.dropped]).toStrictEqual([[], [{ cursor: '4', until: mark, from, failures }], 0]);
+			state = result.state as typeof state;
+		}
+		const last = await pollSince(pages(all, 2, ['4']).page, state, 3);
+		expect([last.state.gaps, last.dropped]).toStrictEqual([undefined, 1]);
 	});
 
 	it('nothing new keeps the watermark', async () => {
-		const mark: Watermark = { at: message('m', 9).timestamp!, ids: ['m'] };
-		const result = await pollSince(pages([message('m', 9), message('l', 8)], 2).page, mark, 3);
-		expect([result.fresh, result.watermark]).toStrictEqual([[], mark]);
+		const at9: Watermark = { at: message('m', 9).timestamp!, ids: ['m'] };
+		const result = await pollSince(pages([message('m', 9), message('l', 8)], 2).page, { watermark: at9 }, 3);
+		expect([result.fresh, result.state]).toStrictEqual([[], { watermark: at9 }]);
 	});
 });
 

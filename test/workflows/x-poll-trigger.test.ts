@@ -131,14 +131,23 @@ describe('X poll trigger', () => {
 		expect(json(await poll(start.staticData)).map((item) => item.messageId)).toStrictEqual([late.id]);
 	});
 
-	it('more than three pages since the last poll: the newest 300 are emitted, and the next poll goes on from there', async () => {
+	it('more than three pages since the last poll: the newest 300 now, the 20 older ones with the next poll, none twice, none lost', async () => {
 		const start = await poll();
 		const sent = Array.from({ length: 320 }, (_, index) => say(alice.id, ME.id, `Flood ${index + 1}`));
 		fake().clearRequests();
 		const next = await poll(start.staticData);
 		expect(fake().calls('GET /2/dm_events').length).toBe(3);
 		expect(json(next).map((item) => item.messageId)).toStrictEqual(sent.slice(20).map((event) => event.id));
-		expect((await poll(next.staticData)).items).toBeNull();
+		// A DM meanwhile (the fake's paging tokens count positions: it shifts them by one).
+		const late = say(bob.id, ME.id, 'Late');
+		fake().clearRequests();
+		const after = await poll(next.staticData);
+		// the top (only the late one is new), then the rest of the flood from where paging stopped
+		const lookups = fake().calls('GET /2/dm_events');
+		expect(lookups.map((call) => call.query.pagination_token !== undefined)).toStrictEqual([false, true]);
+		expect(json(after).map((item) => item.messageId)).toStrictEqual([...sent.slice(0, 20), late].map((event) => event.id));
+		expect(after.staticData['node:Social Messaging Poll Trigger']).not.toHaveProperty('gaps');
+		expect((await poll(after.staticData)).items).toBeNull();
 	});
 
 	it('an Ayrshare credential cannot be polled: the error says what polls X', async () => {
