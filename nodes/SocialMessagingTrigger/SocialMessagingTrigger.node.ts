@@ -28,7 +28,7 @@ export class SocialMessagingTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle:
-			'={{ ({ instagram: "Instagram", x: "X" }[$parameter["platform"]] ?? "Messenger") + ": " + $parameter["events"].join(", ").replace(/_/g, " ") }}',
+			'={{ ($parameter["platform"] === "instagram" ? "Instagram" : $parameter["platform"] === "x" ? "X" : "Messenger") + ": " + $parameter["events"].join(", ").replace(/_/g, " ") }}',
 		description: 'Starts the workflow when a Messenger, Instagram or X direct message event arrives',
 		defaults: { name: 'Social Messaging Trigger' },
 		inputs: [],
