@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 // `npm run sandbox:deliver -- [options]`: makes the running sandbox (`npm start`) send a signed webhook
 // delivery to n8n, as Meta (or Ayrshare) would when someone writes to the Page or the Instagram account,
-// then prints n8n's answer and what the workflow sent back through the sandbox.
+// or as X's Activity API does when someone writes to the X account, then prints n8n's answer and what
+// the workflow sent back through the sandbox.
 //
-//   --provider meta|ayrshare            default meta; ayrshare: Ayrshare's `messages` webhook, signed with
-//                                       the profile's secret, retried when not acknowledged, after
-//                                       Ayrshare's own auto-response (message events only)
-//   --platform messenger|instagram|x    default messenger (x: with --provider ayrshare)
-//   --event message|quick_reply|postback   default message
+//   --provider meta|ayrshare            default meta (for X: X's own API); ayrshare: Ayrshare's `messages`
+//                                       webhook, signed with the profile's secret, retried when not
+//                                       acknowledged, after Ayrshare's own auto-response (message events only)
+//   --platform messenger|instagram|x    default messenger (x without --provider: needs an active X trigger
+//                                       on the sandbox's X credential)
+//   --event message|quick_reply|postback   default message (X and Ayrshare: message only)
 //   --text "..."                        the message text (quick reply: the button's title)
 //   --payload VALUE                     quick reply / postback payload (e.g. PRICING, PLAN_GROWTH)
 //   --title "..."                       postback button title
 //   --from alice|bob|ines|kenji|<id>    the sender (default alice on Messenger, ines on Instagram;
-//                                       Ayrshare: john, sara, maria (Instagram), xdevs (X))
+//                                       X: alice|bob|carol|erin; Ayrshare: john, sara, maria (Instagram), xdevs (X))
 //   --signature valid|wrong|missing|tampered   default valid; the others are forged deliveries
 //   --wait SECONDS                      how long to watch for replies (default 5)
 //
@@ -42,8 +44,9 @@ function parseArgs(argv) {
 	};
 	oneOf('provider', ['meta', 'ayrshare']);
 	const ayrshare = args.provider === 'ayrshare';
-	oneOf('platform', ayrshare ? ['messenger', 'instagram', 'x'] : ['messenger', 'instagram']);
+	oneOf('platform', ['messenger', 'instagram', 'x']);
 	if (ayrshare && args.event !== undefined && args.event !== 'message') throw new Error('--provider ayrshare delivers message events only');
+	if (args.platform === 'x' && args.event && args.event !== 'message') throw new Error('X delivers messages only: leave out --event');
 	oneOf('event', ['message', 'quick_reply', 'postback']);
 	oneOf('signature', ['valid', 'wrong', 'missing', 'tampered']);
 	args.wait = Number(args.wait);
@@ -75,6 +78,9 @@ function describeSend(request) {
 		const media = Array.isArray(body.mediaUrls) ? `, media: ${body.mediaUrls.join(' ')}` : '';
 		return `to ${body.recipientId ?? body.conversationId}: "${body.message ?? ''}"${media}`;
 	}
+	// X: POST /2/dm_conversations/with/{id}/messages (or /{conversation}/messages) with {text, attachments}.
+	const xSend = /^\/2\/dm_conversations\/(?:with\/)?([^/]+)\/messages$/.exec(request.path);
+	if (xSend) return `to ${xSend[1]}: ${body.text !== undefined ? `"${body.text}"` : ''}${body.attachments ? ' with media' : ''}`;
 	const message = typeof body.message === 'string' ? safeJson(body.message) : body.message;
 	const recipient = typeof body.recipient === 'string' ? safeJson(body.recipient) : body.recipient;
 	const to = recipient?.id ?? JSON.stringify(recipient);
@@ -113,7 +119,8 @@ async function main() {
 	const ayrshare = provider === 'ayrshare';
 	const request = ayrshare ? { ...rest, provider } : rest;
 	const platform = request.platform ?? 'messenger';
-	const requestsPath = (since) => `/requests?since=${since}${ayrshare ? '&provider=ayrshare' : ''}`;
+	const scope = ayrshare ? '&provider=ayrshare' : platform === 'x' ? '&platform=x' : '';
+	const requestsPath = (since) => `/requests?since=${since}${scope}`;
 
 	const before = (await control('GET', requestsPath(999999999))).total;
 	const result = await control('POST', '/deliver', request);
@@ -134,7 +141,7 @@ async function main() {
 		return;
 	}
 
-	// What the workflow does shows up as requests to the fake Graph API.
+	// What the workflow does shows up as requests to the fake Graph (or X) API.
 	const seen = new Set();
 	const deadline = Date.now() + wait * 1000;
 	let quietSince = Date.now();
@@ -154,8 +161,8 @@ async function main() {
 	if (seen.size === 0) console.log(`  (the workflow made no calls to the platform within ${wait} s)`);
 
 	const state = readState();
-	const key = ayrshare ? 'supportAyrshare' : platform === 'instagram' ? 'lead' : 'support';
-	const workflow = state?.workflows?.[key];
+	const key = ayrshare ? 'supportAyrshare' : { instagram: 'lead', messenger: 'support' }[platform];
+	const workflow = key ? state?.workflows?.[key] : undefined;
 	if (workflow) console.log(`Executions: ${state.editorUrl}/workflow/${workflow.id}/executions`);
 }
 

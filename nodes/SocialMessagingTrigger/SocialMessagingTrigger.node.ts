@@ -29,13 +29,13 @@ export class SocialMessagingTrigger implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ ($parameter["platform"] === "instagram" ? "Instagram" : $parameter["platform"] === "x" ? "X" : "Messenger") + ": " + $parameter["events"].join(", ").replace(/_/g, " ") }}',
-		description: 'Starts the workflow when a Messenger, Instagram or X (through Ayrshare) direct message event arrives',
+		description: 'Starts the workflow when a Messenger, Instagram or X direct message event arrives (directly or through Ayrshare)',
 		defaults: { name: 'Social Messaging Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'socialMessagingApi', required: true }],
 		webhooks: [
-			// Meta verifies the URL with a GET and delivers events with POSTs to the same path.
+			// Meta verifies the URL with a GET (X: the CRC) and both deliver events with POSTs to the same path.
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
 		],

@@ -21,13 +21,16 @@ export const AUTO_RESPONSE_LIMITS = { replyTimeoutMs: 2500, budgetMs: 2500 };
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 const FROM_THE_WORKFLOW = 'To answer now, send the reply from the workflow with the Social Messaging node (Message > Send), which waits for rate limits.';
 
+/** Whose API answered the reply, for the reasons below. */
+const apiOf = (event: MessagingEvent) => (event.platform === 'x' ? 'X' : 'Meta');
+
 const failureReasons = {
-	rateLimited: (said: string) =>
-		`Meta rate-limited the auto-response (${said}). The trigger does not wait for rate limits inside the webhook, so that the workflow starts at once; the person gets the auto-response with their next message once the limit has passed. ${FROM_THE_WORKFLOW}`,
-	rateLimitedBefore: () =>
-		`Not sent: Meta rate-limited an earlier auto-response of this delivery, and the trigger does not wait for rate limits inside the webhook, so that the workflow starts at once. ${FROM_THE_WORKFLOW}`,
-	timedOut: (timeoutMs: number) =>
-		`Meta did not answer the auto-response within ${seconds(timeoutMs)}, so the trigger stopped waiting for it, to start the workflow at once. The reply may have been delivered anyway; it is not counted for the wait, so check the conversation before sending it again.`,
+	rateLimited: (api: string, said: string) =>
+		`${api} rate-limited the auto-response (${said}). The trigger does not wait for rate limits inside the webhook, so that the workflow starts at once; the person gets the auto-response with their next message once the limit has passed. ${FROM_THE_WORKFLOW}`,
+	rateLimitedBefore: (api: string) =>
+		`Not sent: ${api} rate-limited an earlier auto-response of this delivery, and the trigger does not wait for rate limits inside the webhook, so that the workflow starts at once. ${FROM_THE_WORKFLOW}`,
+	timedOut: (api: string, timeoutMs: number) =>
+		`${api} did not answer the auto-response within ${seconds(timeoutMs)}, so the trigger stopped waiting for it, to start the workflow at once. The reply may have been delivered anyway; it is not counted for the wait, so check the conversation before sending it again.`,
 	outOfTime: (budgetMs: number) =>
 		`Not sent: the auto-responses of this delivery used up their ${seconds(budgetMs)} inside the webhook (the trigger starts the workflow at once rather than wait). ${FROM_THE_WORKFLOW}`,
 };
@@ -96,7 +99,7 @@ export async function autoRespond(
 			continue;
 		}
 		if (rateLimited) {
-			outcomes.set(index, { status: 'failed', reason: failureReasons.rateLimitedBefore() });
+			outcomes.set(index, { status: 'failed', reason: failureReasons.rateLimitedBefore(apiOf(event)) });
 			continue;
 		}
 		if (now() - startedAt >= limits.budgetMs) {
@@ -121,17 +124,17 @@ export async function autoRespond(
 			memory?.delete(key);
 			const context = (error as { context?: IDataObject }).context;
 			if (context?.rateLimited === true) rateLimited = true;
-			outcomes.set(index, { status: 'failed', reason: failureReason(error, limits) });
+			outcomes.set(index, { status: 'failed', reason: failureReason(error, limits, apiOf(event)) });
 		}
 	}
 	return outcomes;
 }
 
-function failureReason(error: unknown, limits: typeof AUTO_RESPONSE_LIMITS): string {
+function failureReason(error: unknown, limits: typeof AUTO_RESPONSE_LIMITS, api: string): string {
 	const context = (error as { context?: IDataObject }).context;
 	const message = error instanceof Error ? error.message : String(error);
-	if (context?.rateLimited === true) return failureReasons.rateLimited(metaMessage(error) ?? message);
-	if (context?.timedOut === true) return failureReasons.timedOut(limits.replyTimeoutMs);
+	if (context?.rateLimited === true) return failureReasons.rateLimited(api, metaMessage(error) ?? message);
+	if (context?.timedOut === true) return failureReasons.timedOut(api, limits.replyTimeoutMs);
 	const description = (error as { description?: string }).description;
 	return description ? `${message}: ${description}` : message;
 }

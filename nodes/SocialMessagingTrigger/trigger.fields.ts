@@ -6,7 +6,7 @@ import { platformField } from '../shared/platformField';
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Activating this workflow registers its URL with your Meta app and subscribes the Page or Instagram account (a Meta app has one webhook URL per platform), or, with an Ayrshare credential, as the profile\'s messages webhook (one per profile, for Messenger, Instagram and X).',
+			'Activating this workflow registers its URL with your Meta app and subscribes the Page or Instagram account (a Meta app has one webhook URL per platform); on X, registers it with the X Activity API and subscribes the account to its direct messages (X triggers on Message only); with an Ayrshare credential, as the profile\'s messages webhook (one per profile, for Messenger, Instagram and X).',
 		name: 'notice',
 		type: 'notice',
 		default: '',

@@ -388,6 +388,11 @@ export interface Platform {
 	readonly account?: AccountTools;
 	/** Capability `deleteMessages`. */
 	deleteMessage?(messageId: string): Promise<IDataObject>;
+	/**
+	 * Every message of the account, in and out, newest first, a page per call: what the poll trigger
+	 * watches (X: `GET /2/dm_events`); absent where a provider cannot list them across conversations.
+	 */
+	recentMessages?(options: ListOptions): Promise<Page<Message>>;
 	/** An auto-response kept by the provider itself (Ayrshare); absent: the trigger applies it. */
 	readonly serverAutoResponse?: ServerAutoResponse;
 }

@@ -1,6 +1,6 @@
 /**
  * The packed package as n8n sees it after a user installed it: loaded without warnings or errors,
- * both nodes and the credential in the lists the editor loads, each with its light and dark icon.
+ * its three nodes and the credential in the lists the editor loads, each with its light and dark icon.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
@@ -39,24 +39,25 @@ async function assertIcon(path: string, expected: Buffer): Promise<void> {
 }
 
 describe(`the package in n8n ${E2E.version}`, () => {
-	it('n8n loaded it (1 credential, 2 nodes) and logged no warning or error about it', async () => {
+	it('n8n loaded it (1 credential, 3 nodes) and logged no warning or error about it', async () => {
 		const { packageLoadEntry, logProblems } = await logTools();
 		const log = n8nLog();
 		const loaded = packageLoadEntry(log);
 		// n8n logs "Loaded all credentials and nodes from n8n-nodes-social-messaging" (E2E_N8N_LOG)
 		expect(loaded).toBeTruthy();
 		expect(loaded!.metadata.credentials).toBe(1);
-		expect(loaded!.metadata.nodes).toBe(2);
+		expect(loaded!.metadata.nodes).toBe(3);
 		const problems = logProblems(log);
 		// no unexpected entries in n8n's log (a failure lists them)
 		expect(problems).toStrictEqual([]);
 	});
 
-	it('both nodes are in the editor\'s node list, with light and dark icons served as SVG', async () => {
+	it('the three nodes are in the editor\'s node list, with light and dark icons served as SVG', async () => {
 		const types = await n8n.request<TypeEntry[]>('GET', '/types/nodes.json');
 		const ours = types.filter((type) => type.name.startsWith('n8n-nodes-social-messaging.'));
 		expect(ours.map((type) => type.name).sort()).toStrictEqual([
 			'n8n-nodes-social-messaging.socialMessaging',
+			'n8n-nodes-social-messaging.socialMessagingPollTrigger',
 			'n8n-nodes-social-messaging.socialMessagingTool', // n8n's AI-tool variant of a usableAsTool node
 			'n8n-nodes-social-messaging.socialMessagingTrigger',
 		]);
@@ -65,6 +66,7 @@ describe(`the package in n8n ${E2E.version}`, () => {
 		const trigger = byName.get('n8n-nodes-social-messaging.socialMessagingTrigger')!;
 		expect(action.displayName).toBe('Social Messaging');
 		expect(trigger.displayName).toBe('Social Messaging Trigger');
+		expect(byName.get('n8n-nodes-social-messaging.socialMessagingPollTrigger')!.displayName).toBe('Social Messaging Poll Trigger');
 		for (const type of ours) {
 			// icons of ${type.name}
 			expect(type.iconUrl).toStrictEqual({

@@ -8,6 +8,7 @@
  */
 export * from './workflow';
 export * from './webhook';
+export * from './poll';
 export * from './nodeTypes';
 export { HarnessCredentialsHelper, type StoredCredential, type TestCredentialOptions } from './credentials';
 export {

@@ -5,9 +5,9 @@
  *     .register(type, source)   .has(type)   .getByName(type)   .getByNameAndVersion(type, version?)
  *   new CredentialTypeRegistry(extra?: ICredentialType[])            implements n8n-workflow ICredentialTypes
  *     .register(type)   .recognizes(name)   .getByName(name)   .getParentTypes(name)   .getSupportedNodes(name)
- *   resolveNodeType('socialMessaging' | 'socialMessagingTrigger' | fullType): string
+ *   resolveNodeType('socialMessaging' | 'socialMessagingTrigger' | 'socialMessagingPollTrigger' | fullType): string
  *
- * Always registered: our two nodes (loaded lazily from their TypeScript sources the first time they are
+ * Always registered: our three nodes (loaded lazily from their TypeScript sources the first time they are
  * asked for, so the registry works before they exist), the test nodes of testNodes.ts, our
  * `socialMessagingApi` credential and the test credential types. Node types are keyed by their full
  * name, `<package>.<name>` for ours (`n8n-nodes-social-messaging.socialMessaging`), like n8n does.
@@ -31,6 +31,7 @@ import { testCredentialTypes, testNodeTypes } from './testNodes';
 export const PACKAGE_NAME = 'n8n-nodes-social-messaging';
 export const SOCIAL_MESSAGING_TYPE = `${PACKAGE_NAME}.socialMessaging`;
 export const SOCIAL_MESSAGING_TRIGGER_TYPE = `${PACKAGE_NAME}.socialMessagingTrigger`;
+export const SOCIAL_MESSAGING_POLL_TRIGGER_TYPE = `${PACKAGE_NAME}.socialMessagingPollTrigger`;
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -42,6 +43,7 @@ export type NodeTypeSource = AnyNodeType | (() => AnyNodeType);
 export function resolveNodeType(type: string): string {
 	if (type === 'socialMessaging') return SOCIAL_MESSAGING_TYPE;
 	if (type === 'socialMessagingTrigger') return SOCIAL_MESSAGING_TRIGGER_TYPE;
+	if (type === 'socialMessagingPollTrigger') return SOCIAL_MESSAGING_POLL_TRIGGER_TYPE;
 	return type;
 }
 
@@ -86,6 +88,10 @@ export class NodeTypeRegistry implements INodeTypes {
 		this.register(
 			SOCIAL_MESSAGING_TRIGGER_TYPE,
 			loadClassFromSource('nodes/SocialMessagingTrigger/SocialMessagingTrigger.node.ts', 'SocialMessagingTrigger'),
+		);
+		this.register(
+			SOCIAL_MESSAGING_POLL_TRIGGER_TYPE,
+			loadClassFromSource('nodes/SocialMessagingPollTrigger/SocialMessagingPollTrigger.node.ts', 'SocialMessagingPollTrigger'),
 		);
 		for (const [type, nodeType] of Object.entries(testNodeTypes())) this.register(type, nodeType);
 		for (const [type, source] of Object.entries(extra)) this.register(resolveNodeType(type), source);

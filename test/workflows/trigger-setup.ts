@@ -63,7 +63,8 @@ export class Triggers {
 
 	/**
 	 * "Restarts n8n": closes the harness, forgets what the process kept in memory, and starts the same
-	 * workflow again on the same port from its saved static data (optionally with changed options).
+	 * workflow again on the same port from its saved static data (optionally with changed options, or
+	 * other static data: `{}` is a workflow whose static data was lost).
 	 */
 	async restart(harness: TriggerHarness, changes: Partial<TriggerOptions> = {}): Promise<TriggerHarness> {
 		const options = this.open.get(harness);
@@ -72,7 +73,7 @@ export class Triggers {
 		await harness.close();
 		this.open.delete(harness);
 		forgetProcessMemory();
-		return await this.start({ ...options, ...changes, port: harness.port, staticData });
+		return await this.start({ ...options, ...changes, port: harness.port, staticData: changes.staticData ?? staticData });
 	}
 
 	/** Waits until every open harness has finished handling its requests. */

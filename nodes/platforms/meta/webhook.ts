@@ -2,9 +2,10 @@
  * Meta webhooks: the GET verification handshake, the X-Hub-Signature-256 check over the raw bytes,
  * and the translation of `entry[].messaging[]` / `entry[].standby[]` into unified events.
  */
-import { createHmac, timingSafeEqual } from 'crypto';
+import { createHmac } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
+import { safeEqual } from '../core/safeEqual';
 import type { Attachment, AttachmentType, MessagingEvent, MessagingEventType, Participant, PlatformName } from '../types';
 import { dropUndefined } from './incoming';
 import { asId, asIsoTime, asList, asObject, asScalar, asText, objectsOf } from './jsonShape';
@@ -41,23 +42,13 @@ export interface MetaMessagingEvent extends MessagingEvent {
 	userRef?: string;
 }
 
+export { safeEqual };
+
 /** Meta's webhook objects for the two platforms. */
 export const WEBHOOK_OBJECTS: Record<'messenger' | 'instagram', 'page' | 'instagram'> = {
 	messenger: 'page',
 	instagram: 'instagram',
 };
-
-/** Compares two strings without leaking where they differ through timing. */
-export function safeEqual(a: string, b: string): boolean {
-	const left = Buffer.from(a, 'utf8');
-	const right = Buffer.from(b, 'utf8');
-	if (left.length !== right.length) {
-		// Still spend the time of a comparison, then fail.
-		timingSafeEqual(left, left);
-		return false;
-	}
-	return timingSafeEqual(left, right);
-}
 
 /**
  * True when `header` is `sha256=<hex HMAC-SHA256(appSecret, rawBody)>`. Meta signs the exact bytes it

@@ -167,6 +167,12 @@ export class XPlatform implements Platform {
 		return { items: conversations, nextCursor: answer.meta?.next_token };
 	}
 
+	async recentMessages(options: ListOptions): Promise<Page<Message>> {
+		const { answer, ownId, includes } = await this.events('/2/dm_events', this.pageQuery(options, 'MessageCreate'));
+		const events = Array.isArray(answer.data) ? answer.data : [];
+		return { items: events.map((event) => toMessage(event, includes, ownId)), nextCursor: answer.meta?.next_token };
+	}
+
 	async getConversation(conversationId: string, options: { messageLimit: number }): Promise<Conversation> {
 		const id = checkConversationId(conversationId);
 		const limit = Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(options.messageLimit || 20)));

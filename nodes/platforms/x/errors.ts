@@ -36,6 +36,11 @@ function hintFor(status: number, type: string, text: string): string {
 	if (type === `${PROBLEMS}oauth1-permissions` || /permission|scope|dm\.write|dm\.read/i.test(text)) {
 		return 'The token lacks the DM permission (OAuth 2.0: the dm.read and dm.write scopes). Set the app\'s permission to "Read and write and Direct message", then regenerate the Access Token and Secret.';
 	}
+	if (/CrcValidationFailed/i.test(text)) {
+		return 'X could not validate the webhook URL with its CRC check: n8n must be reachable from the internet over HTTPS without a port (set WEBHOOK_URL), and the API Key Secret must be the secret of the app the Bearer Token belongs to.';
+	}
+	if (/UrlValidationFailed/i.test(text)) return 'X does not take this webhook URL: it must be a public HTTPS URL without a port or query (set n8n\'s WEBHOOK_URL).';
+	if (/WebhookLimitExceeded/i.test(text)) return 'The app has as many webhooks as its plan allows. Delete unused ones (GET and DELETE /2/webhooks with the Bearer Token), or deactivate another X trigger of this app.';
 	if (/duplicate/i.test(text)) return 'X refuses the same text twice in a row to the same conversation. Change the text.';
 	if (status === 403 && /direct message|not allowed|not permitted|cannot send|\bdms?\b/i.test(text)) {
 		return 'The recipient does not accept Direct Messages from this account (they do not follow it, or closed their DMs), or has blocked it.';

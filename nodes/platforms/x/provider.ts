@@ -1,12 +1,29 @@
-/** The X API provider: X Direct Messages with OAuth 1.0a user context. The trigger side is not here yet. */
-import type { Provider } from '../provider';
-import { Transport } from '../core/transport';
+/** The X API provider: X Direct Messages with OAuth 1.0a user context, and the X Activity API webhook for the trigger. */
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import type { PlatformOptions, Provider } from '../provider';
+import { Transport, type RequestContext } from '../core/transport';
 import { NO_EXTRAS, type Capabilities } from '../types';
 import { XPlatform } from './client';
 import { xProtocol } from './errors';
 import { requireUserContext, xBaseUrl, xSecrets } from './settings';
+import { xWebhook } from './webhook';
 
 const X_CAPABILITIES: Capabilities = { ...NO_EXTRAS, deleteMessages: true, groupConversations: true, usernames: true };
+
+function transportFor(ctx: RequestContext, credentials: ICredentialDataDecryptedObject, options: PlatformOptions = {}): Transport {
+	requireUserContext(credentials);
+	return new Transport(ctx, {
+		baseUrl: xBaseUrl(credentials),
+		protocol: xProtocol,
+		gate: options.gate,
+		maxRateLimitWaitMs: options.maxRateLimitWaitMs,
+		requestTimeoutMs: options.requestTimeoutMs,
+		retryUnknownOutcome: options.retryUnknownOutcome,
+		secrets: xSecrets(credentials),
+		credentials,
+	});
+}
 
 /** Set by the provider table: who has what X lacks (the table knows every provider; this folder does not). */
 export function xProvider(elsewhere: (capability: keyof Capabilities) => string): Provider {
@@ -18,18 +35,9 @@ export function xProvider(elsewhere: (capability: keyof Capabilities) => string)
 		secrets: xSecrets,
 		controlSecret: (credentials) => String(credentials.xApiKeySecret ?? ''),
 		createPlatform(ctx, credentials, _platform, options) {
-			requireUserContext(credentials);
-			const transport = new Transport(ctx, {
-				baseUrl: xBaseUrl(credentials),
-				protocol: xProtocol,
-				gate: options.gate,
-				maxRateLimitWaitMs: options.maxRateLimitWaitMs,
-				requestTimeoutMs: options.requestTimeoutMs,
-				retryUnknownOutcome: options.retryUnknownOutcome,
-				secrets: xSecrets(credentials),
-				credentials,
-			});
+			const transport = transportFor(ctx, credentials, options);
 			return new XPlatform(ctx, transport, { capabilities: X_CAPABILITIES, sendsPerSecond: options.sendsPerSecond }, elsewhere);
 		},
+		webhook: xWebhook((ctx, credentials) => transportFor(ctx, credentials)),
 	};
 }

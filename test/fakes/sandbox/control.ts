@@ -6,10 +6,11 @@
  *   GET  /status                 subscriptions, subscribed accounts, Ayrshare webhooks, delivery and request counts
  *   POST /deliver                { platform?, event?, from?, text?, payload?, title?, signature? } -> webhook result
  *                                { provider: 'ayrshare', platform?: messenger|instagram|x, from?, text?, signature? }:
- *                                through the fake Ayrshare (its auto-response, signature and retries)
+ *                                through the fake Ayrshare (its auto-response, signature and retries);
+ *                                platform x without a provider: a DM to the X account, as X's Activity API delivers it
  *   GET  /deliveries             messages the platform delivered, per recipient (exactly-once checks)
  *   GET  /requests?since=N       requests the platform received after index N (method, path, query, body);
- *                                &provider=ayrshare: the ones the fake Ayrshare received
+ *                                &provider=ayrshare: the ones the fake Ayrshare received; &platform=x: the fake X API's
  *   GET  /stats                  counts for benchmarks: HTTP requests and logical calls (batch parts
  *                                counted one by one) by status and Graph error code, the busiest second
  *                                of accepted sends, first and last arrival
@@ -32,11 +33,12 @@ import {
 } from '../graph';
 import type { FakeAyrshare } from '../ayrshare';
 import { ayrshareRequests, ayrshareWebhooks, deliverAyrshare, type AyrshareDeliverRequest } from './ayrshareControl';
+import { ME, X_USERS, type FakeX } from '../x';
 
 type UserKey = keyof typeof USERS;
 
 export interface DeliverRequest {
-	platform?: 'messenger' | 'instagram';
+	platform?: 'messenger' | 'instagram' | 'x';
 	event?: 'message' | 'quick_reply' | 'postback';
 	/** A fixture user key (alice, bob, ines, kenji, …) or a raw id. */
 	from?: string;
@@ -67,8 +69,18 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 	response.end(JSON.stringify(body, null, 2));
 }
 
+/** A DM from a seeded X user (alice, bob, carol, … or an id) to the account, as X's Activity API delivers it. */
+async function deliverX(x: FakeX | undefined, request: DeliverRequest) {
+	if (!x) return { delivered: false, reason: 'this sandbox does not serve X' };
+	const users = X_USERS as Record<string, { id: string }>;
+	const from = request.from && request.from in users ? users[request.from].id : (request.from ?? X_USERS.alice.id);
+	const results = await x.deliverDm({ from, to: ME.id, text: request.text ?? 'Hi! Do you ship to Berlin?' }, { signature: request.signature ?? 'valid' });
+	if (results.length === 0) return { delivered: false, reason: 'no X Activity API subscription of the account has a webhook' };
+	return { delivered: true, result: results[0] };
+}
+
 async function deliver(graph: FakeGraph, request: DeliverRequest) {
-	const platform = request.platform ?? 'messenger';
+	const platform = request.platform === 'instagram' ? 'instagram' : 'messenger';
 	const fallbackUser: UserKey = platform === 'instagram' ? 'ines' : 'alice';
 	const from = request.from && request.from in USERS ? USERS[request.from as UserKey].id : (request.from ?? USERS[fallbackUser].id);
 	const to = platform === 'instagram' ? IG_ACCOUNT_ID : PAGE_ID;
@@ -125,7 +137,13 @@ function stats(graph: FakeGraph) {
 	};
 }
 
-export function startControlServer(graph: FakeGraph, port: number, host = '127.0.0.1', ayrshare?: FakeAyrshare): Promise<Server> {
+/** The other fake platforms the sandbox serves next to the Graph API. */
+export interface SandboxPlatforms {
+	ayrshare?: FakeAyrshare;
+	x?: FakeX;
+}
+
+export function startControlServer(graph: FakeGraph, port: number, host = '127.0.0.1', { ayrshare, x }: SandboxPlatforms = {}): Promise<Server> {
 	const ayrshareOf = (): FakeAyrshare => {
 		if (!ayrshare) throw new Error('this sandbox runs no fake Ayrshare');
 		return ayrshare;
@@ -148,7 +166,7 @@ export function startControlServer(graph: FakeGraph, port: number, host = '127.0
 				if (request.method === 'POST' && url.pathname === '/deliver') {
 					const body = await readJson(request);
 					if (body.provider === 'ayrshare') return send(response, 200, await deliverAyrshare(ayrshareOf(), body as unknown as AyrshareDeliverRequest));
-					return send(response, 200, await deliver(graph, body as DeliverRequest));
+					return send(response, 200, body.platform === 'x' ? await deliverX(x, body as DeliverRequest) : await deliver(graph, body as DeliverRequest));
 				}
 				if (request.method === 'GET' && url.pathname === '/deliveries') {
 					return send(response, 200, { deliveries: graph.state.deliveries(), duplicates: graph.state.duplicateDeliveries() });
@@ -156,6 +174,11 @@ export function startControlServer(graph: FakeGraph, port: number, host = '127.0
 				if (request.method === 'GET' && url.pathname === '/requests') {
 					const since = Number(url.searchParams.get('since') ?? 0);
 					if (url.searchParams.get('provider') === 'ayrshare') return send(response, 200, ayrshareRequests(ayrshareOf(), since));
+					if (url.searchParams.get('platform') === 'x') {
+						const all = x?.requests ?? [];
+						const requests = all.slice(since).map(({ method, path, query, json, status, at }) => ({ method, path, query, body: json, status, at }));
+						return send(response, 200, { total: all.length, requests });
+					}
 					const requests = graph.requests.slice(since).map(({ method, path, version, query, body, status, at }) => ({
 						method,
 						path,

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
 		latencyMs: Number(process.env.SANDBOX_LATENCY_MS ?? 0) || 0,
 		rateLimits: { dmSend: roomy, dmLookup: roomy },
 	});
-	const control = await startControlServer(graph, controlPort, '127.0.0.1', ayrshare);
+	const control = await startControlServer(graph, controlPort, '127.0.0.1', { ayrshare, x });
 	const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
 	console.log(JSON.stringify({ event: 'sandbox-ready', graphUrl: graph.url, controlUrl, ayrshareUrl: ayrshare.url, xUrl: x.url }));
 	const stop = (): void => {

@@ -15,3 +15,5 @@ export type { Caller } from './auth';
 export { sniff } from './routes/media';
 export { callX } from './client';
 export type { XAnswer, XCallOptions } from './client';
+export { activityPayload, xSignature } from './activity';
+export type { ActivityDeliveryResult, ActivityEventSpec, DeliveryOptions as ActivityDeliveryOptions, DmDelivery, SignatureMode } from './activity';

@@ -10,11 +10,13 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { boundaryOf, parseMultipart, type MultipartPart } from '../graph/multipart';
+import { deliverDm, postDelivery, runCrc, type ActivityDeliveryResult, type DeliveryOptions, type DmDelivery } from './activity';
 import { Authenticator, type Caller } from './auth';
 import { failureFrom, invalidRequest, problem, PROBLEMS, X_FAILURES, XError, type FailSpec, type XFailureName } from './errors';
 import { createDefaultState } from './fixtures';
 import { checkRequest, spec, type SpecVersion } from './openapi';
 import { RateLimits, type LimitGroup, type WindowSpec } from './ratelimit';
+import { ACTIVITY_ROUTES } from './routes/activity';
 import { DM_ROUTES } from './routes/dm';
 import { MEDIA_ROUTES } from './routes/media';
 import type { RouteOptions, RouteResult, XRoute } from './routes/types';
@@ -98,6 +100,12 @@ export interface FakeX {
 	/** Puts a file on the fake's "public web" (`/cdn/…`, outside X's API) and returns its URL, for media by URL. */
 	serveFile(name: string, bytes: Buffer, contentType: string): string;
 	setLatency(ms: number): void;
+	/** Posts an Activity API payload to `url` signed like X (default: with the seeded app's consumer secret). */
+	deliver(url: string, payload: unknown, options?: DeliveryOptions): Promise<ActivityDeliveryResult>;
+	/** A new DM, delivered as `dm.received` / `dm.sent` to every matching subscription's webhook. */
+	deliverDm(dm: DmDelivery, options?: DeliveryOptions): Promise<ActivityDeliveryResult[]>;
+	/** X's periodic CRC re-check of a registered webhook; marks it invalid when the answer is wrong. */
+	crc(webhookId: string): Promise<boolean>;
 	close(): Promise<void>;
 }
 
@@ -164,7 +172,7 @@ class FakeXServer implements FakeX {
 		this.auth = new Authenticator(this.state);
 		this.latencyMs = options.latencyMs ?? 0;
 		this.routeOptions = { videoProcessing: options.videoProcessing ?? ['pending', 'in_progress', 'succeeded'], checkAfterSecs: options.checkAfterSecs ?? 1 };
-		this.addRoutes([...USER_ROUTES, ...DM_ROUTES, ...MEDIA_ROUTES]);
+		this.addRoutes([...USER_ROUTES, ...DM_ROUTES, ...MEDIA_ROUTES, ...ACTIVITY_ROUTES]);
 		if (options.routes) this.addRoutes(options.routes);
 		this.server = http.createServer((req, res) => {
 			this.handle(req, res).catch((error: unknown) => {
@@ -217,6 +225,22 @@ class FakeXServer implements FakeX {
 
 	setLatency(ms: number): void {
 		this.latencyMs = ms;
+	}
+
+	deliver(url: string, payload: unknown, options: DeliveryOptions = {}): Promise<ActivityDeliveryResult> {
+		const secret = options.consumerSecret ?? [...this.state.apps.values()][0]?.consumerSecret ?? '';
+		return postDelivery(url, payload, secret, options);
+	}
+
+	deliverDm(dm: DmDelivery, options: DeliveryOptions = {}): Promise<ActivityDeliveryResult[]> {
+		return deliverDm(this.state, dm, options);
+	}
+
+	async crc(webhookId: string): Promise<boolean> {
+		const webhook = this.state.webhooks.get(webhookId);
+		if (!webhook) throw new Error(`no webhook ${webhookId}`);
+		webhook.valid = (await runCrc(this.state, webhook)).valid;
+		return webhook.valid;
 	}
 
 	close(): Promise<void> {

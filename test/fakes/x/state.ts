@@ -84,6 +84,27 @@ export interface MediaRecord {
 
 const MEDIA_KEY_PREFIX: Record<string, string> = { dm_image: '3', dm_gif: '16', dm_video: '7' };
 
+/** A webhook registered with `POST /2/webhooks` (X Activity API deliveries and CRC). */
+export interface WebhookRecord {
+	id: string;
+	url: string;
+	valid: boolean;
+	createdAt: number;
+	/** The app that registered it: its consumer secret answers the CRC and signs deliveries. */
+	consumerKey: string;
+}
+
+/** An X Activity API subscription (`POST /2/activity/subscriptions`). */
+export interface ActivitySubscriptionRecord {
+	id: string;
+	eventType: string;
+	userId: string;
+	webhookId?: string;
+	tag?: string;
+	consumerKey: string;
+	createdAt: number;
+}
+
 export class XState {
 	readonly apps = new Map<string, AppRecord>();
 
@@ -97,6 +118,11 @@ export class XState {
 	readonly events: DmEventRecord[] = [];
 
 	readonly media = new Map<string, MediaRecord>();
+
+	/** X Activity API webhooks and subscriptions, by id. */
+	readonly webhooks = new Map<string, WebhookRecord>();
+
+	readonly subscriptions = new Map<string, ActivitySubscriptionRecord>();
 
 	/** recipient id -> text -> times delivered, for exactly-once checks. */
 	private readonly deliveries = new Map<string, Map<string, number>>();
