@@ -184,14 +184,14 @@ describe('Auto-Response on Meta and X (applied by the trigger of another workflo
 		});
 	}
 
-	it('no trigger at the URL (404): Meta is told to activate it; X, whose trigger cannot be activated yet, is pointed at Ayrshare', async () => {
+	it('no trigger at the URL (404): Meta and X are told to activate the trigger', async () => {
 		const nowhere = `${harness.url}/webhook/00000000-no-trigger/webhook`;
 		const meta = await runSocialMessaging(metaCredentials(graph), { platform: 'messenger', resource: 'autoResponse', operation: 'get', triggerUrl: nowhere });
 		expect(meta.error?.message).toBe('The trigger did not take the auto-response setting (HTTP 404)');
 		expect(meta.error?.description).toBe('No active trigger answers at this URL. Activate the workflow with the Social Messaging Trigger and copy its Production URL.');
 		const credentials: ICredentialDataDecryptedObject = { provider: 'xApi', xApiKey: 'ck-0001', xApiKeySecret: 'x-consumer-secret-0001', xAccessToken: '1500-token', xAccessTokenSecret: 'ts-0001', useCustomBaseUrl: true, baseUrl: graph.url };
 		const x = await runSocialMessaging(credentials, { platform: 'x', resource: 'autoResponse', operation: 'get', triggerUrl: nowhere });
-		expect(x.error?.description).toMatch(/^No active trigger answers at this URL, and with X API credentials the Social Messaging Trigger cannot be activated yet .* Use an Ayrshare credential/);
+		expect(x.error?.description).toBe('No active trigger answers at this URL. Activate the workflow with the Social Messaging Trigger and copy its Production URL.');
 		expect(JSON.stringify(x.error)).not.toContain('x-consumer-secret-0001');
 	});
 
