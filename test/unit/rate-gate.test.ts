@@ -380,3 +380,31 @@ describe('RateGate adaptive lanes: paced only once the platform signalled a limi
 		expect(clock.gate.isTightened).toBe(false);
 	});
 });
+
+describe('RateGate lanes that learn, fed the answers of the calls they counted', () => {
+	const page: Lane = { name: 'page', perSecond: 285, learn: true };
+	const thread: Lane = { name: 'thread', perSecond: 1, learn: true, ignoresUsage: true };
+	const both: Pacing[] = [...one(page), ...one(thread)];
+
+	it('usage headers at 100 % size the Page lane, not a thread lane that ignores usage (the quota is the Page\'s)', async () => {
+		let now = T0;
+		const gate = new RateGate(() => now);
+		const finish = (await gate.pass(both)) as FinishCall;
+		now += 40;
+		finish({ usagePercent: 100 });
+		expect(gate.learnedLimit(page)).toBe(1);
+		expect(gate.learnedLimit(thread)).toBeUndefined();
+	});
+
+	it('a refusal still teaches the thread lane its limit', async () => {
+		let now = T0;
+		const gate = new RateGate(() => now);
+		const accepted = (await gate.pass(both)) as FinishCall;
+		now += 40;
+		accepted();
+		const refused = (await gate.pass(both)) as FinishCall;
+		now += 40;
+		refused({ refused: true });
+		expect(gate.learnedLimit(thread)).toBe(1);
+	});
+});

@@ -35,6 +35,12 @@ export interface Lane {
 	 * paced, after a slow start, until the platform signals a limit; then kept near the limit it met.
 	 */
 	learn?: boolean;
+	/**
+	 * The usage headers report another quota than this lane's (a Page's, where the lane is one thread of
+	 * it): the lane learns from refusals only. Fed the Page's usage, every thread's lane took the Page's
+	 * full window for its own and held each person to about one message a second.
+	 */
+	ignoresUsage?: boolean;
 }
 
 /** How many calls of a lane one request counts as (a Graph batch of 50 text messages counts 50). */
@@ -65,6 +71,7 @@ class SlidingWindow {
 		private readonly windowMs: number,
 		/** For lanes that learn their limit: the limit so far. */
 		readonly learned?: LearnedLimit,
+		private readonly ignoresUsage = false,
 	) {}
 
 	/**
@@ -107,7 +114,8 @@ class SlidingWindow {
 	finish(weight: number, now: number, signal: LimitSignal): void {
 		this.inFlight -= weight;
 		for (let i = 0; i < weight; i++) this.finished.push(now);
-		this.learned?.answered(weight, signal, now, this.inFlight + this.finished.length - this.head);
+		const heard = this.ignoresUsage ? { refused: signal.refused } : signal;
+		this.learned?.answered(weight, heard, now, this.inFlight + this.finished.length - this.head);
 	}
 }
 
@@ -220,7 +228,7 @@ export class RateGate {
 		let window = this.windows.get(lane.name);
 		if (!window) {
 			const { capacity, windowMs } = laneCapacity(lane);
-			window = new SlidingWindow(capacity, windowMs, lane.learn ? new LearnedLimit(windowMs, capacity) : undefined);
+			window = new SlidingWindow(capacity, windowMs, lane.learn ? new LearnedLimit(windowMs, capacity) : undefined, lane.ignoresUsage);
 			this.windows.set(lane.name, window);
 		}
 		return window;

@@ -167,11 +167,12 @@ export class MetaPlatform implements Platform {
 
 	/**
 	 * The rate lanes a send counts on: the Page's, audio/video's, and the thread's. Meta warns that a single
-	 * thread can be rate limited but names no rate: the thread's lane learns it (one call per batch request).
+	 * thread can be rate limited but names no rate: the thread's lane learns it (one call per batch request)
+	 * from refusals; the usage headers are the Page's.
 	 */
 	private lanesFor(mediaType: MediaType | undefined, recipient?: Recipient): Lane[] {
 		const lanes = mediaType === 'audio' || mediaType === 'video' ? [this.sendLane, this.audioVideoLane] : [this.sendLane];
-		if (recipient) lanes.push({ name: `meta-thread:${JSON.stringify(recipient)}`, perSecond: 1, learn: true });
+		if (recipient) lanes.push({ name: `meta-thread:${JSON.stringify(recipient)}`, perSecond: 1, learn: true, ignoresUsage: true });
 		return lanes;
 	}
 
