@@ -8,9 +8,11 @@
  *                                { provider: 'ayrshare', platform?: messenger|instagram|x, from?, text?, signature? }:
  *                                through the fake Ayrshare (its auto-response, signature and retries);
  *                                platform x without a provider: a DM to the X account, as X's Activity API delivers it
+ *                                (also without a subscription: X keeps it for GET /2/dm_events; `dmEvent` names it)
  *   GET  /deliveries             messages the platform delivered, per recipient (exactly-once checks)
  *   GET  /requests?since=N       requests the platform received after index N (method, path, query, body);
  *                                &provider=ayrshare: the ones the fake Ayrshare received; &platform=x: the fake X API's
+ *                                (with `caller`: user for OAuth 1.0a user context, bearer for the app's Bearer Token)
  *   GET  /stats                  counts for benchmarks: HTTP requests and logical calls (batch parts
  *                                counted one by one) by status and Graph error code, the busiest second
  *                                of accepted sends, first and last arrival
@@ -75,8 +77,11 @@ async function deliverX(x: FakeX | undefined, request: DeliverRequest) {
 	const users = X_USERS as Record<string, { id: string }>;
 	const from = request.from && request.from in users ? users[request.from].id : (request.from ?? X_USERS.alice.id);
 	const results = await x.deliverDm({ from, to: ME.id, text: request.text ?? 'Hi! Do you ship to Berlin?' }, { signature: request.signature ?? 'valid' });
-	if (results.length === 0) return { delivered: false, reason: 'no X Activity API subscription of the account has a webhook' };
-	return { delivered: true, result: results[0] };
+	// X keeps the DM whether or not a webhook hears of it: GET /2/dm_events lists it (the poll trigger's way).
+	const event = x.state.events[0];
+	const dmEvent = { id: event.id, conversationId: event.conversationId, createdAt: new Date(event.createdAt).toISOString() };
+	if (results.length === 0) return { delivered: false, reason: 'no X Activity API subscription of the account has a webhook', dmEvent };
+	return { delivered: true, result: results[0], dmEvent };
 }
 
 async function deliver(graph: FakeGraph, request: DeliverRequest) {
@@ -176,7 +181,7 @@ export function startControlServer(graph: FakeGraph, port: number, host = '127.0
 					if (url.searchParams.get('provider') === 'ayrshare') return send(response, 200, ayrshareRequests(ayrshareOf(), since));
 					if (url.searchParams.get('platform') === 'x') {
 						const all = x?.requests ?? [];
-						const requests = all.slice(since).map(({ method, path, query, json, status, at }) => ({ method, path, query, body: json, status, at }));
+						const requests = all.slice(since).map(({ method, path, query, json, status, caller, at }) => ({ method, path, query, body: json, status, caller, at }));
 						return send(response, 200, { total: all.length, requests });
 					}
 					const requests = graph.requests.slice(since).map(({ method, path, version, query, body, status, at }) => ({
