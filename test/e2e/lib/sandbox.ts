@@ -92,6 +92,8 @@ export interface SandboxStatus {
 	subscribedApps: Record<string, Record<string, string[]>>;
 	/** Ayrshare profile title -> its messages webhook URL. */
 	ayrshareWebhooks: Record<string, string>;
+	/** The fake X API's webhooks, with how many activity subscriptions deliver to each. */
+	xWebhooks: Array<{ id: string; url: string; valid: boolean; subscriptions: number }>;
 	requests: number;
 	deliveries: number;
 }

@@ -3,7 +3,7 @@
  * platform documents it). Lets a person or a test make the platform do what a real user would: send a
  * message, tap a quick reply or a button, or forge a delivery; and read what the platform saw.
  *
- *   GET  /status                 subscriptions, subscribed accounts, Ayrshare webhooks, delivery and request counts
+ *   GET  /status                 subscriptions, subscribed accounts, Ayrshare and X webhooks, delivery and request counts
  *   POST /deliver                { platform?, event?, from?, text?, payload?, title?, signature? } -> webhook result
  *                                { provider: 'ayrshare', platform?: messenger|instagram|x, from?, text?, signature? }:
  *                                through the fake Ayrshare (its auto-response, signature and retries);
@@ -164,6 +164,8 @@ export function startControlServer(graph: FakeGraph, port: number, host = '127.0
 						// Page / account id -> app id -> fields (the state keeps nested Maps, which JSON would print as {}).
 						subscribedApps: Object.fromEntries([...graph.state.subscribedApps].map(([owner, apps]) => [owner, Object.fromEntries(apps)])),
 						ayrshareWebhooks: ayrshare ? ayrshareWebhooks(ayrshare) : {},
+						// The fake X's Activity API webhooks (every app's) and how many subscriptions deliver to each.
+						xWebhooks: x ? [...x.state.webhooks.values()].map(({ id, url, valid }) => ({ id, url, valid, subscriptions: [...x.state.subscriptions.values()].filter((s) => s.webhookId === id).length })) : [],
 						requests: graph.requests.length,
 						deliveries: graph.state.deliveries().length,
 					});
