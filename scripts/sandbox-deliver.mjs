@@ -126,7 +126,7 @@ async function main() {
 	const result = await control('POST', '/deliver', request);
 	if (!result.delivered) {
 		console.log(`The sandbox sent nothing: ${result.reason}.`);
-		console.log(ayrshare ? 'Is the Ayrshare support desk workflow active? (npm start activates it.)' : 'Is the trigger workflow for this platform active? (npm start activates both.)');
+		console.log(ayrshare ? 'Is the Ayrshare support desk workflow active? (npm start activates it.)' : 'Is the trigger workflow for this platform active? (npm start activates one for each: Messenger, Instagram, X.)');
 		process.exitCode = 1;
 		return;
 	}
@@ -161,7 +161,7 @@ async function main() {
 	if (seen.size === 0) console.log(`  (the workflow made no calls to the platform within ${wait} s)`);
 
 	const state = readState();
-	const key = ayrshare ? 'supportAyrshare' : { instagram: 'lead', messenger: 'support' }[platform];
+	const key = ayrshare ? 'supportAyrshare' : { instagram: 'lead', messenger: 'support', x: 'xLead' }[platform];
 	const workflow = key ? state?.workflows?.[key] : undefined;
 	if (workflow) console.log(`Executions: ${state.editorUrl}/workflow/${workflow.id}/executions`);
 }

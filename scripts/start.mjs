@@ -5,12 +5,13 @@
 //   npm start -- --n8n 2.41.1     another tested version (its own Node comes from the registry)
 //
 // Builds and packs the package, installs the pinned n8n into the user cache (first run only), starts
-// the sandbox (fake Graph API + control API) and n8n with the packed package installed like a user
+// the sandbox (fake Graph, Ayrshare and X APIs + control API) and n8n with the packed package installed like a user
 // would, creates the owner, imports the sandbox credentials and the example workflows, activates
-// the three trigger workflows, then prints what to open and what to try. Ctrl-C stops what it started.
+// the four trigger workflows, then prints what to open and what to try. Ctrl-C stops what it started.
 // State lives in .tmp/demo-n8n (.tmp/demo-n8n-<version> for another version; delete it to start over).
 //
-// Env: DEMO_N8N_PORT (5678), SANDBOX_GRAPH_PORT (8088), SANDBOX_CONTROL_PORT (8089), SANDBOX_X_PORT (8090),
+// Env: DEMO_N8N_PORT (5678), SANDBOX_GRAPH_PORT (8088), SANDBOX_CONTROL_PORT (8089), SANDBOX_AYRSHARE_PORT (8090),
+//      SANDBOX_X_PORT (8091),
 //      DEMO_N8N_VERSION, DEMO_LISTEN_ADDRESS (127.0.0.1; 0.0.0.0 to reach it from outside).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -281,7 +282,7 @@ const hash = (text) => createHash('sha256').update(text).digest('hex').slice(0, 
 /**
  * Creates each example workflow once (the JSON in examples/, unchanged) and keeps it: edits made in
  * the editor survive restarts. When the file in examples/ changes, the demo's copy is replaced.
- * The two trigger workflows are activated, which registers their webhooks with the sandbox.
+ * The trigger workflows (Messenger, Instagram, Ayrshare, X) are activated, which registers their webhooks with the sandbox.
  */
 async function importWorkflows(instance, previous, sandboxStatus) {
 	const existing = await instance.request('GET', '/rest/workflows');
@@ -313,7 +314,10 @@ async function importWorkflows(instance, previous, sandboxStatus) {
 			const object = example.platform === 'instagram' ? 'instagram' : 'page';
 			const registered = async () => {
 				const status = await sandboxStatus();
-				if (example.provider === 'ayrshare') return Object.values(status.ayrshareWebhooks ?? {}).some((url) => url.includes(json.nodes.find((n) => n.webhookId)?.webhookId));
+				const webhookId = json.nodes.find((n) => n.webhookId)?.webhookId;
+				if (example.provider === 'ayrshare') return Object.values(status.ayrshareWebhooks ?? {}).some((url) => url.includes(webhookId));
+				// X: a webhook that passed X's CRC, with the account's dm.received subscription on it.
+				if (example.platform === 'x') return (status.xWebhooks ?? []).some((w) => w.url.includes(webhookId) && w.valid && w.subscriptions > 0);
 				return status.appSubscriptions.some((s) => s.object === object && s.active !== false);
 			};
 			// A restarted n8n re-activates its active workflows itself, which registers them with the fresh
@@ -367,11 +371,13 @@ function printGuide({ version, packageVersion, owner, workflows, graphUrl, xUrl 
    ${wf('supportAyrshare').name}
       ${link('supportAyrshare')}   active: a message through Ayrshare starts it; "Execute workflow" from
       "Weekdays at 18:00" turns Ayrshare's out-of-office reply on, from "Weekdays at 9:00" off
+   ${wf('xLead').name}
+      ${link('xLead')}   active: an X DM starts it
  Credentials: "Social Messaging (sandbox)" (Meta Graph API) and "... (sandbox, Instagram Login)",
  both pointing at the sandbox (Custom Base URL ${graphUrl}); "... (sandbox, Ayrshare)" points at the
  sandbox's fake Ayrshare: switch a Social Messaging node to it to run the same workflow on Ayrshare;
  "... (sandbox, X)" (X API) points at the sandbox's X API (${xUrl}): pick Platform X in a Social
- Messaging node to list, read and send X DMs.
+ Messaging node to list, read and send X DMs; the X lead funnel uses it.
 
  Make the sandbox send signed webhooks, as Meta would (in another terminal):
    ${cmd} --platform instagram --text "Hi"
@@ -386,6 +392,8 @@ function printGuide({ version, packageVersion, owner, workflows, graphUrl, xUrl 
         a forged delivery: n8n answers 403 and starts nothing
    ${cmd} --provider ayrshare --platform messenger --from john --text "Are you open?"
         out-of-office desk: Ayrshare's webhook (auto-reply by Ayrshare when on), ticket
+   ${cmd} --platform x --text "Hi"
+        X lead funnel: a signed X Activity API delivery; records the lead, asks a qualifying question
  Each command prints n8n's answer and the messages the workflow sent back through the sandbox.
  See the runs under Overview > Executions, or each workflow's Executions tab.
 
@@ -463,6 +471,9 @@ async function main() {
 	const objects = status.appSubscriptions.map((s) => s.object).sort();
 	if (!(objects.includes('page') && objects.includes('instagram'))) {
 		throw new Error(`the trigger workflows are active but the sandbox has webhooks only for [${objects.join(', ')}]; see ${n8n.logFile}`);
+	}
+	if (!(status.xWebhooks ?? []).some((w) => w.valid && w.subscriptions > 0)) {
+		throw new Error(`the X lead funnel is active but the sandbox's X API has no webhook with a subscription; see ${n8n.logFile}`);
 	}
 
 	writeFileSync(importedFile, JSON.stringify({ workflows }, null, '\t'));

@@ -50,6 +50,7 @@ export const EXAMPLES = [
 	{ file: 'support-desk-auto-reply.json', key: 'support', activate: true, platform: 'messenger' },
 	{ file: 'order-update-notification.json', key: 'order', activate: false },
 	{ file: 'support-desk-out-of-office.json', key: 'supportAyrshare', activate: true, platform: 'messenger', provider: 'ayrshare' },
+	{ file: 'x-dm-lead-funnel.json', key: 'xLead', activate: true, platform: 'x' },
 ];
 
 /** The state start.mjs wrote (workflow ids, URLs), or null when the demo never ran. */

@@ -1,10 +1,11 @@
 /**
- * The four workflows in examples/ exactly as users import them (only the credential references are
+ * The five workflows in examples/ exactly as users import them (only the credential references are
  * pointed at the credentials created here, as the editor asks a user to pick one), inside n8n with n8n's
  * own Edit Fields, Switch and Schedule Trigger nodes: the order update run by hand, the lead funnel and
  * the support desk activated and driven by deliveries from the sandbox, whose record of received
  * requests and delivered messages shows the replies; the out-of-office desk's two schedules run by hand
- * against the sandbox's fake Ayrshare, and its Ayrshare trigger driven by Ayrshare deliveries.
+ * against the sandbox's fake Ayrshare, and its Ayrshare trigger driven by Ayrshare deliveries; the X
+ * lead funnel activated on the sandbox's fake X API and driven by a signed DM.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ import { ayrshareCredentials } from '../workflows/ayrshare.setup';
 import { APP_ID, APP_SECRET, IG_ACCOUNT_ID, PAGE_ID, PAGE_TOKEN, USERS, appSecretProof, metaGraphCredentialData } from './lib/fixtures';
 import { E2E, REPO, connect, nodeOutput, type Execution, type N8nClient, type StoredWorkflow, type Workflow } from './lib/n8n';
 import { requestsSince, startSandbox, type DeliverRequest, type Recorded, type Sandbox } from './lib/sandbox';
+import { ME, X_USERS, xCredentialData } from '../fakes/x';
+import { dmItem, xRequest, xSubscriptions, xWebhooks } from './lib/x';
 
 let n8n: N8nClient;
 let sandbox: Sandbox;
@@ -24,7 +27,8 @@ const credentialIds: Record<string, string> = {};
 
 const CREDENTIAL_NAME = 'Social Messaging (sandbox)';
 const AYRSHARE_CREDENTIAL_NAME = 'Social Messaging (sandbox, Ayrshare)';
-const NAMES: Record<string, string> = { socialMessagingSandbox: CREDENTIAL_NAME, socialMessagingSandboxAyrshare: AYRSHARE_CREDENTIAL_NAME };
+const X_CREDENTIAL_NAME = 'Social Messaging (sandbox, X)';
+const NAMES: Record<string, string> = { socialMessagingSandbox: CREDENTIAL_NAME, socialMessagingSandboxAyrshare: AYRSHARE_CREDENTIAL_NAME, socialMessagingSandboxX: X_CREDENTIAL_NAME };
 const proof = appSecretProof(APP_SECRET, PAGE_TOKEN);
 
 beforeAll(async () => {
@@ -37,6 +41,8 @@ beforeAll(async () => {
 	const ayrshare = await n8n.importCredential({ name: AYRSHARE_CREDENTIAL_NAME, type: 'socialMessagingApi', data: ayrshareCredentials({ url: sandbox.ayrshareUrl }) });
 	credentialIds.socialMessagingSandbox = credential.id;
 	credentialIds.socialMessagingSandboxAyrshare = ayrshare.id;
+	const x = await n8n.importCredential({ name: X_CREDENTIAL_NAME, type: 'socialMessagingApi', data: xCredentialData(sandbox.xUrl) });
+	credentialIds.socialMessagingSandboxX = x.id;
 });
 
 afterAll(async () => {
@@ -292,5 +298,39 @@ describe(`examples/ in n8n ${E2E.version}`, () => {
 			await n8n.deactivateWorkflow(stored.id);
 		}
 		expect((await sandbox.status()).ayrshareWebhooks).toStrictEqual({});
+	});
+	it('x-dm-lead-funnel.json: an X DM is recorded as a lead and gets the qualifying question', async () => {
+		const { stored } = await importExample('x-dm-lead-funnel.json');
+		await n8n.activateWorkflow(stored.id, stored.versionId);
+		const url = `${E2E.url}webhook/9d2e6a4c-7f13-5b8a-a2c4-3e5f7a9b1c02/webhook`;
+		const { alice } = X_USERS;
+		try {
+			const [webhook] = await xWebhooks(sandbox);
+			expect([webhook?.url, webhook?.valid]).toStrictEqual([url, true]);
+			expect((await xSubscriptions(sandbox)).map((entry) => [entry.event_type, entry.filter.user_id, entry.webhook_id])).toStrictEqual([['dm.received', ME.id, webhook.id]]);
+
+			const since = await sandbox.xMark();
+			const text = 'Hi! What does your inbox tool cost for a team of five?';
+			const delivered = await sandbox.deliver({ platform: 'x', from: 'alice', text });
+			expect([delivered.delivered, delivered.result?.status]).toStrictEqual([true, 200]);
+			const execution = await n8n.waitForNewExecution(stored.id);
+			// JSON.stringify(execution.data.resultData.error ?? {})
+			expect(execution.status).toBe('success');
+			expect(await nodeOutput(execution, 'X DM')).toStrictEqual([dmItem('alice', text, delivered.dmEvent!)]);
+			expect(await nodeOutput(execution, 'Record lead')).toStrictEqual([
+				{ xUserId: alice.id, username: alice.username, name: alice.name, firstMessage: text, capturedAt: delivered.dmEvent!.createdAt, source: 'x-dm-funnel' },
+			]);
+			const question = 'Thanks for writing, Alice Walker! So we can point you to the right plan: how many direct messages does your team answer in a week?';
+			const requests = await sandbox.xRequests(since);
+			expect(requests).toStrictEqual([xRequest('user', 'POST', `/2/dm_conversations/with/${alice.id}/messages`, { body: { text: question }, status: 201 })]);
+			const [reply] = await nodeOutput(execution, 'Ask qualifying question');
+			expect({ ...reply, sentAt: undefined, messageId: undefined, conversationId: undefined }).toStrictEqual({ platform: 'x', recipientId: alice.id, sentAt: undefined, messageId: undefined, conversationId: undefined });
+			expect(reply.messageId).toMatch(/^\d+$/);
+			expect(await n8n.listExecutions(stored.id)).toHaveLength(1);
+		} finally {
+			await n8n.deactivateWorkflow(stored.id);
+		}
+		expect(await xWebhooks(sandbox)).toStrictEqual([]);
+		expect(await xSubscriptions(sandbox)).toStrictEqual([]);
 	});
 });

@@ -9,14 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GROUP_ID, ME, X_USERS, parseOAuthHeader, startFakeX, xCredentialData, X_ACCESS_TOKEN, X_API_KEY, type FakeX, type RecordedXRequest } from '../fakes/x';
 import { connect, nodeOutput, type N8nClient, type WorkflowNode } from './lib/n8n';
 import { base64ToFile, chain, manualTrigger, setFields, socialMessaging, type CredentialRef } from './lib/workflows';
+import { EVENT_QUERY, ME_QUERY } from './lib/x';
 
-const EVENT_QUERY = {
-	'dm_event.fields': 'id,text,event_type,created_at,dm_conversation_id,attachments,entities',
-	expansions: 'sender_id,participant_ids,attachments.media_keys,referenced_posts',
-	'user.fields': 'id,name,username,profile_image_url',
-	'media.fields': 'media_key,type,url,preview_image_url',
-};
-const ME_QUERY = { 'user.fields': 'id,name,username,profile_image_url' };
 const WITH_ALICE = `${X_USERS.alice.id}-${ME.id}`;
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 const MP4 = Buffer.concat([Buffer.from('00000018667479706d703432', 'hex'), Buffer.alloc(2048, 9)]);

@@ -101,15 +101,18 @@ export function describeProblems(problems, limit = 20) {
 
 /**
  * The secrets the e2e credentials hold, read from the sandbox's fixtures (test/fakes/graph/fixtures.ts):
- * the app secret, the access tokens, the appsecret_proof of each token and the Ayrshare credential's values. None may appear in n8n's log.
+ * the app secret, the access tokens, the appsecret_proof of each token, the Ayrshare credential's values and the X API
+ * credential's (test/fakes/x/fixtures.ts). None may appear in n8n's log.
  */
 export function sandboxSecrets(repoRoot) {
 	const reader = (file) => {
 		const text = readFileSync(join(repoRoot, 'test', 'fakes', file), 'utf8');
+		// 'literal', or `template` whose only placeholder is the X account's id (`${ME.id}-…` tokens).
+		const meId = /export const ME = \{ id: '(\d+)'/.exec(text)?.[1];
 		return (name) => {
-			const match = new RegExp(`export const ${name} = '([^']+)'`).exec(text);
+			const match = new RegExp(`export const ${name} = (['\`])([^'\`]+)\\1`).exec(text);
 			if (!match) throw new Error(`no ${name} in ${file}`);
-			return match[1];
+			return match[2].replace('${ME.id}', meId ?? '${ME.id}');
 		};
 	};
 	const constant = reader(join('graph', 'fixtures.ts'));
@@ -118,7 +121,9 @@ export function sandboxSecrets(repoRoot) {
 	const proofs = tokens.map((token) => createHmac('sha256', appSecret).update(token).digest('hex'));
 	// The Ayrshare credential's values (the Profile-Key too: it acts for a profile like a key).
 	const ayrshare = ['AYRSHARE_API_KEY', 'PROFILE_KEY', 'WEBHOOK_SECRET', 'X_APP_KEY', 'X_APP_SECRET'].map(reader(join('ayrshare', 'state.ts')));
-	return [appSecret, ...tokens, ...proofs, ...ayrshare];
+	// The X API credential's values: consumer key and secret, the account's token and secret, the app's Bearer Token.
+	const x = ['X_API_KEY', 'X_API_KEY_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_TOKEN_SECRET', 'X_BEARER_TOKEN'].map(reader(join('x', 'fixtures.ts')));
+	return [appSecret, ...tokens, ...proofs, ...ayrshare, ...x];
 }
 
 /** Log entries that contain any of `secrets`. */

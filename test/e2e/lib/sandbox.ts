@@ -2,8 +2,8 @@
  * The local platform sandbox as its own process (`tsx test/fakes/sandbox/main.ts`, the one `npm start`
  * runs), on free loopback ports. Each e2e file starts its own, so the seeded conversations are the same
  * at the start of every file and files can run side by side; n8n reaches it through the credential's
- * Custom Base URL. The tests only use the sandbox's HTTP surfaces: the fake Graph API (what n8n talks
- * to) and the control API (deliveries and the record of what the platform received).
+ * Custom Base URL. The tests only use the sandbox's HTTP surfaces: the fake Graph and X APIs (what n8n talks
+ * to) and the control API (deliveries and the record of what the platforms received).
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -23,7 +23,7 @@ export interface SandboxRequest {
 }
 
 export interface DeliverRequest {
-	platform?: 'messenger' | 'instagram';
+	platform?: 'messenger' | 'instagram' | 'x';
 	event?: 'message' | 'quick_reply' | 'postback';
 	from?: string;
 	text?: string;
@@ -60,7 +60,20 @@ export interface AyrshareRequest {
 export interface DeliverResult {
 	delivered: boolean;
 	reason?: string;
-	result?: { status: number; body: string; sentBody: { type: 'Buffer'; data: number[] }; signature256?: string };
+	/** `signature256`: Meta's X-Hub-Signature-256; `signature`: X's x-twitter-webhooks-signature. */
+	result?: { status: number; body: string; sentBody: { type: 'Buffer'; data: number[] }; signature256?: string; signature?: string };
+	/** X only: the DM as X stored it (listed by GET /2/dm_events whether or not a webhook heard of it). */
+	dmEvent?: { id: string; conversationId: string; createdAt: string };
+}
+
+/** A request the sandbox's fake X API received; `caller`: OAuth 1.0a user context or the app's Bearer Token. */
+export interface XSandboxRequest {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	body?: unknown;
+	status?: number;
+	caller?: 'user' | 'bearer';
 }
 
 export interface AppSubscription {
@@ -79,6 +92,8 @@ export interface SandboxStatus {
 	subscribedApps: Record<string, Record<string, string[]>>;
 	/** Ayrshare profile title -> its messages webhook URL. */
 	ayrshareWebhooks: Record<string, string>;
+	/** The fake X API's webhooks, with how many activity subscriptions deliver to each. */
+	xWebhooks: Array<{ id: string; url: string; valid: boolean; subscriptions: number }>;
 	requests: number;
 	deliveries: number;
 }
@@ -96,6 +111,11 @@ export interface Sandbox {
 	controlUrl: string;
 	/** The fake Ayrshare's base URL (with /api), for an Ayrshare credential's Custom Base URL. */
 	ayrshareUrl: string;
+	/** The fake X API's base URL, for an X API credential's Custom Base URL. */
+	xUrl: string;
+	/** Requests the fake X API received after the first `since`; `xMark()` gives the count so far. */
+	xRequests(since?: number): Promise<XSandboxRequest[]>;
+	xMark(): Promise<number>;
 	deliverAyrshare(request: Omit<AyrshareDeliverRequest, 'provider'>): Promise<AyrshareDeliverResult>;
 	/** Requests the fake Ayrshare received after the first `since`; `ayrshareMark()` gives the count so far. */
 	ayrshareRequests(since?: number): Promise<AyrshareRequest[]>;
@@ -127,7 +147,7 @@ process.on('exit', () => {
 
 /** test/fakes/sandbox/spawn.mjs, the one way every caller starts the sandbox process. */
 interface SpawnModule {
-	spawnSandbox(options: { onSpawn?: (child: ChildProcess) => void }): Promise<{ child: ChildProcess; graphUrl: string; controlUrl: string; ayrshareUrl: string }>;
+	spawnSandbox(options: { onSpawn?: (child: ChildProcess) => void }): Promise<{ child: ChildProcess; graphUrl: string; controlUrl: string; ayrshareUrl: string; xUrl: string }>;
 }
 
 export async function startSandbox(): Promise<Sandbox> {
@@ -150,6 +170,9 @@ export async function startSandbox(): Promise<Sandbox> {
 		graphUrl: ready.graphUrl,
 		controlUrl: ready.controlUrl,
 		ayrshareUrl: ready.ayrshareUrl,
+		xUrl: ready.xUrl,
+		xRequests: async (since = 0) => (await control<{ requests: Array<XSandboxRequest & { at: number }> }>('GET', `/requests?since=${since}&platform=x`)).requests.map(({ at: _at, ...rest }) => rest),
+		xMark: async () => (await control<{ total: number }>('GET', '/requests?since=1000000000&platform=x')).total,
 		deliverAyrshare: async (request) => await control<AyrshareDeliverResult>('POST', '/deliver', { ...request, provider: 'ayrshare' }),
 		ayrshareRequests: async (since = 0) => (await control<{ requests: AyrshareRequest[] }>('GET', `/requests?since=${since}&provider=ayrshare`)).requests,
 		ayrshareMark: async () => (await control<{ total: number }>('GET', '/requests?since=1000000000&provider=ayrshare')).total,

@@ -8,6 +8,7 @@ import type { Workflow, WorkflowNode } from './n8n';
 
 export const SOCIAL_MESSAGING = 'n8n-nodes-social-messaging.socialMessaging';
 const SOCIAL_MESSAGING_TRIGGER = 'n8n-nodes-social-messaging.socialMessagingTrigger';
+const SOCIAL_MESSAGING_POLL_TRIGGER = 'n8n-nodes-social-messaging.socialMessagingPollTrigger';
 
 export interface CredentialRef {
 	id: string;
@@ -31,6 +32,15 @@ export function socialMessaging(name: string, parameters: Record<string, unknown
 
 export function socialMessagingTrigger(name: string, parameters: Record<string, unknown>, credential: CredentialRef, webhookId = randomUUID()): WorkflowNode {
 	return node(name, SOCIAL_MESSAGING_TRIGGER, 1, parameters, { credentials: { socialMessagingApi: credential }, webhookId });
+}
+
+/**
+ * Social Messaging Poll Trigger with the credential. `cronExpression`: the editor's Poll Times > Custom
+ * (n8n polls at most once a minute; a fixed second is allowed), else Every Minute.
+ */
+export function socialMessagingPollTrigger(name: string, parameters: Record<string, unknown>, credential: CredentialRef, cronExpression?: string): WorkflowNode {
+	const pollTimes = { item: [cronExpression ? { mode: 'custom', cronExpression } : { mode: 'everyMinute' }] };
+	return node(name, SOCIAL_MESSAGING_POLL_TRIGGER, 1, { pollTimes, ...parameters }, { credentials: { socialMessagingApi: credential } });
 }
 
 /** Edit Fields (Set) with string fields. */

@@ -3,14 +3,16 @@
  * platform documents it). Lets a person or a test make the platform do what a real user would: send a
  * message, tap a quick reply or a button, or forge a delivery; and read what the platform saw.
  *
- *   GET  /status                 subscriptions, subscribed accounts, Ayrshare webhooks, delivery and request counts
+ *   GET  /status                 subscriptions, subscribed accounts, Ayrshare and X webhooks, delivery and request counts
  *   POST /deliver                { platform?, event?, from?, text?, payload?, title?, signature? } -> webhook result
  *                                { provider: 'ayrshare', platform?: messenger|instagram|x, from?, text?, signature? }:
  *                                through the fake Ayrshare (its auto-response, signature and retries);
  *                                platform x without a provider: a DM to the X account, as X's Activity API delivers it
+ *                                (also without a subscription: X keeps it for GET /2/dm_events; `dmEvent` names it)
  *   GET  /deliveries             messages the platform delivered, per recipient (exactly-once checks)
  *   GET  /requests?since=N       requests the platform received after index N (method, path, query, body);
  *                                &provider=ayrshare: the ones the fake Ayrshare received; &platform=x: the fake X API's
+ *                                (with `caller`: user for OAuth 1.0a user context, bearer for the app's Bearer Token)
  *   GET  /stats                  counts for benchmarks: HTTP requests and logical calls (batch parts
  *                                counted one by one) by status and Graph error code, the busiest second
  *                                of accepted sends, first and last arrival
@@ -75,8 +77,11 @@ async function deliverX(x: FakeX | undefined, request: DeliverRequest) {
 	const users = X_USERS as Record<string, { id: string }>;
 	const from = request.from && request.from in users ? users[request.from].id : (request.from ?? X_USERS.alice.id);
 	const results = await x.deliverDm({ from, to: ME.id, text: request.text ?? 'Hi! Do you ship to Berlin?' }, { signature: request.signature ?? 'valid' });
-	if (results.length === 0) return { delivered: false, reason: 'no X Activity API subscription of the account has a webhook' };
-	return { delivered: true, result: results[0] };
+	// X keeps the DM whether or not a webhook hears of it: GET /2/dm_events lists it (the poll trigger's way).
+	const event = x.state.events[0];
+	const dmEvent = { id: event.id, conversationId: event.conversationId, createdAt: new Date(event.createdAt).toISOString() };
+	if (results.length === 0) return { delivered: false, reason: 'no X Activity API subscription of the account has a webhook', dmEvent };
+	return { delivered: true, result: results[0], dmEvent };
 }
 
 async function deliver(graph: FakeGraph, request: DeliverRequest) {
@@ -159,6 +164,8 @@ export function startControlServer(graph: FakeGraph, port: number, host = '127.0
 						// Page / account id -> app id -> fields (the state keeps nested Maps, which JSON would print as {}).
 						subscribedApps: Object.fromEntries([...graph.state.subscribedApps].map(([owner, apps]) => [owner, Object.fromEntries(apps)])),
 						ayrshareWebhooks: ayrshare ? ayrshareWebhooks(ayrshare) : {},
+						// The fake X's Activity API webhooks (every app's) and how many subscriptions deliver to each.
+						xWebhooks: x ? [...x.state.webhooks.values()].map(({ id, url, valid }) => ({ id, url, valid, subscriptions: [...x.state.subscriptions.values()].filter((s) => s.webhookId === id).length })) : [],
 						requests: graph.requests.length,
 						deliveries: graph.state.deliveries().length,
 					});
@@ -176,7 +183,7 @@ export function startControlServer(graph: FakeGraph, port: number, host = '127.0
 					if (url.searchParams.get('provider') === 'ayrshare') return send(response, 200, ayrshareRequests(ayrshareOf(), since));
 					if (url.searchParams.get('platform') === 'x') {
 						const all = x?.requests ?? [];
-						const requests = all.slice(since).map(({ method, path, query, json, status, at }) => ({ method, path, query, body: json, status, at }));
+						const requests = all.slice(since).map(({ method, path, query, json, status, caller, at }) => ({ method, path, query, body: json, status, caller, at }));
 						return send(response, 200, { total: all.length, requests });
 					}
 					const requests = graph.requests.slice(since).map(({ method, path, version, query, body, status, at }) => ({
