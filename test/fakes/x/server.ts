@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { boundaryOf, parseMultipart, type MultipartPart } from '../graph/multipart';
-import { deliverDm, postDelivery, runCrc, type ActivityDeliveryResult, type DeliveryOptions, type DmDelivery } from './activity';
+import { deliverDm, deliverSignal, postDelivery, runCrc, type ActivityDeliveryResult, type DeliveryOptions, type DmDelivery, type SignalDelivery } from './activity';
 import { Authenticator, type Caller } from './auth';
 import { failureFrom, invalidRequest, problem, PROBLEMS, X_FAILURES, XError, type FailSpec, type XFailureName } from './errors';
 import { createDefaultState } from './fixtures';
@@ -18,6 +18,7 @@ import { checkRequest, spec, type SpecVersion } from './openapi';
 import { RateLimits, type LimitGroup, type WindowSpec } from './ratelimit';
 import { ACTIVITY_ROUTES } from './routes/activity';
 import { DM_ROUTES } from './routes/dm';
+import { DM_MEDIA_ROUTES } from './routes/dmMedia';
 import { MEDIA_ROUTES } from './routes/media';
 import type { RouteOptions, RouteResult, XRoute } from './routes/types';
 import { USER_ROUTES } from './routes/users';
@@ -104,6 +105,8 @@ export interface FakeX {
 	deliver(url: string, payload: unknown, options?: DeliveryOptions): Promise<ActivityDeliveryResult>;
 	/** A new DM, delivered as `dm.received` / `dm.sent` to every matching subscription's webhook. */
 	deliverDm(dm: DmDelivery, options?: DeliveryOptions): Promise<ActivityDeliveryResult[]>;
+	/** A `dm.read` / `dm.indicate_typing` by `from` in the conversation with `to`, to both people's subscriptions of that type. */
+	deliverSignal(signal: SignalDelivery, options?: DeliveryOptions): Promise<ActivityDeliveryResult[]>;
 	/** X's periodic CRC re-check of a registered webhook; marks it invalid when the answer is wrong. */
 	crc(webhookId: string): Promise<boolean>;
 	close(): Promise<void>;
@@ -172,7 +175,7 @@ class FakeXServer implements FakeX {
 		this.auth = new Authenticator(this.state);
 		this.latencyMs = options.latencyMs ?? 0;
 		this.routeOptions = { videoProcessing: options.videoProcessing ?? ['pending', 'in_progress', 'succeeded'], checkAfterSecs: options.checkAfterSecs ?? 1 };
-		this.addRoutes([...USER_ROUTES, ...DM_ROUTES, ...MEDIA_ROUTES, ...ACTIVITY_ROUTES]);
+		this.addRoutes([...USER_ROUTES, ...DM_ROUTES, ...DM_MEDIA_ROUTES, ...MEDIA_ROUTES, ...ACTIVITY_ROUTES]);
 		if (options.routes) this.addRoutes(options.routes);
 		this.server = http.createServer((req, res) => {
 			this.handle(req, res).catch((error: unknown) => {
@@ -234,6 +237,10 @@ class FakeXServer implements FakeX {
 
 	deliverDm(dm: DmDelivery, options: DeliveryOptions = {}): Promise<ActivityDeliveryResult[]> {
 		return deliverDm(this.state, dm, options);
+	}
+
+	deliverSignal(signal: SignalDelivery, options: DeliveryOptions = {}): Promise<ActivityDeliveryResult[]> {
+		return deliverSignal(this.state, signal, options);
 	}
 
 	async crc(webhookId: string): Promise<boolean> {
@@ -298,10 +305,11 @@ class FakeXServer implements FakeX {
 			req.socket.destroy();
 			return;
 		}
-		const body = result.body === undefined ? '' : JSON.stringify(result.body);
+		// Files (media downloads) go out as their bytes, with the route's content type.
+		const body = Buffer.isBuffer(result.body) ? result.body : result.body === undefined ? '' : JSON.stringify(result.body);
 		const isProblem = result.status >= 400 && !!result.body && typeof result.body === 'object' && 'type' in result.body;
 		res.writeHead(result.status, {
-			'content-type': isProblem ? 'application/problem+json' : 'application/json; charset=utf-8',
+			'content-type': Buffer.isBuffer(result.body) ? 'application/octet-stream' : isProblem ? 'application/problem+json' : 'application/json; charset=utf-8',
 			'content-length': Buffer.byteLength(body),
 			...(result.headers ?? {}),
 		});
