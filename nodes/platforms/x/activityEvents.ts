@@ -52,7 +52,8 @@ function attachmentsOf(messageData: IDataObject | undefined): Attachment[] {
 
 function isoOf(ms: unknown): string {
 	const value = typeof ms === 'string' && /^\d+$/.test(ms) ? Number(ms) : ms;
-	return typeof value === 'number' && Number.isFinite(value) && value > 0 ? new Date(value).toISOString() : new Date().toISOString();
+	// Beyond what a Date holds (about 8.64e15 ms) is no time either.
+	return typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 8.64e15 ? new Date(value).toISOString() : new Date().toISOString();
 }
 
 /** One Activity API event (`data` of a delivery) as unified events; `uuid` names it across redeliveries. */
@@ -113,7 +114,8 @@ function signalsOf(type: 'read' | 'typing', payload: IDataObject, accountId: str
 			conversationKey: `${accountId}:${senderId}`,
 			attachments: [],
 			timestamp,
-			dedupeKey: `x:${uuid}:${type}:${senderId}:${String(signal.created_timestamp ?? '')}`,
+			// X's redeliveries keep the event_uuid: one read or typing per uuid and person.
+			dedupeKey: `x:${uuid}:${type}:${senderId}`,
 		};
 		const sender = person(users, senderId);
 		const recipient = person(users, recipientId);

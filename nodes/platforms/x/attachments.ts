@@ -3,7 +3,8 @@
  * the raw bytes of a DM's media to a participant of the conversation. The three ids come from the DM (its
  * event id) and its media URL (`…/dm/{dm_id}/{media_id}/{resource_id}.jpg`, as X's legacy media URLs are
  * built; inferred: the Activity API docs do not spell the attachment out). Bounded in size: the trigger
- * keeps each file in memory until n8n stores it.
+ * keeps each file in memory until n8n stores it. X's description lists only OAuth 2.0 user tokens for this
+ * endpoint; the credential signs with OAuth 1.0a, so X may refuse it: that refusal is named as such.
  */
 import type { DownloadedBytes, Transport } from '../core/transport';
 import type { AttachmentDownload } from '../provider';
@@ -23,7 +24,12 @@ export function mediaPath(event: MessagingEvent, attachment: Attachment): { path
 	return { path: `/2/dm_conversations/media/${dmId}/${mediaId}/${resourceId}`, fileName: extension ? `${resourceId}.${extension}` : resourceId, extension: extension?.toLowerCase() };
 }
 
+const OAUTH2_ONLY =
+	'X refused the credential\'s OAuth 1.0a user context for the media download: X\'s API description lists only OAuth 2.0 user tokens (scope dm.read) for GET /2/dm_conversations/media/…, which this credential does not have. The attachment\'s URL is kept.';
+
 function reasonOf(error: unknown): string {
+	const context = (error as { context?: { platformErrorCode?: unknown } }).context;
+	if (/unsupported.authentication/i.test(`${String(context?.platformErrorCode ?? '')} ${(error as Error).message}`)) return OAUTH2_ONLY;
 	const description = (error as { description?: unknown }).description;
 	return [(error as Error).message, typeof description === 'string' ? description : ''].filter(Boolean).join(': ');
 }

@@ -42,6 +42,12 @@ export interface FakeXOptions {
 	injectedResetSecs?: number;
 	/** Extra routes (checked before the built-in ones). */
 	routes?: XRoute[];
+	/**
+	 * Operations (`GET /2/dm_conversations/media/{dm_id}/{media_id}/{resource_id}`) that also take OAuth 1.0a user
+	 * context though X's description lists only OAuth 2.0 user tokens for them: an assumption a test makes on
+	 * purpose, never the default. Also `fake.oauth1Also`, changeable while running.
+	 */
+	oauth1Also?: string[];
 }
 
 export interface RecordedXRequest {
@@ -98,6 +104,8 @@ export interface FakeX {
 	failNext(matcher: XMatcher, spec: FailSpec | XFailureName, times?: number): void;
 	clearFailures(): void;
 	addRoutes(routes: XRoute[]): void;
+	/** See `FakeXOptions.oauth1Also`. */
+	readonly oauth1Also: Set<string>;
 	/** Puts a file on the fake's "public web" (`/cdn/…`, outside X's API) and returns its URL, for media by URL. */
 	serveFile(name: string, bytes: Buffer, contentType: string): string;
 	setLatency(ms: number): void;
@@ -157,6 +165,8 @@ class FakeXServer implements FakeX {
 
 	private routes: Array<XRoute & { regex: RegExp }> = [];
 
+	readonly oauth1Also: Set<string>;
+
 	private failures: PendingFailure[] = [];
 
 	private readonly auth: Authenticator;
@@ -177,6 +187,7 @@ class FakeXServer implements FakeX {
 		this.routeOptions = { videoProcessing: options.videoProcessing ?? ['pending', 'in_progress', 'succeeded'], checkAfterSecs: options.checkAfterSecs ?? 1 };
 		this.addRoutes([...USER_ROUTES, ...DM_ROUTES, ...DM_MEDIA_ROUTES, ...MEDIA_ROUTES, ...ACTIVITY_ROUTES]);
 		if (options.routes) this.addRoutes(options.routes);
+		this.oauth1Also = new Set(options.oauth1Also ?? []);
 		this.server = http.createServer((req, res) => {
 			this.handle(req, res).catch((error: unknown) => {
 				console.error('[fake-x] internal error', error);
@@ -391,9 +402,9 @@ class FakeXServer implements FakeX {
 	/** What X answers before a route runs: auth the endpoint does not take, no plan, no credits, no DM permission. */
 	private refuse(route: XRoute, record: RecordedXRequest, caller: Caller): XError | undefined {
 		const described = spec('2.167').find(record.method, record.path) ?? spec('2.159').find(record.method, record.path);
-		const allowed = described
-			? [...(described.operation.security.includes('UserToken') ? ['user'] : []), ...(described.operation.security.includes('BearerToken') ? ['bearer'] : [])]
-			: (route.auth ?? ['user']);
+		const security = described ? described.operation.security : [];
+		const oauth1 = security.includes('UserToken') || (described !== undefined && this.oauth1Also.has(`${described.operation.method.toUpperCase()} ${described.operation.template}`));
+		const allowed = described ? [...(oauth1 ? ['user'] : []), ...(security.includes('BearerToken') ? ['bearer'] : [])] : (route.auth ?? ['user']);
 		if (!allowed.includes(caller.kind)) {
 			const given = caller.kind === 'bearer' ? 'OAuth 2.0 Application-Only' : 'OAuth 1.0a User Context';
 			return problem(403, 'Unsupported Authentication', `Authenticating with ${given} is forbidden for this endpoint.`, `${PROBLEMS}unsupported-authentication`);
