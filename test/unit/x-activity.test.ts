@@ -9,9 +9,10 @@ import fc from 'fast-check';
 
 import { pollSince, type Watermark } from '../../nodes/platforms/core/pollWatermark';
 import type { Transport } from '../../nodes/platforms/core/transport';
-import type { Message, Page } from '../../nodes/platforms/types';
+import type { Message, MessagingEvent, Page } from '../../nodes/platforms/types';
 import { XActivity } from '../../nodes/platforms/x/activity';
 import { parseActivityDelivery } from '../../nodes/platforms/x/activityEvents';
+import { mediaPath } from '../../nodes/platforms/x/attachments';
 import { isSignedByX } from '../../nodes/platforms/x/webhook';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -300,5 +301,25 @@ describe('parseActivityDelivery: reads and typing', () => {
 			}),
 			{ numRuns: RUNS, seed: 12 },
 		);
+	});
+});
+
+describe('mediaPath (Download Attachments)', () => {
+	const event = { type: 'message', platform: 'x', accountId: '1', conversationKey: '1:2', attachments: [], timestamp: '', dedupeKey: '', messageId: '1800000000000000777' } as MessagingEvent;
+
+	it('takes dm_id, media_id and resource_id from the DM media URL, and the file name with its extension', () => {
+		expect(mediaPath(event, { type: 'image', id: '1500000000000000009', url: 'https://ton.twitter.com/1.1/ton/data/dm/1800000000000000777/1500000000000000009/AbC-d_9.jpg' })).toStrictEqual({
+			path: '/2/dm_conversations/media/1800000000000000777/1500000000000000009/AbC-d_9',
+			fileName: 'AbC-d_9.jpg',
+			extension: 'jpg',
+		});
+	});
+
+	it('no URL, another layout, or ids that are not this DM\'s or this media\'s: nothing to download', () => {
+		expect(mediaPath(event, { type: 'image', id: '1500000000000000009' })).toBeUndefined();
+		expect(mediaPath(event, { type: 'image', url: 'https://ton.x.com/m.jpg' })).toBeUndefined();
+		expect(mediaPath(event, { type: 'image', url: 'https://ton.x.com/i/ton/data/dm/1800000000000000111/1500000000000000009/a.jpg' })).toBeUndefined();
+		expect(mediaPath(event, { type: 'image', id: '1500000000000000001', url: 'https://ton.x.com/i/ton/data/dm/1800000000000000777/1500000000000000009/a.jpg' })).toBeUndefined();
+		expect(mediaPath(event, { type: 'image', url: 'https://ton.x.com/i/ton/data/dm/1800000000000000777/1500000000000000009/../../x' })).toBeUndefined();
 	});
 });
