@@ -168,10 +168,12 @@ describe(`Social Messaging Trigger in n8n ${E2E.version}: X (X Activity API)`, (
 		const { workflow, url } = await createTriggerWorkflow(n8n, 'e2e trigger: X read and typing', { platform: 'x', events: ['message', 'read', 'typing'] }, credential);
 		const since = await sandbox.xMark();
 		await n8n.activateWorkflow(workflow.id, workflow.versionId);
+		// Read before the checks below, which ask the fake X themselves.
+		const requests = await sandbox.xRequests(since);
 		const webhook = (await xWebhooks(sandbox)).find((entry) => entry.url === url);
 		expect(webhook?.valid).toBe(true);
 		const types = ['dm.received', 'dm.read', 'dm.indicate_typing'];
-		expect(await sandbox.xRequests(since)).toStrictEqual([
+		expect(requests).toStrictEqual([
 			xRequest('user', 'GET', '/2/users/me'),
 			xRequest('bearer', 'GET', '/2/webhooks'),
 			xRequest('bearer', 'POST', '/2/webhooks', { body: { url } }),

@@ -65,7 +65,7 @@ export interface DownloadedBytes {
 /** The file is larger than the request's `download.maxBytes`: nothing of it is kept. */
 export class DownloadTooLarge extends Error {
 	constructor(readonly maxBytes: number) {
-		super(`The file is larger than ${Math.round(maxBytes / (1024 * 1024))} MB, the most the node downloads`);
+		super(`The file is larger than ${maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / (1024 * 1024))} MB` : `${maxBytes} bytes`}, the most the node downloads`);
 	}
 }
 
