@@ -15,6 +15,7 @@ import type { WebhookAnswer, WebhookEndpoint } from '../platforms/provider';
 import type { MessagingEvent, MessagingEventType, Platform, PlatformName } from '../platforms/types';
 import { disclosureDue, forgetDisclosuresOnHandback, markDisclosed } from '../platforms/core/disclosure';
 import { AUTO_RESPONSE_LIMITS, autoRespond, type AutoResponseOutcome, type AutoResponseSettings, type ReplyMemory } from './autoResponse';
+import { attachFiles } from './attachmentFiles';
 import { answerControl, autoResponseInForce, isControlRequest } from './autoResponseControl';
 import { answerNextPageTaps, nextPageField } from './nextPages';
 import { openWebhook, providerWebhook } from './providerWebhook';
@@ -100,6 +101,7 @@ export class SocialMessagingTrigger implements INodeType {
 			if (outcome) json.autoResponse = outcome as unknown as IDataObject;
 			return { json };
 		});
+		await attachFiles(this, endpoint, events, items);
 		return { noWebhookResponse: true, workflowData: [items] };
 	}
 }

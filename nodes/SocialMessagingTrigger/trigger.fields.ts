@@ -6,7 +6,7 @@ import { platformField } from '../shared/platformField';
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Activating this workflow registers its URL with your Meta app and subscribes the Page or Instagram account (a Meta app has one webhook URL per platform); on X, registers it with the X Activity API and subscribes the account to its direct messages (X triggers on Message only); with an Ayrshare credential, as the profile\'s messages webhook (one per profile, for Messenger, Instagram and X).',
+			'Activating this workflow registers its URL with your Meta app and subscribes the Page or Instagram account (a Meta app has one webhook URL per platform); on X, registers it with the X Activity API and subscribes the account to its direct messages, reads and typing as Trigger On asks (X triggers on Message, Read and Typing); with an Ayrshare credential, as the profile\'s messages webhook (one per profile, for Messenger, Instagram and X).',
 		name: 'notice',
 		type: 'notice',
 		default: '',
@@ -19,6 +19,7 @@ export const triggerProperties: INodeProperties[] = [
 		required: true,
 		default: ['message', 'quick_reply', 'postback'],
 		description: 'Which events start the workflow',
+		displayOptions: { hide: { platform: ['x'] } },
 		options: [
 			{ name: 'Delivery (Messenger)', value: 'delivery', description: 'Your messages were delivered' },
 			{ name: 'Handover', value: 'handover', description: 'Thread control passed between apps, and events while another app controls the thread' },
@@ -30,6 +31,21 @@ export const triggerProperties: INodeProperties[] = [
 			{ name: 'Reaction', value: 'reaction', description: 'A person reacted to a message or removed a reaction' },
 			{ name: 'Read', value: 'read', description: 'A person read your messages' },
 			{ name: 'Referral', value: 'referral', description: 'A person came through an m.me or ig.me link, an ad or a plugin' },
+		],
+	},
+	{
+		// X has fewer events, and one Meta has not (typing): its own list under the same name.
+		displayName: 'Trigger On',
+		name: 'events',
+		type: 'multiOptions',
+		required: true,
+		default: ['message'],
+		description: 'Which events start the workflow. On an X API credential each one is its own X Activity API subscription.',
+		displayOptions: { show: { platform: ['x'] } },
+		options: [
+			{ name: 'Message', value: 'message', description: 'A person sent a direct message (dm.received)' },
+			{ name: 'Read', value: 'read', description: 'A person read your messages (dm.read)' },
+			{ name: 'Typing', value: 'typing', description: 'A person is typing a message to you (dm.indicate_typing)' },
 		],
 	},
 	{
@@ -74,6 +90,14 @@ export const triggerProperties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
+			{
+				displayName: 'Download Attachments',
+				name: 'downloadAttachments',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to download the files of received X messages as binary data (attachment_0, attachment_1, …; up to 25 MB each). A failed download keeps the item, with the reason on the attachment.',
+				displayOptions: { show: { '/platform': ['x'] } },
+			},
 			{
 				displayName: 'Include Echoes',
 				name: 'includeEchoes',

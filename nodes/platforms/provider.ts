@@ -48,7 +48,12 @@ export interface WebhookEndpoint {
 	parse(body: unknown, options: DeliveryOptions): MessagingEvent[];
 	/** Taps on the next page quick reply of a message past the caps (Meta); absent where nothing is paged. */
 	readonly nextPages?: NextPageTaps;
+	/** The files of an event's attachments, one result per attachment in order (X); absent where the trigger cannot fetch them. */
+	downloadAttachments?(event: MessagingEvent): Promise<AttachmentDownload[]>;
 }
+
+/** One attachment fetched for the trigger's binary data, or why it could not be. */
+export type AttachmentDownload = { data: Buffer; fileName: string; mimeType?: string } | { error: string };
 
 /** The page a tap asks for, as a message to the person who tapped, or why there is none. */
 export type NextPageAnswer =

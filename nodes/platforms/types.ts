@@ -45,6 +45,10 @@ export interface Attachment {
 	size?: number;
 	/** Structured content that is not a file: template payloads, shared posts. */
 	payload?: IDataObject;
+	/** Trigger with Download Attachments: the item's binary property holding the file (`attachment_0`, …). */
+	binaryProperty?: string;
+	/** Trigger with Download Attachments: why the file could not be downloaded (the item still starts the workflow). */
+	downloadError?: string;
 }
 
 export interface Reaction {
@@ -425,6 +429,7 @@ export type MessagingEventType =
 	| 'optin'
 	| 'referral'
 	| 'handover'
+	/** X: a person is typing to the account (`dm.indicate_typing`). */
 	| 'typing';
 
 export interface MessagingEvent {

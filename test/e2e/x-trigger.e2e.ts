@@ -3,7 +3,8 @@
  * activation looks up the account, registers n8n's production URL after X's CRC and subscribes the
  * account to dm.received; signed deliveries start exactly one execution each with the unified item,
  * forged ones are refused and start none, a redelivered event is not emitted twice, and deactivation
- * removes only this workflow's subscription and webhook. Every X request is asserted as X received it,
+ * removes only this workflow's subscription and webhook; Trigger On Message, Read and Typing subscribes
+ * one event type each and deactivation removes the three. Every X request is asserted as X received it,
  * with the kind of authentication (OAuth 1.0a user context or the app's Bearer Token). The Social
  * Messaging Poll Trigger (GET /2/dm_events) is in x-poll-trigger.e2e.ts.
  */
@@ -160,5 +161,36 @@ describe(`Social Messaging Trigger in n8n ${E2E.version}: X (X Activity API)`, (
 		expect(await xSubscriptions(ctx().sandbox)).toStrictEqual([]);
 		const nowhere = await ctx().sandbox.deliver({ platform: 'x', from: 'alice', text: 'Hello?' });
 		expect([nowhere.delivered, nowhere.reason]).toStrictEqual([false, 'no X Activity API subscription of the account has a webhook']);
+	});
+
+	it('Trigger On Message, Read and Typing: one subscription per event type (dm.received, dm.read, dm.indicate_typing), all three removed on deactivation', async () => {
+		const { n8n, sandbox, credential } = ctx();
+		const { workflow, url } = await createTriggerWorkflow(n8n, 'e2e trigger: X read and typing', { platform: 'x', events: ['message', 'read', 'typing'] }, credential);
+		const since = await sandbox.xMark();
+		await n8n.activateWorkflow(workflow.id, workflow.versionId);
+		// Read before the checks below, which ask the fake X themselves.
+		const requests = await sandbox.xRequests(since);
+		const webhook = (await xWebhooks(sandbox)).find((entry) => entry.url === url);
+		expect(webhook?.valid).toBe(true);
+		const types = ['dm.received', 'dm.read', 'dm.indicate_typing'];
+		expect(requests).toStrictEqual([
+			xRequest('user', 'GET', '/2/users/me'),
+			xRequest('bearer', 'GET', '/2/webhooks'),
+			xRequest('bearer', 'POST', '/2/webhooks', { body: { url } }),
+			xRequest('bearer', 'GET', '/2/activity/subscriptions'),
+			...types.map((type) => xRequest('user', 'POST', '/2/activity/subscriptions', { body: { event_type: type, filter: { user_id: ME.id }, tag: tagOf(workflow), webhook_id: webhook!.id } })),
+		]);
+		const ours = (await xSubscriptions(sandbox)).filter((entry) => entry.webhook_id === webhook!.id);
+		expect(ours.map((entry) => entry.event_type)).toStrictEqual(types);
+
+		const before = await sandbox.xMark();
+		await n8n.deactivateWorkflow(workflow.id);
+		expect(await sandbox.xRequests(before)).toStrictEqual([
+			xRequest('bearer', 'GET', '/2/activity/subscriptions'),
+			...ours.map((entry) => xRequest('bearer', 'DELETE', `/2/activity/subscriptions/${entry.subscription_id}`)),
+			xRequest('bearer', 'GET', '/2/webhooks'),
+			xRequest('bearer', 'DELETE', `/2/webhooks/${webhook!.id}`),
+		]);
+		expect(await xSubscriptions(sandbox)).toStrictEqual([]);
 	});
 });

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
+import { Readable } from 'node:stream';
 
 import type { IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
@@ -517,5 +518,32 @@ describe('scrubSecrets and credentialSecrets', () => {
 		expect(new Set(secrets)).toStrictEqual(new Set([TOKEN, APP_SECRET, PROOF, `${APP_ID}|${APP_SECRET}`]));
 		// no proof without an app secret
 		expect(credentialSecrets({ accessToken: TOKEN })).toStrictEqual([TOKEN]);
+	});
+});
+
+describe('Transport downloads (ApiRequest.download)', () => {
+	const streamOf = (...chunks: Buffer[]) => Readable.from(chunks);
+	const fileRequest = (maxBytes: number): ApiRequest => ({ method: 'GET', path: '/file', idempotent: true, download: { maxBytes } });
+
+	it('asks n8n for a stream and answers the bytes and the Content-Type without parameters', async () => {
+		const { ctx, calls } = fakeContext([{ statusCode: 200, headers: { 'content-type': 'image/PNG; charset=binary' }, body: streamOf(Buffer.from([1, 2]), Buffer.from([3])) }]);
+		expect(await transport(ctx).request(fileRequest(10))).toStrictEqual({ bytes: Buffer.from([1, 2, 3]), contentType: 'image/png' });
+		expect([calls[0].options.encoding, calls[0].options.json]).toStrictEqual(['stream', false]);
+	});
+
+	it('a file past the bound fails once, without a retry: by its Content-Length before reading, or mid-stream', async () => {
+		const declared = fakeContext([{ statusCode: 200, headers: { 'content-length': '11' }, body: streamOf(Buffer.alloc(11)) }]);
+		await expect(transport(declared.ctx).request(fileRequest(10))).rejects.toThrow(/larger than 10 bytes, the most the node downloads/);
+		const chunked = fakeContext([{ statusCode: 200, headers: {}, body: streamOf(Buffer.alloc(6), Buffer.alloc(6)) }]);
+		await expect(transport(chunked.ctx).request(fileRequest(10))).rejects.toBeInstanceOf(NodeOperationError);
+		expect([declared.calls.length, chunked.calls.length]).toStrictEqual([1, 1]);
+	});
+
+	it('an error answer is read as JSON, as for any request', async () => {
+		const { ctx } = fakeContext([{ statusCode: 404, headers: {}, body: streamOf(Buffer.from('{"error":{"message":"gone"}}')) }]);
+		const failure = await transport(ctx, { protocol: { readError: (response) => (response.statusCode === 404 ? { message: `gone: ${JSON.stringify(response.body)}`, description: '', httpCode: '404' } : undefined) } })
+			.request(fileRequest(10))
+			.catch((error: Error) => error.message);
+		expect(failure).toBe('gone: {"error":{"message":"gone"}}');
 	});
 });

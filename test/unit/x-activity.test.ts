@@ -9,9 +9,10 @@ import fc from 'fast-check';
 
 import { pollSince, type Watermark } from '../../nodes/platforms/core/pollWatermark';
 import type { Transport } from '../../nodes/platforms/core/transport';
-import type { Message, Page } from '../../nodes/platforms/types';
+import type { Message, MessagingEvent, Page } from '../../nodes/platforms/types';
 import { XActivity } from '../../nodes/platforms/x/activity';
 import { parseActivityDelivery } from '../../nodes/platforms/x/activityEvents';
+import { mediaPath } from '../../nodes/platforms/x/attachments';
 import { isSignedByX } from '../../nodes/platforms/x/webhook';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -226,5 +227,99 @@ describe('XActivity answers', () => {
 		await expect(stub({}).activity.createWebhook('https://n8n.example.com/webhook/1/webhook')).rejects.toThrow('X answered without the webhook id');
 		await expect(stub({ data: { subscription: {} } }).activity.subscribe('dm.received', '15', '1', 'n8n')).rejects.toThrow('X answered without the subscription id');
 		expect(await stub({ errors: [] }).activity.webhooks()).toStrictEqual([]);
+	});
+});
+
+/** A dm.read / dm.indicate_typing delivery to the account, in the shape the fake X sends (inferred, see its README). */
+function signal(eventType: 'dm.read' | 'dm.indicate_typing', entry: Record<string, unknown> = {}) {
+	const list = eventType === 'dm.read' ? 'direct_message_mark_read_events' : 'direct_message_indicate_typing_events';
+	const base = delivery({ event_type: eventType, event_uuid: 'c0ffee00-0000-4000-8000-0000000000aa' });
+	const users = base.data.payload.users;
+	return {
+		data: {
+			...base.data,
+			payload: {
+				[list]: [{ created_timestamp: '1796635799000', sender_id: '1580000000000000050', target: { recipient_id: '1580000000000000100' }, ...(eventType === 'dm.read' ? { last_read_event_id: '1800000000000000777' } : {}), ...entry }],
+				users,
+			},
+		},
+	};
+}
+
+describe('parseActivityDelivery: reads and typing', () => {
+	const alice = { id: '1580000000000000050', name: 'Alice Walker', username: 'alice_w', profilePictureUrl: 'https://pbs.twimg.com/a.jpg' };
+	const account = { id: '1580000000000000100', name: 'Acme Support', username: 'acme_support' };
+
+	it('a dm.read is a read event as on Meta: the reader as sender, the watermark and the last message read', () => {
+		expect(parseActivityDelivery(signal('dm.read'))).toStrictEqual([
+			{
+				type: 'read',
+				platform: 'x',
+				accountId: '1580000000000000100',
+				conversationKey: '1580000000000000100:1580000000000000050',
+				attachments: [],
+				timestamp: new Date(1796635799000).toISOString(),
+				dedupeKey: 'x:c0ffee00-0000-4000-8000-0000000000aa:read:1580000000000000050',
+				sender: alice,
+				recipient: account,
+				watermark: new Date(1796635799000).toISOString(),
+				messageId: '1800000000000000777',
+			},
+		]);
+	});
+
+	it('a dm.indicate_typing is a typing event, with no watermark or message', () => {
+		expect(parseActivityDelivery(signal('dm.indicate_typing'))).toStrictEqual([
+			{
+				type: 'typing',
+				platform: 'x',
+				accountId: '1580000000000000100',
+				conversationKey: '1580000000000000100:1580000000000000050',
+				attachments: [],
+				timestamp: new Date(1796635799000).toISOString(),
+				dedupeKey: 'x:c0ffee00-0000-4000-8000-0000000000aa:typing:1580000000000000050',
+				sender: alice,
+				recipient: account,
+			},
+		]);
+	});
+
+	it('the account\'s own reads and typing, entries without a sender and the other event kind\'s list give nothing', () => {
+		expect(parseActivityDelivery(signal('dm.read', { sender_id: '1580000000000000100', target: { recipient_id: '1580000000000000050' } }))).toStrictEqual([]);
+		expect(parseActivityDelivery(signal('dm.indicate_typing', { sender_id: undefined }))).toStrictEqual([]);
+		const typingList = signal('dm.indicate_typing').data.payload;
+		expect(parseActivityDelivery({ data: { ...signal('dm.read').data, payload: typingList } })).toStrictEqual([]);
+	});
+
+	it('Include Raw Event keeps X\'s event; any JSON in place of the lists never throws', () => {
+		const body = signal('dm.read');
+		expect(parseActivityDelivery(body, { includeRaw: true })[0].raw).toStrictEqual(body.data);
+		fc.assert(
+			fc.property(fc.jsonValue(), fc.constantFrom('direct_message_mark_read_events', 'sender_id', 'target', 'created_timestamp', 'last_read_event_id'), (value, key) => {
+				const text = JSON.stringify(signal('dm.read')).replace(`"${key}":`, () => `"${key}":${JSON.stringify(value)},"_":`);
+				return Array.isArray(parseActivityDelivery(JSON.parse(text)));
+			}),
+			{ numRuns: RUNS, seed: 12 },
+		);
+	});
+});
+
+describe('mediaPath (Download Attachments)', () => {
+	const event = { type: 'message', platform: 'x', accountId: '1', conversationKey: '1:2', attachments: [], timestamp: '', dedupeKey: '', messageId: '1800000000000000777' } as MessagingEvent;
+
+	it('takes dm_id, media_id and resource_id from the DM media URL, and the file name with its extension', () => {
+		expect(mediaPath(event, { type: 'image', id: '1500000000000000009', url: 'https://ton.twitter.com/1.1/ton/data/dm/1800000000000000777/1500000000000000009/AbC-d_9.jpg' })).toStrictEqual({
+			path: '/2/dm_conversations/media/1800000000000000777/1500000000000000009/AbC-d_9',
+			fileName: 'AbC-d_9.jpg',
+			extension: 'jpg',
+		});
+	});
+
+	it('no URL, another layout, or ids that are not this DM\'s or this media\'s: nothing to download', () => {
+		expect(mediaPath(event, { type: 'image', id: '1500000000000000009' })).toBeUndefined();
+		expect(mediaPath(event, { type: 'image', url: 'https://ton.x.com/m.jpg' })).toBeUndefined();
+		expect(mediaPath(event, { type: 'image', url: 'https://ton.x.com/i/ton/data/dm/1800000000000000111/1500000000000000009/a.jpg' })).toBeUndefined();
+		expect(mediaPath(event, { type: 'image', id: '1500000000000000001', url: 'https://ton.x.com/i/ton/data/dm/1800000000000000777/1500000000000000009/a.jpg' })).toBeUndefined();
+		expect(mediaPath(event, { type: 'image', url: 'https://ton.x.com/i/ton/data/dm/1800000000000000777/1500000000000000009/../../x' })).toBeUndefined();
 	});
 });

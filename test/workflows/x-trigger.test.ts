@@ -456,9 +456,9 @@ describe('X trigger: the Auto-Response resource of another workflow', () => {
 });
 
 describe('X trigger: fields', () => {
-	it('Trigger On without Message fails activation before any request', async () => {
-		const harness = await started({ events: ['postback', 'read'] });
-		await expect(harness.activate()).rejects.toThrow(/On X the trigger starts on Message only/);
+	it('Trigger On without Message, Read or Typing fails activation before any request', async () => {
+		const harness = await started({ events: ['postback', 'quick_reply'] });
+		await expect(harness.activate()).rejects.toThrow(/On X the trigger starts on Message, Read or Typing/);
 		expect(fake().requests).toStrictEqual([]);
 	});
 

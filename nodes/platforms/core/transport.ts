@@ -48,6 +48,25 @@ export interface ApiRequest {
 	 * calls this request counts as (a Graph batch of 50 text messages counts 50 on the send lane).
 	 */
 	pacing?: Pacing[];
+	/**
+	 * The answer is a file, not JSON: a success resolves to `DownloadedBytes`, read as a stream and abandoned past
+	 * `maxBytes` (never a whole oversized file in memory). Error answers are read as JSON as usual.
+	 */
+	download?: { maxBytes: number };
+}
+
+/** A file the platform answered with (`ApiRequest.download`). */
+export interface DownloadedBytes {
+	bytes: Buffer;
+	/** The answer's Content-Type, without parameters (empty when none). */
+	contentType: string;
+}
+
+/** The file is larger than the request's `download.maxBytes`: nothing of it is kept. */
+export class DownloadTooLarge extends Error {
+	constructor(readonly maxBytes: number) {
+		super(`The file is larger than ${maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / (1024 * 1024))} MB` : `${maxBytes} bytes`}, the most the node downloads`);
+	}
 }
 
 export interface RawResponse {
@@ -182,9 +201,12 @@ export class Transport {
 
 			let response: RawResponse;
 			try {
-				response = await this.send(options);
+				response = await this.send(options, request.download);
 			} catch (error) {
 				finish();
+				if (error instanceof DownloadTooLarge) {
+					throw new NodeOperationError(this.ctx.getNode(), error.message, { description: 'The file was not downloaded; its URL is kept.' });
+				}
 				const refusal = credentialRefusalIn(error);
 				if (refusal) throw new NodeOperationError(this.ctx.getNode(), refusal.message, { description: refusal.description });
 				if (repeatable && transientAttempt < MAX_TRANSIENT_RETRIES && !this.cancelled()) {
@@ -266,6 +288,10 @@ export class Transport {
 			ignoreHttpStatusErrors: true,
 		};
 		if (this.options.requestTimeoutMs) options.timeout = this.options.requestTimeoutMs;
+		if (request.download) {
+			options.encoding = 'stream';
+			options.json = false;
+		}
 		if (isDeferredBody(request.body)) {
 			headers['content-type'] = request.body.contentType;
 			options.body = await request.body.make();
@@ -276,14 +302,22 @@ export class Transport {
 		return options;
 	}
 
-	private async send(options: IHttpRequestOptions): Promise<RawResponse> {
+	private async send(options: IHttpRequestOptions, download?: { maxBytes: number }): Promise<RawResponse> {
 		const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
 			this.ctx,
 			CREDENTIAL_TYPE,
 			options,
 			this.credentialOptions,
 		)) as RawResponse;
-		return { ...response, body: parseBody(response.body) };
+		if (!download) return { ...response, body: parseBody(response.body) };
+		const ok = response.statusCode >= 200 && response.statusCode < 300;
+		// An error answer is small JSON; read at most 64 KB of it.
+		const bytes = ok
+			? await readAtMost(response.body, download.maxBytes, Number(headerOf(response.headers, 'content-length')))
+			: await readAtMost(response.body, 65_536, NaN, true);
+		if (!ok) return { ...response, body: parseBody(bytes) };
+		const contentType = String(headerOf(response.headers, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
+		return { ...response, body: { bytes, contentType } satisfies DownloadedBytes };
 	}
 
 	private resolveUrl(request: ApiRequest): string {
@@ -402,4 +436,37 @@ function parseBody(body: unknown): unknown {
 	} catch {
 		return body;
 	}
+}
+
+function headerOf(headers: RawResponse['headers'], name: string): string | undefined {
+	const value = headers?.[name] ?? headers?.[name.toLowerCase()];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The bytes of a streamed answer, stopped (and the stream destroyed) past `maxBytes`: `DownloadTooLarge`.
+ * A declared Content-Length past the bound fails before any byte is read; `truncate` keeps the first bytes instead.
+ */
+async function readAtMost(body: unknown, maxBytes: number, declaredLength: number, truncate = false): Promise<Buffer> {
+	const stream = body as (AsyncIterable<Buffer | string> & { destroy?: () => void }) | undefined;
+	if (Buffer.isBuffer(body)) return body;
+	if (typeof body === 'string') return Buffer.from(body, 'utf8');
+	if (!stream || typeof stream[Symbol.asyncIterator] !== 'function') return Buffer.alloc(0);
+	if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
+		stream.destroy?.();
+		throw new DownloadTooLarge(maxBytes);
+	}
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of stream) {
+		const piece = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+		size += piece.length;
+		if (size > maxBytes) {
+			stream.destroy?.();
+			if (truncate) return Buffer.concat([...chunks, piece]).subarray(0, maxBytes);
+			throw new DownloadTooLarge(maxBytes);
+		}
+		chunks.push(piece);
+	}
+	return Buffer.concat(chunks);
 }

@@ -1,14 +1,18 @@
 /**
  * Deliveries of the X Activity API turned into unified events: `dm.received` (a person wrote to the
- * account) is a message, `dm.sent` (the account wrote, from anywhere) an echo. Total: any JSON value is
- * read without throwing; what is not a DM event of the subscribed account is skipped.
+ * account) is a message, `dm.sent` (the account wrote, from anywhere) an echo, `dm.read` (a person read
+ * the account's messages) a read and `dm.indicate_typing` (a person is typing to the account) a typing
+ * event. Reads and typing come in the Account Activity API's shapes (`direct_message_mark_read_events`,
+ * `direct_message_indicate_typing_events`; inferred, X documents no Activity API payload for them); the
+ * account's own reads and typing are skipped. Total: any JSON value is read without throwing; what is
+ * not a DM event of the subscribed account is skipped.
  */
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Attachment, MessagingEvent, MessagingEventType, Participant } from '../types';
 
 /** The Activity API event types the trigger subscribes to, and what each becomes. */
-export const ACTIVITY_TYPES: Record<string, MessagingEventType> = { 'dm.received': 'message', 'dm.sent': 'echo' };
+export const ACTIVITY_TYPES: Record<string, MessagingEventType> = { 'dm.received': 'message', 'dm.sent': 'echo', 'dm.read': 'read', 'dm.indicate_typing': 'typing' };
 
 const objectOf = (value: unknown): IDataObject | undefined =>
 	value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
@@ -48,7 +52,8 @@ function attachmentsOf(messageData: IDataObject | undefined): Attachment[] {
 
 function isoOf(ms: unknown): string {
 	const value = typeof ms === 'string' && /^\d+$/.test(ms) ? Number(ms) : ms;
-	return typeof value === 'number' && Number.isFinite(value) && value > 0 ? new Date(value).toISOString() : new Date().toISOString();
+	// Beyond what a Date holds (about 8.64e15 ms) is no time either.
+	return typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 8.64e15 ? new Date(value).toISOString() : new Date().toISOString();
 }
 
 /** One Activity API event (`data` of a delivery) as unified events; `uuid` names it across redeliveries. */
@@ -59,6 +64,7 @@ function eventsOf(data: IDataObject, includeRaw: boolean): MessagingEvent[] {
 	if (!type || !accountId || !uuid) return [];
 	const payload = objectOf(data.payload) ?? {};
 	const users = objectOf(payload.users);
+	if (type === 'read' || type === 'typing') return signalsOf(type, payload, accountId, uuid, includeRaw ? data : undefined);
 	const events: MessagingEvent[] = [];
 	for (const dm of objectsOf(payload.direct_message_events)) {
 		if (dm.type !== 'message_create') continue;
@@ -85,6 +91,43 @@ function eventsOf(data: IDataObject, includeRaw: boolean): MessagingEvent[] {
 		const text = textOf(messageData?.text);
 		if (text !== undefined) event.text = text;
 		if (includeRaw) event.raw = data;
+		events.push(event);
+	}
+	return events;
+}
+
+/** `dm.read` / `dm.indicate_typing`: `{created_timestamp, sender_id, target: {recipient_id}, last_read_event_id?}` each. */
+function signalsOf(type: 'read' | 'typing', payload: IDataObject, accountId: string, uuid: string, raw: IDataObject | undefined): MessagingEvent[] {
+	const list = type === 'read' ? payload.direct_message_mark_read_events : payload.direct_message_indicate_typing_events;
+	const users = objectOf(payload.users);
+	const events: MessagingEvent[] = [];
+	for (const signal of objectsOf(list)) {
+		const senderId = idOf(signal.sender_id);
+		// Only what people do in the account's conversations; the account's own reads and typing are not events.
+		if (!senderId || senderId === accountId) continue;
+		const recipientId = idOf(objectOf(signal.target)?.recipient_id) ?? accountId;
+		const timestamp = isoOf(signal.created_timestamp);
+		const event: MessagingEvent = {
+			type,
+			platform: 'x',
+			accountId,
+			conversationKey: `${accountId}:${senderId}`,
+			attachments: [],
+			timestamp,
+			// X's redeliveries keep the event_uuid: one read or typing per uuid and person.
+			dedupeKey: `x:${uuid}:${type}:${senderId}`,
+		};
+		const sender = person(users, senderId);
+		const recipient = person(users, recipientId);
+		if (sender) event.sender = sender;
+		if (recipient) event.recipient = recipient;
+		if (type === 'read') {
+			// As on Meta: messages up to this time were read, up to this message id.
+			event.watermark = timestamp;
+			const lastRead = idOf(signal.last_read_event_id);
+			if (lastRead) event.messageId = lastRead;
+		}
+		if (raw) event.raw = raw;
 		events.push(event);
 	}
 	return events;

@@ -38,6 +38,6 @@ export function xProvider(elsewhere: (capability: keyof Capabilities) => string)
 			const transport = transportFor(ctx, credentials, options);
 			return new XPlatform(ctx, transport, { capabilities: X_CAPABILITIES, sendsPerSecond: options.sendsPerSecond }, elsewhere);
 		},
-		webhook: xWebhook((ctx, credentials) => transportFor(ctx, credentials)),
+		webhook: xWebhook((ctx, credentials, options) => transportFor(ctx, credentials, options)),
 	};
 }

@@ -1,7 +1,8 @@
 /**
  * The trigger's side of X: the X Activity API (not the Account Activity API, which ends on 2027-01-01).
  * Activation registers the n8n URL with `POST /2/webhooks` (X checks it with a CRC GET first) and
- * subscribes the account to `dm.received` (and `dm.sent` for Include Echoes) on that webhook; a webhook
+ * subscribes the account to `dm.received` (and `dm.sent` for Include Echoes), `dm.read` and `dm.indicate_typing`
+ * as Trigger On asks, one subscription per event type, on that webhook; a webhook
  * already registered for this URL is reused, never registered twice. What activation created is kept in
  * the node's static data, so `checkExists` can be exact and deactivation removes just that.
  * Deliveries carry `x-twitter-webhooks-signature: sha256=<base64 HMAC-SHA256(consumer secret, raw body)>`.
@@ -17,6 +18,7 @@ import type { ProviderWebhook, WebhookEndpoint } from '../provider';
 import type { PlatformName } from '../types';
 import { XActivity, type XSubscription, type XWebhook } from './activity';
 import { parseActivityDelivery } from './activityEvents';
+import { downloadAttachments } from './attachments';
 
 export const SIGNATURE_HEADER = 'x-twitter-webhooks-signature';
 
@@ -50,9 +52,23 @@ function consumerSecretOf(credentials: ICredentialDataDecryptedObject): string {
 	return String(credentials.xApiKeySecret ?? '').trim();
 }
 
-function open(_ctx: IHookFunctions | IWebhookFunctions, credentials: ICredentialDataDecryptedObject, platform: PlatformName): WebhookEndpoint {
+/** Downloads wait for no rate limit and give up after 30 s each: the execution starts when they are done. */
+const DOWNLOAD_OPTIONS = { maxRateLimitWaitMs: 0, requestTimeoutMs: 30_000 };
+
+type TransportFor = (ctx: IHookFunctions | IWebhookFunctions, credentials: ICredentialDataDecryptedObject, options?: typeof DOWNLOAD_OPTIONS) => Transport;
+
+function open(transportFor: TransportFor, ctx: IHookFunctions | IWebhookFunctions, credentials: ICredentialDataDecryptedObject, platform: PlatformName): WebhookEndpoint {
 	const secret = consumerSecretOf(credentials);
+	let transport: Transport | undefined;
 	return {
+		async downloadAttachments(event) {
+			try {
+				transport ??= transportFor(ctx, credentials, DOWNLOAD_OPTIONS);
+			} catch (error) {
+				return event.attachments.map(() => ({ error: (error as Error).message }));
+			}
+			return await downloadAttachments(transport, event);
+		},
 		handshake(query) {
 			const token = query.crc_token;
 			if (typeof token !== 'string' || !token) return { status: 400, contentType: 'text/plain', body: 'Missing crc_token' };
@@ -72,10 +88,18 @@ function open(_ctx: IHookFunctions | IWebhookFunctions, credentials: ICredential
 	};
 }
 
-/** The Activity API event types this trigger subscribes to: people's messages, and the account's own with Include Echoes. */
+/** Trigger On's events on X, and the Activity API event type each subscribes to. */
+export const X_EVENT_TYPES: Record<string, string> = { message: 'dm.received', read: 'dm.read', typing: 'dm.indicate_typing' };
+
+/**
+ * The Activity API event types this trigger subscribes to, one subscription each: people's messages (and the
+ * account's own with Include Echoes), reads and typing, as Trigger On asks.
+ */
 function wantedTypes(ctx: IHookFunctions): string[] {
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
-	return options.includeEchoes === true ? ['dm.received', 'dm.sent'] : ['dm.received'];
+	const events = ctx.getNodeParameter('events', []) as string[];
+	const types = Object.entries(X_EVENT_TYPES).filter(([event]) => events.includes(event)).map(([, type]) => type);
+	return options.includeEchoes === true && events.includes('message') ? [...types, 'dm.sent'] : types;
 }
 
 /** Names the workflow on X's side (the subscription's tag, at most 200 characters). */
@@ -94,7 +118,7 @@ function failure(ctx: IHookFunctions, error: unknown): NodeOperationError {
 }
 
 /** The webhook side; `transportFor` comes from the provider (one way to build the transport). */
-export function xWebhook(transportFor: (ctx: IHookFunctions, credentials: ICredentialDataDecryptedObject) => Transport): ProviderWebhook {
+export function xWebhook(transportFor: TransportFor): ProviderWebhook {
 	async function setUp(ctx: IHookFunctions) {
 		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 		if (!String(credentials.xBearerToken ?? '').trim()) {
@@ -145,7 +169,7 @@ export function xWebhook(transportFor: (ctx: IHookFunctions, credentials: ICrede
 	}
 
 	return {
-		open,
+		open: (ctx, credentials, platform) => open(transportFor, ctx, credentials, platform),
 		async checkExists(ctx) {
 			const registration = stored(ctx);
 			if (!registration) return false;
@@ -161,8 +185,12 @@ export function xWebhook(transportFor: (ctx: IHookFunctions, credentials: ICrede
 			);
 		},
 		async create(ctx) {
-			if (!(ctx.getNodeParameter('events', []) as string[]).includes('message')) {
-				throw failure(ctx, new InputError('On X the trigger starts on Message only', 'Add Message to Trigger On: X\'s Activity API delivers direct messages (dm.received), and the account\'s own ones with Include Echoes.'));
+			// Events X does not have (stored under another platform, or from an expression) are ignored; one of X's is needed.
+			if (wantedTypes(ctx).length === 0) {
+				throw failure(ctx, new InputError(
+					'On X the trigger starts on Message, Read or Typing',
+					'Choose at least one of them in Trigger On: X\'s Activity API delivers direct messages (dm.received, and the account\'s own dm.sent with Include Echoes), reads (dm.read) and typing (dm.indicate_typing).',
+				));
 			}
 			const { activity, url } = await setUp(ctx);
 			const staticData = ctx.getWorkflowStaticData('node');

@@ -2,11 +2,13 @@
  * The X Activity API side of the fake that is not a route: the CRC X runs against a webhook URL (on
  * `POST /2/webhooks`, on `PUT /2/webhooks/{id}`, and when a test asks), and signed deliveries of
  * `dm.received` / `dm.sent` events to the webhooks of matching subscriptions, in X's documented payload
- * shape, with `x-twitter-webhooks-signature: sha256=<base64 HMAC-SHA256(consumer secret, raw body)>`.
+ * shape, and of `dm.read` / `dm.indicate_typing` in the Account Activity API's shapes of those events
+ * (`direct_message_mark_read_events`, `direct_message_indicate_typing_events`: inferred, see README), with `x-twitter-webhooks-signature: sha256=<base64 HMAC-SHA256(consumer secret, raw body)>`.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 
 import type { SignatureMode } from '../graph/webhooks';
+import { mediaUrl } from './routes/dmMedia';
 import type { DmEventRecord, UserRecord, WebhookRecord, XState } from './state';
 
 export type { SignatureMode };
@@ -83,7 +85,7 @@ export function activityPayload(state: XState, spec: ActivityEventSpec): Record<
 	const mediaKey = event.mediaKeys?.[0];
 	const media = mediaKey ? state.mediaByKey(mediaKey) : undefined;
 	if (media) {
-		messageData.attachment = { type: 'media', media: { id_str: media.id, media_url_https: `https://ton.x.com/i/ton/data/dm/${event.id}/${media.id}/media.jpg`, type: media.category === 'dm_image' ? 'photo' : 'video' } };
+		messageData.attachment = { type: 'media', media: { id_str: media.id, media_url_https: mediaUrl(event, media), type: media.category === 'dm_image' ? 'photo' : media.category === 'dm_gif' ? 'animated_gif' : 'video' } };
 	}
 	return {
 		data: {
@@ -132,6 +134,79 @@ export async function deliverDm(state: XState, dm: DmDelivery, options: Delivery
 		const webhook = subscription.webhookId ? state.webhooks.get(subscription.webhookId) : undefined;
 		if (!wanted || !webhook) continue;
 		const payload = activityPayload(state, { eventType: subscription.eventType as 'dm.received' | 'dm.sent', accountId: subscription.userId, event, recipientId: dm.to, tag: subscription.tag, uuid: dm.uuid });
+		const secret = options.consumerSecret ?? state.apps.get(subscription.consumerKey)?.consumerSecret ?? '';
+		results.push(await postDelivery(webhook.url, payload, secret, options));
+	}
+	return results;
+}
+
+export interface SignalSpec {
+	eventType: 'dm.read' | 'dm.indicate_typing';
+	/** The subscribed account (`filter.user_id`). */
+	accountId: string;
+	/** Who read or is typing. */
+	senderId: string;
+	/** Whose conversation: the other participant. */
+	recipientId: string;
+	createdAt: number;
+	/** dm.read: the last DM event read. */
+	lastReadEventId?: string;
+	tag?: string;
+	uuid?: string;
+}
+
+/** One Activity API delivery body for a read or typing event (inferred shape, see README). */
+export function signalPayload(state: XState, spec: SignalSpec): Record<string, unknown> {
+	const signal: Record<string, unknown> = { created_timestamp: String(spec.createdAt), sender_id: spec.senderId, target: { recipient_id: spec.recipientId } };
+	if (spec.eventType === 'dm.read' && spec.lastReadEventId) signal.last_read_event_id = spec.lastReadEventId;
+	const list = spec.eventType === 'dm.read' ? 'direct_message_mark_read_events' : 'direct_message_indicate_typing_events';
+	return {
+		data: {
+			event_uuid: spec.uuid ?? randomUUID(),
+			filter: { user_id: spec.accountId },
+			event_type: spec.eventType,
+			...(spec.tag ? { tag: spec.tag } : {}),
+			payload: {
+				[list]: [signal],
+				users: {
+					[spec.senderId]: userEntry(state.users.get(spec.senderId), spec.senderId),
+					[spec.recipientId]: userEntry(state.users.get(spec.recipientId), spec.recipientId),
+				},
+			},
+		},
+	};
+}
+
+export interface SignalDelivery {
+	eventType: 'dm.read' | 'dm.indicate_typing';
+	/** Who read or is typing. */
+	from: string;
+	/** The other participant. */
+	to: string;
+	/** dm.read: default the newest event of their conversation. */
+	lastReadEventId?: string;
+	uuid?: string;
+}
+
+/** A read or typing in the one-to-one conversation of `from` and `to`, delivered to both people's subscriptions of that type. */
+export async function deliverSignal(state: XState, signal: SignalDelivery, options: DeliveryOptions = {}): Promise<ActivityDeliveryResult[]> {
+	const conversation = state.oneToOne(signal.from, signal.to);
+	const lastReadEventId = signal.lastReadEventId ?? state.events.find((event) => event.conversationId === conversation.id)?.id;
+	const results: ActivityDeliveryResult[] = [];
+	for (const subscription of [...state.subscriptions.values()]) {
+		const wanted = subscription.eventType === signal.eventType && (subscription.userId === signal.to || subscription.userId === signal.from);
+		const webhook = subscription.webhookId ? state.webhooks.get(subscription.webhookId) : undefined;
+		if (!wanted || !webhook) continue;
+		const payload = signalPayload(state, {
+			eventType: signal.eventType,
+			accountId: subscription.userId,
+			senderId: signal.from,
+			recipientId: signal.to,
+			createdAt: state.tick(),
+			lastReadEventId,
+			tag: subscription.tag,
+			uuid: signal.uuid,
+		});
 		const secret = options.consumerSecret ?? state.apps.get(subscription.consumerKey)?.consumerSecret ?? '';
 		results.push(await postDelivery(webhook.url, payload, secret, options));
 	}

@@ -51,6 +51,8 @@ export const X_USERS = {
 export const GROUP_ID = '1790000000000000001';
 /** The image Alice sent (media key of the seeded attachment). */
 export const ALICE_IMAGE_KEY = '3_1500000000000000001';
+/** Its bytes (a JPEG's start and end markers around a few bytes), served by the DM media download. */
+export const ALICE_IMAGE_BYTES = Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');
 
 /** The default seed: what `startFakeX()` starts with. */
 export function createDefaultState(): XState {
@@ -73,7 +75,10 @@ export function createDefaultState(): XState {
 		ownerId: alice.id,
 		category: 'dm_image',
 		mimeType: 'image/jpeg',
-		totalBytes: 48_213,
+		totalBytes: ALICE_IMAGE_BYTES.length,
+		bytes: ALICE_IMAGE_BYTES,
+		// The file part of its DM media URL (…/dm/{dm_id}/{media_id}/media.jpg) and of its download path.
+		resourceId: 'media',
 		segments: new Map(),
 		phase: 'finalized',
 		processing: [],

@@ -15,5 +15,6 @@ export type { Caller } from './auth';
 export { sniff } from './routes/media';
 export { callX } from './client';
 export type { XAnswer, XCallOptions } from './client';
-export { activityPayload, xSignature } from './activity';
-export type { ActivityDeliveryResult, ActivityEventSpec, DeliveryOptions as ActivityDeliveryOptions, DmDelivery, SignatureMode } from './activity';
+export { activityPayload, signalPayload, xSignature } from './activity';
+export { mediaUrl, resourceIdOf } from './routes/dmMedia';
+export type { ActivityDeliveryResult, ActivityEventSpec, DeliveryOptions as ActivityDeliveryOptions, DmDelivery, SignalDelivery, SignalSpec, SignatureMode } from './activity';

@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { boundaryOf, parseMultipart, type MultipartPart } from '../graph/multipart';
-import { deliverDm, postDelivery, runCrc, type ActivityDeliveryResult, type DeliveryOptions, type DmDelivery } from './activity';
+import { deliverDm, deliverSignal, postDelivery, runCrc, type ActivityDeliveryResult, type DeliveryOptions, type DmDelivery, type SignalDelivery } from './activity';
 import { Authenticator, type Caller } from './auth';
 import { failureFrom, invalidRequest, problem, PROBLEMS, X_FAILURES, XError, type FailSpec, type XFailureName } from './errors';
 import { createDefaultState } from './fixtures';
@@ -18,6 +18,7 @@ import { checkRequest, spec, type SpecVersion } from './openapi';
 import { RateLimits, type LimitGroup, type WindowSpec } from './ratelimit';
 import { ACTIVITY_ROUTES } from './routes/activity';
 import { DM_ROUTES } from './routes/dm';
+import { DM_MEDIA_ROUTES } from './routes/dmMedia';
 import { MEDIA_ROUTES } from './routes/media';
 import type { RouteOptions, RouteResult, XRoute } from './routes/types';
 import { USER_ROUTES } from './routes/users';
@@ -41,6 +42,12 @@ export interface FakeXOptions {
 	injectedResetSecs?: number;
 	/** Extra routes (checked before the built-in ones). */
 	routes?: XRoute[];
+	/**
+	 * Operations (`GET /2/dm_conversations/media/{dm_id}/{media_id}/{resource_id}`) that also take OAuth 1.0a user
+	 * context though X's description lists only OAuth 2.0 user tokens for them: an assumption a test makes on
+	 * purpose, never the default. Also `fake.oauth1Also`, changeable while running.
+	 */
+	oauth1Also?: string[];
 }
 
 export interface RecordedXRequest {
@@ -97,6 +104,8 @@ export interface FakeX {
 	failNext(matcher: XMatcher, spec: FailSpec | XFailureName, times?: number): void;
 	clearFailures(): void;
 	addRoutes(routes: XRoute[]): void;
+	/** See `FakeXOptions.oauth1Also`. */
+	readonly oauth1Also: Set<string>;
 	/** Puts a file on the fake's "public web" (`/cdn/…`, outside X's API) and returns its URL, for media by URL. */
 	serveFile(name: string, bytes: Buffer, contentType: string): string;
 	setLatency(ms: number): void;
@@ -104,6 +113,8 @@ export interface FakeX {
 	deliver(url: string, payload: unknown, options?: DeliveryOptions): Promise<ActivityDeliveryResult>;
 	/** A new DM, delivered as `dm.received` / `dm.sent` to every matching subscription's webhook. */
 	deliverDm(dm: DmDelivery, options?: DeliveryOptions): Promise<ActivityDeliveryResult[]>;
+	/** A `dm.read` / `dm.indicate_typing` by `from` in the conversation with `to`, to both people's subscriptions of that type. */
+	deliverSignal(signal: SignalDelivery, options?: DeliveryOptions): Promise<ActivityDeliveryResult[]>;
 	/** X's periodic CRC re-check of a registered webhook; marks it invalid when the answer is wrong. */
 	crc(webhookId: string): Promise<boolean>;
 	close(): Promise<void>;
@@ -154,6 +165,8 @@ class FakeXServer implements FakeX {
 
 	private routes: Array<XRoute & { regex: RegExp }> = [];
 
+	readonly oauth1Also: Set<string>;
+
 	private failures: PendingFailure[] = [];
 
 	private readonly auth: Authenticator;
@@ -172,8 +185,9 @@ class FakeXServer implements FakeX {
 		this.auth = new Authenticator(this.state);
 		this.latencyMs = options.latencyMs ?? 0;
 		this.routeOptions = { videoProcessing: options.videoProcessing ?? ['pending', 'in_progress', 'succeeded'], checkAfterSecs: options.checkAfterSecs ?? 1 };
-		this.addRoutes([...USER_ROUTES, ...DM_ROUTES, ...MEDIA_ROUTES, ...ACTIVITY_ROUTES]);
+		this.addRoutes([...USER_ROUTES, ...DM_ROUTES, ...DM_MEDIA_ROUTES, ...MEDIA_ROUTES, ...ACTIVITY_ROUTES]);
 		if (options.routes) this.addRoutes(options.routes);
+		this.oauth1Also = new Set(options.oauth1Also ?? []);
 		this.server = http.createServer((req, res) => {
 			this.handle(req, res).catch((error: unknown) => {
 				console.error('[fake-x] internal error', error);
@@ -234,6 +248,10 @@ class FakeXServer implements FakeX {
 
 	deliverDm(dm: DmDelivery, options: DeliveryOptions = {}): Promise<ActivityDeliveryResult[]> {
 		return deliverDm(this.state, dm, options);
+	}
+
+	deliverSignal(signal: SignalDelivery, options: DeliveryOptions = {}): Promise<ActivityDeliveryResult[]> {
+		return deliverSignal(this.state, signal, options);
 	}
 
 	async crc(webhookId: string): Promise<boolean> {
@@ -298,10 +316,11 @@ class FakeXServer implements FakeX {
 			req.socket.destroy();
 			return;
 		}
-		const body = result.body === undefined ? '' : JSON.stringify(result.body);
+		// Files (media downloads) go out as their bytes, with the route's content type.
+		const body = Buffer.isBuffer(result.body) ? result.body : result.body === undefined ? '' : JSON.stringify(result.body);
 		const isProblem = result.status >= 400 && !!result.body && typeof result.body === 'object' && 'type' in result.body;
 		res.writeHead(result.status, {
-			'content-type': isProblem ? 'application/problem+json' : 'application/json; charset=utf-8',
+			'content-type': Buffer.isBuffer(result.body) ? 'application/octet-stream' : isProblem ? 'application/problem+json' : 'application/json; charset=utf-8',
 			'content-length': Buffer.byteLength(body),
 			...(result.headers ?? {}),
 		});
@@ -383,9 +402,9 @@ class FakeXServer implements FakeX {
 	/** What X answers before a route runs: auth the endpoint does not take, no plan, no credits, no DM permission. */
 	private refuse(route: XRoute, record: RecordedXRequest, caller: Caller): XError | undefined {
 		const described = spec('2.167').find(record.method, record.path) ?? spec('2.159').find(record.method, record.path);
-		const allowed = described
-			? [...(described.operation.security.includes('UserToken') ? ['user'] : []), ...(described.operation.security.includes('BearerToken') ? ['bearer'] : [])]
-			: (route.auth ?? ['user']);
+		const security = described ? described.operation.security : [];
+		const oauth1 = security.includes('UserToken') || (described !== undefined && this.oauth1Also.has(`${described.operation.method.toUpperCase()} ${described.operation.template}`));
+		const allowed = described ? [...(oauth1 ? ['user'] : []), ...(security.includes('BearerToken') ? ['bearer'] : [])] : (route.auth ?? ['user']);
 		if (!allowed.includes(caller.kind)) {
 			const given = caller.kind === 'bearer' ? 'OAuth 2.0 Application-Only' : 'OAuth 1.0a User Context';
 			return problem(403, 'Unsupported Authentication', `Authenticating with ${given} is forbidden for this endpoint.`, `${PROBLEMS}unsupported-authentication`);

@@ -73,6 +73,8 @@ export interface MediaRecord {
 	/** Chunked uploads: the segments received so far, by index. */
 	segments: Map<number, Buffer>;
 	bytes?: Buffer;
+	/** The id of the file in DM media URLs and downloads (`routes/dmMedia.ts`), made on first use. */
+	resourceId?: string;
 	/** `initialized` until FINALIZE; then processed through `processing` (empty: ready at once). */
 	phase: 'initialized' | 'finalized';
 	processing: Array<'pending' | 'in_progress' | 'succeeded' | 'failed'>;
