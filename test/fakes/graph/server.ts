@@ -169,7 +169,9 @@ class FakeGraphServer implements FakeGraph {
 				if (!res.headersSent) res.writeHead(500).end();
 			});
 		});
-		this.server.keepAliveTimeout = 5_000;
+		// Long enough that a client busy for seconds (a 25 MB body built on a loaded machine) does not reuse a
+		// connection the server has just dropped (ECONNRESET); close() drops every connection anyway.
+		this.server.keepAliveTimeout = 60_000;
 	}
 
 	listen(port: number, host: string): Promise<void> {
