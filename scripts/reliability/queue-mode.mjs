@@ -97,6 +97,7 @@ async function post(base, path, { raw, signature }) {
 }
 
 let code = 1;
+let logFolder;
 try {
 	ensureDependencies();
 	const packDir = mkdtempSync(join(tmpdir(), 'queue-pack-'));
@@ -128,6 +129,7 @@ try {
 		N8N_LOG_FORMAT: 'json',
 	};
 	const main = await startN8n({ version: args.version, port: mainPort, packages: [tarball], env });
+	logFolder = main.userFolder;
 	// The main's user folder (and so its log) goes last, once the others are stopped.
 	stops.unshift(() => main.stop({ keep: code !== 0 }));
 	const shared = { version: args.version, userFolder: main.userFolder, env };
@@ -334,6 +336,6 @@ try {
 	console.log(JSON.stringify({ ...figures, checks, error: String(error.message ?? error).slice(0, 2000) }, null, 2));
 } finally {
 	for (const stop of stops) await stop().catch((error) => console.error(`stopping: ${error.message}`));
-	if (code !== 0) console.error('queue mode: a check failed (the n8n logs are kept in the user folder named above, if any)');
+	if (code !== 0) console.error(`queue mode: a check failed${logFolder ? `; the four n8n logs are kept in ${logFolder}` : ''}`);
 }
 process.exit(code);
