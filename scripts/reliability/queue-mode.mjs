@@ -244,6 +244,7 @@ try {
 	const ids = await waitForExecutions(expectedSoFar);
 	const emitted = new Map();
 	const replies = new Map();
+	const skippedForCooldown = new Set();
 	let failed = 0;
 	for (const id of ids) {
 		const execution = await main.waitForExecution(id, { timeoutMs: 60_000 });
@@ -251,6 +252,7 @@ try {
 		for (const item of execution.status === 'success' ? nodeOutput(execution, 'Inbox') : []) {
 			emitted.set(item.messageId, [...(emitted.get(item.messageId) ?? []), id]);
 			if (item.autoResponse?.status === 'sent') replies.set(item.sender.id, (replies.get(item.sender.id) ?? 0) + 1);
+			if (item.autoResponse?.status === 'skipped' && item.autoResponse.reason === 'cooldown') skippedForCooldown.add(item.messageId);
 		}
 	}
 	const times = (mid) => emitted.get(mid)?.length ?? 0;
@@ -270,6 +272,7 @@ try {
 		people: PEOPLE,
 		repliesAfterWritingToBothProcesses: Array.from({ length: PEOPLE }, (_, i) => repliesTo(person(i))).reduce((a, b) => a + b, 0),
 		emittedSecondMessages: again.filter((m) => times(m.mid) === 1).length,
+		secondMessagesSkippedForCooldown: again.filter((m) => skippedForCooldown.has(m.mid)).length,
 	};
 	figures.races = {
 		trials: TRIALS,
@@ -287,7 +290,7 @@ try {
 	checks.deliveries = figures.deliveries.answered === DELIVERIES && figures.deliveries.emittedOnce === DELIVERIES;
 	checks.bothWorkers = figures.triggerExecutions.workerA > 0 && figures.triggerExecutions.workerB > 0 && failed === 0;
 	checks.redeliveriesDropped = figures.redeliveries.emittedAgain === 0;
-	checks.cooldownAcrossProcesses = figures.cooldown.repliesAfterWritingToBothProcesses === PEOPLE && figures.cooldown.emittedSecondMessages === PEOPLE;
+	checks.cooldownAcrossProcesses = figures.cooldown.repliesAfterWritingToBothProcesses === PEOPLE && figures.cooldown.emittedSecondMessages === PEOPLE && figures.cooldown.secondMessagesSkippedForCooldown === PEOPLE;
 
 	// ------------------------------------------------------------ a Send workflow on a worker
 	await control('POST', '/reset');
