@@ -41,6 +41,20 @@ function postgresBin() {
 	return versions[0] && join(base, versions[0], 'bin');
 }
 
+/**
+ * Runs `cleanUp` (synchronous) when this process exits or is interrupted: a daemon left running would
+ * hold its port and temp folder. On a signal, the process still ends as the signal wants.
+ */
+function onExitOrSignal(cleanUp) {
+	process.on('exit', cleanUp);
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+		process.once(signal, () => {
+			cleanUp();
+			if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+		});
+	}
+}
+
 /** Waits until a TCP answer to `probe` contains `expected`. */
 async function waitForAnswer(port, probe, expected, timeoutMs) {
 	const deadline = Date.now() + timeoutMs;
@@ -72,7 +86,10 @@ export async function startRedis() {
 		stdio: 'ignore',
 	});
 	const exited = new Promise((done) => child.on('exit', done));
-	process.on('exit', () => killGroup(child.pid, 'SIGKILL'));
+	onExitOrSignal(() => {
+		killGroup(child.pid, 'SIGKILL');
+		rmSync(dir, { recursive: true, force: true });
+	});
 	await waitForAnswer(port, 'PING\r\n', '+PONG', 20_000);
 	return {
 		port,
@@ -107,7 +124,8 @@ export async function startPostgres({ database = 'n8n' } = {}) {
 	run('initdb', ['-D', data, '-U', user, '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
 	const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
 	run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', 'start']);
-	const stop = async () => {
+	const stopNow = () => {
+		if (!existsSync(data)) return;
 		try {
 			run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
 		} catch {
@@ -115,9 +133,8 @@ export async function startPostgres({ database = 'n8n' } = {}) {
 		}
 		rmSync(dir, { recursive: true, force: true });
 	};
-	process.on('exit', () => {
-		if (existsSync(data)) void stop();
-	});
+	const stop = async () => stopNow();
+	onExitOrSignal(stopNow);
 	run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', user, database]);
 	return {
 		port,
