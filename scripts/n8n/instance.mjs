@@ -7,6 +7,9 @@
 //   const { id, versionId } = await n8n.createWorkflow(json);
 //   const execution = await n8n.runWorkflow(id);
 //   await n8n.stop();
+//
+// Queue mode: `command: 'worker'` or `'webhook'` starts `n8n worker` / `n8n webhook` instead, e.g. on
+// the user folder and database of a main started before (scripts/reliability/queue-mode.mjs).
 
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -76,6 +79,10 @@ function quietEnv({ port, brokerPort, userFolder }) {
  * @param {string} [options.customExtensionsDir]  N8N_CUSTOM_EXTENSIONS
  * @param {Record<string,string>} [options.env]  extra/overriding environment
  * @param {number} [options.timeoutMs]  for start-up, 120 s by default
+ * @param {'start'|'worker'|'webhook'} [options.command]  the n8n command: `start` (default, the main
+ *   with its editor and REST API), `worker` (queue mode; its health server listens on `port`) or
+ *   `webhook` (queue mode's webhook processor). Ready means /healthz/readiness answers 200, and for
+ *   `start` also the REST API; the REST client works against `start` only.
  */
 export async function startN8n({
 	version,
@@ -85,7 +92,9 @@ export async function startN8n({
 	customExtensionsDir,
 	env = {},
 	timeoutMs = 120_000,
+	command = 'start',
 }) {
+	if (!['start', 'worker', 'webhook'].includes(command)) throw new Error(`unknown n8n command "${command}"`);
 	const { nodeBin, n8nBin, env: versionEnv } = await installN8n(version);
 	const [freeA, freeB] = await freePorts(2);
 	port ??= freeA;
@@ -99,12 +108,14 @@ export async function startN8n({
 
 	const childEnv = { ...inheritedEnv(), ...quietEnv({ port, brokerPort, userFolder }), ...versionEnv, ...env };
 	if (customExtensionsDir) childEnv.N8N_CUSTOM_EXTENSIONS = customExtensionsDir;
+	// A worker serves no editor: its health server (off by default) is what tells it is ready.
+	if (command === 'worker') Object.assign(childEnv, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }, env);
 
 	const out = openSync(logFile, 'a');
 	const started = Date.now();
 	// detached: n8n gets its own process group, so stop() can end it together
 	// with its task runner.
-	const child = spawn(nodeBin, [n8nBin, 'start'], { env: childEnv, detached: true, stdio: ['ignore', out, out] });
+	const child = spawn(nodeBin, [n8nBin, command], { env: childEnv, detached: true, stdio: ['ignore', out, out] });
 	closeSync(out);
 	let exited = null;
 	const exitPromise = new Promise((done) => child.on('exit', (code, signal) => done((exited = { code, signal }))));
@@ -112,6 +123,7 @@ export async function startN8n({
 
 	const instance = {
 		version,
+		command,
 		url,
 		port,
 		userFolder,
@@ -134,7 +146,7 @@ export async function startN8n({
 	};
 
 	try {
-		await waitUntilReady(url, () => exited, timeoutMs);
+		await waitUntilReady(url, () => exited, timeoutMs, { rest: command === 'start' });
 	} catch (error) {
 		await instance.stop({ keep: true });
 		const tail = instance.log().split('\n').slice(-40).join('\n');
@@ -149,7 +161,8 @@ export async function startN8n({
 // starting up". /healthz/readiness turns 200 after the migrations (2.0) or
 // once fully started (newer); the REST routes may come a moment later, so wait
 // for /rest/settings (public, the editor's first call) to answer real JSON too.
-async function waitUntilReady(url, exited, timeoutMs) {
+// Workers and webhook processors have no REST API: readiness is all they say.
+async function waitUntilReady(url, exited, timeoutMs, { rest = true } = {}) {
 	const deadline = Date.now() + timeoutMs;
 	const get = (path) => fetch(new URL(path, url), { signal: AbortSignal.timeout(2000) });
 	while (Date.now() < deadline) {
@@ -157,6 +170,7 @@ async function waitUntilReady(url, exited, timeoutMs) {
 		if (gone) throw new Error(`n8n exited during start-up (code ${gone.code}, signal ${gone.signal})`);
 		try {
 			if ((await get('healthz/readiness')).ok) {
+				if (!rest) return;
 				const res = await get('rest/settings');
 				const body = res.ok ? await res.json().catch(() => null) : null;
 				if (body?.data) return;
@@ -475,7 +489,7 @@ function trackForCleanup(pid) {
 
 // Ports the OS reports free. All are held open until all are known, or the OS
 // could hand out the same one twice.
-async function freePorts(count) {
+export async function freePorts(count) {
 	const servers = [];
 	try {
 		for (let i = 0; i < count; i++) {

@@ -6,7 +6,7 @@
 import { afterEach, expect, it } from '@jest/globals';
 
 // @ts-expect-error: plain JS module shared with scripts/, without type declarations
-import { inheritedEnv } from '../../scripts/n8n/instance.mjs';
+import { inheritedEnv, startN8n } from '../../scripts/n8n/instance.mjs';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -20,4 +20,8 @@ it("jest's NODE_ENV and the shell's n8n settings are not handed to n8n; the rest
 	expect(['NODE_ENV', 'N8N_PORT', 'DB_TYPE', 'EXECUTIONS_MODE', 'WEBHOOK_URL'].filter((key) => key in env)).toStrictEqual([]);
 	expect(env.KEEP_ME).toBe('yes');
 	expect(env.PATH).toBe(process.env.PATH);
+});
+
+it('starts only the n8n commands it knows (start, worker, webhook), refusing others before anything runs', async () => {
+	await expect(startN8n({ version: '2.41.1', command: 'execute' })).rejects.toThrow('unknown n8n command "execute"');
 });
