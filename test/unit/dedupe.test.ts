@@ -137,6 +137,16 @@ describe('RecentKeys (process memory)', () => {
 		expect(memory.claim('a', NOW + 1002)).toBe(true);
 	});
 
+	it('the process remembers an event as long as static data would (an overlapping delivery may have lost it there)', () => {
+		forgetProcessMemory();
+		expect(processMemory.events.claim('workflow/node/event', NOW)).toBe(true);
+		// Meta redelivers for about an hour: still dropped after two hours, and up to the window's end.
+		expect(processMemory.events.claim('workflow/node/event', NOW + 2 * 60 * 60 * 1000)).toBe(false);
+		expect(processMemory.events.claim('workflow/node/event', NOW + DEDUPE_WINDOW_MS)).toBe(false);
+		expect(processMemory.events.claim('workflow/node/event', NOW + DEDUPE_WINDOW_MS + 1)).toBe(true);
+		forgetProcessMemory();
+	});
+
 	it('bounded in size: the oldest go first', () => {
 		const memory = new RecentKeys(PROCESS_MEMORY_MS, 3);
 		for (const [index, key] of ['a', 'b', 'c', 'd'].entries()) memory.set(key, NOW + index);

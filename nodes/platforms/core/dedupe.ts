@@ -54,8 +54,13 @@ function migrateLegacy(set: SeenSet, legacy: unknown, now: number): void {
 	for (const { bytes, seenAt } of entries) set.add(hashOfDigestBytes(bytes), Math.min(seenAt, now));
 }
 
-/** How long this process remembers keys handled by deliveries whose static data may not be saved yet. */
-export const PROCESS_MEMORY_MS = 10 * 60 * 1000;
+/**
+ * How long this process remembers keys it handled: as long as static data keeps them. n8n writes each
+ * request's static data back whole, so of two deliveries that overlap the last one to finish wins and the
+ * other's keys are lost from static data; this memory still drops their redeliveries for the whole window
+ * (until a restart), where it used to forget them after 10 minutes (found by the queue-mode run).
+ */
+export const PROCESS_MEMORY_MS = DEDUPE_WINDOW_MS;
 const PROCESS_MEMORY_MAX_ENTRIES = 50_000;
 
 /**
