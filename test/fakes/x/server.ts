@@ -67,7 +67,7 @@ export interface RecordedXRequest {
 	rawBody: Buffer;
 	at: number;
 	/** Who the fake took the caller for; `authFailure` says why it refused. */
-	caller?: 'user' | 'bearer';
+	caller?: 'user' | 'oauth2' | 'bearer';
 	userId?: string;
 	authFailure?: string;
 	/** Which description accepted the request (2.159 only for the renamed DM fields). */
@@ -360,7 +360,7 @@ class FakeXServer implements FakeX {
 			record.authFailure = caller.kind === 'none' ? 'no Authorization header' : caller.reason;
 			return fromError(X_FAILURES.unauthorized());
 		}
-		record.caller = caller.kind;
+		record.caller = caller.kind === 'user' && caller.token.oauth2 ? 'oauth2' : caller.kind;
 		const refused = this.refuse(route, record, caller);
 		if (refused) return fromError(refused);
 
@@ -404,10 +404,18 @@ class FakeXServer implements FakeX {
 		const described = spec('2.167').find(record.method, record.path) ?? spec('2.159').find(record.method, record.path);
 		const security = described ? described.operation.security : [];
 		const oauth1 = security.includes('UserToken') || (described !== undefined && this.oauth1Also.has(`${described.operation.method.toUpperCase()} ${described.operation.template}`));
-		const allowed = described ? [...(oauth1 ? ['user'] : []), ...(security.includes('BearerToken') ? ['bearer'] : [])] : (route.auth ?? ['user']);
-		if (!allowed.includes(caller.kind)) {
-			const given = caller.kind === 'bearer' ? 'OAuth 2.0 Application-Only' : 'OAuth 1.0a User Context';
+		const allowed = described
+			? [...(oauth1 ? ['user'] : []), ...(security.includes('OAuth2UserToken') ? ['oauth2'] : []), ...(security.includes('BearerToken') ? ['bearer'] : [])]
+			: (route.auth ?? ['user']).flatMap((who) => (who === 'user' ? ['user', 'oauth2'] : [who]));
+		const kind = caller.kind === 'user' && caller.token.oauth2 ? 'oauth2' : caller.kind;
+		if (!allowed.includes(kind)) {
+			const given = { bearer: 'OAuth 2.0 Application-Only', oauth2: 'OAuth 2.0 User Context', user: 'OAuth 1.0a User Context' }[kind];
 			return problem(403, 'Unsupported Authentication', `Authenticating with ${given} is forbidden for this endpoint.`, `${PROBLEMS}unsupported-authentication`);
+		}
+		const scopes = caller.kind === 'user' ? (caller.token.oauth2?.scopes ?? []) : [];
+		const missingScopes = kind === 'oauth2' && described ? described.operation.oauth2Scopes.filter((scope) => !scopes.includes(scope)) : [];
+		if (missingScopes.length > 0) {
+			return problem(403, 'Forbidden', `The OAuth 2.0 user token lacks the scope(s) ${missingScopes.join(', ')} this endpoint needs. (inferred wording)`, `${PROBLEMS}client-forbidden`);
 		}
 		if (!caller.app.enrolled) return X_FAILURES.clientForbidden();
 		if (caller.app.credits !== undefined && caller.app.credits <= 0) return X_FAILURES.usageCapped();
