@@ -26,7 +26,7 @@ export class SocialMessagingPollTrigger implements INodeType {
 			authenticationProperty(),
 			{
 				displayName:
-					'Polls GET /2/dm_events with the X API credential. X allows 15 DM lookups per 15 minutes per user and charges each DM event read on pay-per-use: poll every minute or less often. Encrypted X chats are not visible to the API.',
+					'Polls GET /2/dm_events with the X API or the X OAuth2 credential (Authentication). X allows 15 DM lookups per 15 minutes per user and charges each DM event read on pay-per-use: poll every minute or less often. Encrypted X chats are not visible to the API.',
 				name: 'notice',
 				type: 'notice',
 				default: '',

@@ -22,6 +22,7 @@ import {
 	xOAuth2CredentialData,
 	type RecordedXRequest,
 } from '../fakes/x';
+import { pollOnce } from '../harness';
 import { Triggers, settled } from './trigger-setup';
 import { EVENT_QUERY, ME_QUERY, runX, useFakeX } from './x.helpers';
 
@@ -177,5 +178,25 @@ describe('Social Messaging Trigger with Authentication: X OAuth2', () => {
 		expect(String(failure?.description)).toMatch(/Poll Trigger/);
 		expect(fake().calls('POST /2/webhooks')).toStrictEqual([]);
 		assertNoSecretIn(failure);
+	});
+});
+
+describe('Social Messaging Poll Trigger with Authentication: X OAuth2', () => {
+	it('polls with the user token alone (no API Key Secret, no Bearer Token) and emits a new DM once', async () => {
+		const poll = async (staticData: IDataObject) =>
+			await pollOnce({
+				parameters: { authentication: 'xOAuth2', platform: 'x', options: {} },
+				credentials: { xOAuth2Api: credentials({ xApiKeySecret: '', xBearerToken: '' }) },
+				staticData,
+				mode: 'trigger',
+			});
+		const first = await poll({});
+		expect(first.items).toBeNull();
+		const event = fake().state.addEvent({ eventType: 'MessageCreate', conversationId: fake().state.oneToOne(X_USERS.alice.id, ME.id).id, senderId: X_USERS.alice.id, text: 'Polled with OAuth 2.0' });
+		const next = await poll(first.staticData);
+		expect((next.items ?? [[]])[0].map((item) => [item.json.messageId, item.json.text])).toStrictEqual([[event.id, 'Polled with OAuth 2.0']]);
+		expect(fake().requests.map((call) => `${call.method} ${call.path}`)).toStrictEqual(['GET /2/users/me', 'GET /2/dm_events', 'GET /2/users/me', 'GET /2/dm_events']);
+		fake().requests.forEach(assertUserToken);
+		assertNoSecretIn(next.items);
 	});
 });
