@@ -120,6 +120,51 @@ describe('Social Messaging node with Authentication: X OAuth2', () => {
 		}
 	});
 
+	it('an expired token (401): n8n renews it with the refresh token at the Access Token URL and the call goes through, once', async () => {
+		const token = fake().state.tokens.get(X_OAUTH2_TOKEN)!;
+		token.revoked = true;
+		try {
+			const result = await run({ resource: 'conversation', operation: 'getAll', limit: 5 }, { accessTokenUrl: `${fake().url}/2/oauth2/token` });
+			expect(result.error).toBeUndefined();
+			expect(fake().requests.map((call) => `${call.method} ${call.path} ${call.status}`)).toStrictEqual([
+				'GET /2/users/me 401',
+				'GET /2/users/me 401',
+				'POST /2/oauth2/token 200',
+				'GET /2/users/me 200',
+				'GET /2/dm_events 200',
+			]);
+			const renewal = fake().requests[2];
+			expect(Object.fromEntries(new URLSearchParams(renewal.rawBody.toString('utf8')))).toStrictEqual({ grant_type: 'refresh_token', refresh_token: X_OAUTH2_REFRESH_TOKEN });
+			const renewed = (renewal.response as { access_token: string }).access_token;
+			// the renewed token is stored: the next request of the run uses it without a second renewal
+			for (const call of fake().requests.slice(3)) expect(call.headers.authorization).toBe(`Bearer ${renewed}`);
+			expect(result.items.length).toBe(4);
+			assertNoSecretIn(result.items);
+			expect(JSON.stringify(result.items)).not.toContain(renewed);
+		} finally {
+			token.revoked = false;
+			fake().refreshTokens.clear();
+			fake().refreshTokens.set(X_OAUTH2_REFRESH_TOKEN, X_OAUTH2_TOKEN);
+		}
+	});
+
+	it('an expired token whose renewal X refuses: the node fails with X\'s 401, no token or secret in the error', async () => {
+		const token = fake().state.tokens.get(X_OAUTH2_TOKEN)!;
+		token.revoked = true;
+		fake().refreshTokens.clear();
+		try {
+			const result = await run({ resource: 'conversation', operation: 'getAll', limit: 5 }, { accessTokenUrl: `${fake().url}/2/oauth2/token` });
+			expect(fake().requests.map((call) => `${call.method} ${call.path} ${call.status}`)).toStrictEqual(['GET /2/users/me 401', 'GET /2/users/me 401', 'POST /2/oauth2/token 400']);
+			expect(result.error).toBeTruthy();
+			expect(result.error!.name).toBe('NodeApiError');
+			expect(String((result.error as { httpCode?: string }).httpCode)).toBe('401');
+			assertNoSecretIn(result.error);
+		} finally {
+			token.revoked = false;
+			fake().refreshTokens.set(X_OAUTH2_REFRESH_TOKEN, X_OAUTH2_TOKEN);
+		}
+	});
+
 	it('the Authentication field is offered on Platform X only; the shared credential stays the default', async () => {
 		const { SocialMessaging } = await import('../../nodes/SocialMessaging/SocialMessaging.node');
 		const { description } = new SocialMessaging();

@@ -13,7 +13,8 @@ import { boundaryOf, parseMultipart, type MultipartPart } from '../graph/multipa
 import { deliverDm, deliverSignal, postDelivery, runCrc, type ActivityDeliveryResult, type DeliveryOptions, type DmDelivery, type SignalDelivery } from './activity';
 import { Authenticator, type Caller } from './auth';
 import { failureFrom, invalidRequest, problem, PROBLEMS, X_FAILURES, XError, type FailSpec, type XFailureName } from './errors';
-import { createDefaultState } from './fixtures';
+import { X_OAUTH2_CLIENT_ID, X_OAUTH2_CLIENT_SECRET, X_OAUTH2_REFRESH_TOKEN, X_OAUTH2_TOKEN, createDefaultState } from './fixtures';
+import { OAUTH2_TOKEN_PATH, answerTokenRequest, type RefreshTokens } from './oauth2';
 import { checkRequest, spec, type SpecVersion } from './openapi';
 import { RateLimits, type LimitGroup, type WindowSpec } from './ratelimit';
 import { ACTIVITY_ROUTES } from './routes/activity';
@@ -106,6 +107,8 @@ export interface FakeX {
 	addRoutes(routes: XRoute[]): void;
 	/** See `FakeXOptions.oauth1Also`. */
 	readonly oauth1Also: Set<string>;
+	/** OAuth 2.0 refresh token -> the access token it renews (`POST /2/oauth2/token`, oauth2.ts). */
+	readonly refreshTokens: Map<string, string>;
 	/** Puts a file on the fake's "public web" (`/cdn/…`, outside X's API) and returns its URL, for media by URL. */
 	serveFile(name: string, bytes: Buffer, contentType: string): string;
 	setLatency(ms: number): void;
@@ -166,6 +169,9 @@ class FakeXServer implements FakeX {
 	private routes: Array<XRoute & { regex: RegExp }> = [];
 
 	readonly oauth1Also: Set<string>;
+
+	/** OAuth 2.0 refresh tokens (oauth2.ts), seeded with the X OAuth2 credential's. */
+	readonly refreshTokens: RefreshTokens = new Map([[X_OAUTH2_REFRESH_TOKEN, X_OAUTH2_TOKEN]]);
 
 	private failures: PendingFailure[] = [];
 
@@ -307,7 +313,10 @@ class FakeXServer implements FakeX {
 		this.requests.push(record);
 		if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
 
-		const result = await this.answer(record, `http://${headers.host ?? '127.0.0.1'}${target.pathname}`);
+		const result: RouteResult | null =
+			record.method === 'POST' && record.path === OAUTH2_TOKEN_PATH
+				? answerTokenRequest(this.state, { clientId: X_OAUTH2_CLIENT_ID, clientSecret: X_OAUTH2_CLIENT_SECRET }, this.refreshTokens, headers.authorization, raw)
+				: await this.answer(record, `http://${headers.host ?? '127.0.0.1'}${target.pathname}`);
 		record.status = result ? result.status : 0;
 		record.response = result?.body;
 		record.responseHeaders = result?.headers;
