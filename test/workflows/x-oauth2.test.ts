@@ -113,6 +113,7 @@ describe('Social Messaging node with Authentication: X OAuth2', () => {
 			expect(fake().requests[0].status).toBe(403);
 			expect(result.error).toBeTruthy();
 			expect(`${result.error!.message} ${String(result.error!.description)}`).toMatch(/dm\.write/);
+			expect(String(result.error!.description)).toMatch(/reconnect the account, so the token gets the scopes/);
 			assertNoSecretIn(result.error);
 			assertNoSecretIn(result.items);
 		} finally {
@@ -158,6 +159,7 @@ describe('Social Messaging node with Authentication: X OAuth2', () => {
 			expect(result.error).toBeTruthy();
 			expect(result.error!.name).toBe('NodeApiError');
 			expect(String((result.error as { httpCode?: string }).httpCode)).toBe('401');
+			expect(String(result.error!.description)).toMatch(/X OAuth2 credential, its token was revoked or could not be renewed: reconnect the account/);
 			assertNoSecretIn(result.error);
 		} finally {
 			token.revoked = false;

@@ -424,7 +424,7 @@ class FakeXServer implements FakeX {
 		const scopes = caller.kind === 'user' ? (caller.token.oauth2?.scopes ?? []) : [];
 		const missingScopes = kind === 'oauth2' && described ? described.operation.oauth2Scopes.filter((scope) => !scopes.includes(scope)) : [];
 		if (missingScopes.length > 0) {
-			return problem(403, 'Forbidden', `The OAuth 2.0 user token lacks the scope(s) ${missingScopes.join(', ')} this endpoint needs. (inferred wording)`, `${PROBLEMS}client-forbidden`);
+			return problem(403, 'Forbidden', `Missing scope(s) for this endpoint: ${missingScopes.join(', ')}. (inferred wording)`, 'about:blank');
 		}
 		if (!caller.app.enrolled) return X_FAILURES.clientForbidden();
 		if (caller.app.credits !== undefined && caller.app.credits <= 0) return X_FAILURES.usageCapped();
