@@ -63,5 +63,19 @@ export class XOAuth2Api implements ICredentialType {
 			baseURL: '={{ $credentials.useCustomBaseUrl && $credentials.baseUrl ? String($credentials.baseUrl).replace(/\\/+$/, "") : "https://api.x.com" }}',
 			url: '/2/users/me',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: { value: 401, message: 'X refused the token (401): it was revoked or could not be renewed. Reconnect the account (Connect my account), and check that the Client ID and Secret are those of the app.' },
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 403, message: 'X refused the app (403): it is not in a Project, its plan has no access (Direct Messages need pay-per-use credits or Pro), it is out of credits, or the token lacks the users.read and tweet.read scopes (reconnect).' },
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 429, message: 'X rate-limited the test call; the credential may be fine. Test again after the 15-minute window.' },
+			},
+		],
 	};
 }

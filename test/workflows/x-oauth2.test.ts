@@ -22,7 +22,7 @@ import {
 	xOAuth2CredentialData,
 	type RecordedXRequest,
 } from '../fakes/x';
-import { pollOnce } from '../harness';
+import { pollOnce, testCredential } from '../harness';
 import { Triggers, settled } from './trigger-setup';
 import { EVENT_QUERY, ME_QUERY, runX, useFakeX } from './x.helpers';
 
@@ -63,6 +63,30 @@ function assertCall(call: RecordedXRequest, method: string, path: string, query:
 	else expect(call.json).toStrictEqual(json);
 	assertUserToken(call);
 }
+
+describe('X OAuth2 credential test', () => {
+	it('GET /2/users/me with the user token at the Custom Base URL', async () => {
+		expect(await testCredential(credentials(), { type: 'xOAuth2Api' })).toStrictEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(fake().requests.length).toBe(1);
+		assertCall(fake().requests[0], 'GET', '/2/users/me');
+	});
+
+	it('a revoked token that cannot be renewed fails the test', async () => {
+		const token = fake().state.tokens.get(X_OAUTH2_TOKEN)!;
+		token.revoked = true;
+		fake().refreshTokens.clear();
+		try {
+			const result = await testCredential(credentials({ accessTokenUrl: `${fake().url}/2/oauth2/token` }), { type: 'xOAuth2Api' });
+			expect(result.status).toBe('Error');
+			// n8n tries to renew the token first; X's refusal of the renewal is what the test shows
+			expect(fake().requests.map((call) => `${call.method} ${call.path} ${call.status}`)).toStrictEqual(['GET /2/users/me 401', 'POST /2/oauth2/token 400']);
+			assertNoSecretIn(result);
+		} finally {
+			token.revoked = false;
+			fake().refreshTokens.set(X_OAUTH2_REFRESH_TOKEN, X_OAUTH2_TOKEN);
+		}
+	});
+});
 
 describe('Social Messaging node with Authentication: X OAuth2', () => {
 	it('Message > Send: one POST /2/dm_conversations/with/{id}/messages with the user token', async () => {
