@@ -11,6 +11,7 @@ import * as persona from './actions/persona/Persona.resource';
 import * as userProfile from './actions/userProfile/UserProfile.resource';
 import { route } from './actions/router';
 import { platformField } from '../shared/platformField';
+import { NODE_CREDENTIALS, authenticationProperty } from '../platforms/core/credentialType';
 import { searchConversations, searchRecipients } from './methods/listSearch';
 import { xDescription } from './actions/x/X.resources';
 import { searchPersonas } from './methods/personaSearch';
@@ -29,9 +30,10 @@ export class SocialMessaging implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'socialMessagingApi', required: true }],
+		credentials: NODE_CREDENTIALS,
 		properties: [
 			platformField,
+			authenticationProperty({ show: { platform: ['x'] } }),
 			{
 				displayName: 'Resource',
 				name: 'resource',

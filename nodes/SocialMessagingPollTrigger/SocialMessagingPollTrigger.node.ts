@@ -1,6 +1,7 @@
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { NODE_CREDENTIALS, authenticationProperty } from '../platforms/core/credentialType';
 import { pollMessages } from './poll';
 
 /**
@@ -20,11 +21,12 @@ export class SocialMessagingPollTrigger implements INodeType {
 		defaults: { name: 'Social Messaging Poll Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'socialMessagingApi', required: true }],
+		credentials: NODE_CREDENTIALS,
 		properties: [
+			authenticationProperty(),
 			{
 				displayName:
-					'Polls GET /2/dm_events with the X API credential. X allows 15 DM lookups per 15 minutes per user and charges each DM event read on pay-per-use: poll every minute or less often. Encrypted X chats are not visible to the API.',
+					'Polls GET /2/dm_events with the X API or the X OAuth2 credential (Authentication). X allows 15 DM lookups per 15 minutes per user and charges each DM event read on pay-per-use: poll every minute or less often. Encrypted X chats are not visible to the API.',
 				name: 'notice',
 				type: 'notice',
 				default: '',

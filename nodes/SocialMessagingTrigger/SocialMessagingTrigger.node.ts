@@ -10,6 +10,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { createPlatform } from '../platforms';
+import { NODE_CREDENTIALS } from '../platforms/core/credentialType';
 import { markFirstSightings, processMemory } from '../platforms/core/dedupe';
 import type { WebhookAnswer, WebhookEndpoint } from '../platforms/provider';
 import type { MessagingEvent, MessagingEventType, Platform, PlatformName } from '../platforms/types';
@@ -34,7 +35,7 @@ export class SocialMessagingTrigger implements INodeType {
 		defaults: { name: 'Social Messaging Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'socialMessagingApi', required: true }],
+		credentials: NODE_CREDENTIALS,
 		webhooks: [
 			// Meta verifies the URL with a GET (X: the CRC) and both deliver events with POSTs to the same path.
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },

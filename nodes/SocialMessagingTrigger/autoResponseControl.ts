@@ -16,7 +16,7 @@ import {
 	type ControlledAutoResponse,
 	type FieldSettings,
 } from '../platforms/core/autoResponseControl';
-import { CREDENTIAL_TYPE } from '../platforms/core/transport';
+import { readCredentials } from '../platforms/core/credentialType';
 
 export function isControlRequest(headers: IDataObject): boolean {
 	return headers[CONTROL_HEADER] !== undefined;
@@ -43,7 +43,7 @@ export async function answerControl(ctx: IWebhookFunctions, rawBody: Buffer | un
 		response.send(body);
 		return { noWebhookResponse: true };
 	};
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const credentials = await readCredentials(ctx);
 	const secret = providerOf(credentials).controlSecret?.(credentials) ?? '';
 	const headers = ctx.getRequestObject().headers as IDataObject;
 	if (!secret || !Buffer.isBuffer(rawBody) || !verifyControl(secret, rawBody, headers[CONTROL_HEADER])) {

@@ -4,12 +4,12 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { providerFor } from '../platforms';
 import { InputError } from '../platforms/core/inputError';
-import { CREDENTIAL_TYPE } from '../platforms/core/transport';
+import { readCredentials } from '../platforms/core/credentialType';
 import type { ProviderWebhook, WebhookEndpoint } from '../platforms/provider';
 import type { PlatformName } from '../platforms/types';
 
 async function lookUp(ctx: IHookFunctions | IWebhookFunctions, platform: PlatformName) {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const credentials = await readCredentials(ctx);
 	let provider;
 	try {
 		provider = providerFor(credentials, platform);

@@ -1,6 +1,7 @@
 /** The trigger's fields: platform, events, auto-response and options. */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { authenticationProperty } from '../platforms/core/credentialType';
 import { platformField } from '../shared/platformField';
 
 export const triggerProperties: INodeProperties[] = [
@@ -12,6 +13,7 @@ export const triggerProperties: INodeProperties[] = [
 		default: '',
 	},
 	platformField,
+	authenticationProperty({ show: { platform: ['x'] } }),
 	{
 		displayName: 'Trigger On',
 		name: 'events',

@@ -6,7 +6,8 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { ayrshareProvider } from './ayrshare/provider';
 import { InputError } from './core/inputError';
-import { CREDENTIAL_TYPE, type RequestContext } from './core/transport';
+import { readCredentials } from './core/credentialType';
+import type { RequestContext } from './core/transport';
 import { instagramLoginProvider, metaGraphProvider } from './meta/provider';
 import type { PlatformOptions, Provider } from './provider';
 import { xProvider } from './x/provider';
@@ -18,6 +19,7 @@ const PROVIDERS: Record<ProviderName, Provider> = {
 	metaGraph: metaGraphProvider,
 	instagramLogin: instagramLoginProvider,
 	xApi: xProvider((capability) => platformsWith(capability).join(', ')),
+	xOAuth2: xProvider((capability) => platformsWith(capability).join(', '), 'xOAuth2'),
 	ayrshare: ayrshareProvider((capability) => platformsWith(capability).join(', ')),
 };
 
@@ -61,6 +63,6 @@ export function platformsWith(capability: keyof Provider['capabilities']): strin
 }
 
 export async function createPlatform(ctx: RequestContext, platformName: PlatformName, options: PlatformOptions = {}): Promise<Platform> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const credentials = await readCredentials(ctx);
 	return providerFor(credentials, platformName).createPlatform(ctx, credentials, platformName, options);
 }

@@ -12,7 +12,7 @@ import type { AccountTools } from './accountTypes';
 export type PlatformName = 'messenger' | 'instagram' | 'x';
 
 /** The API that carries it (the credential's Provider field). */
-export type ProviderName = 'metaGraph' | 'instagramLogin' | 'xApi' | 'ayrshare';
+export type ProviderName = 'metaGraph' | 'instagramLogin' | 'xApi' | 'xOAuth2' | 'ayrshare';
 
 export interface Participant {
 	id: string;

@@ -27,6 +27,7 @@ import {
 } from 'n8n-workflow';
 
 import { testCredentialTypes, testNodeTypes } from './testNodes';
+import { OAuth2Api } from './oauth2';
 
 export const PACKAGE_NAME = 'n8n-nodes-social-messaging';
 export const SOCIAL_MESSAGING_TYPE = `${PACKAGE_NAME}.socialMessaging`;
@@ -141,6 +142,9 @@ export class CredentialTypeRegistry implements ICredentialTypes {
 			SocialMessagingApi: new () => ICredentialType;
 		};
 		this.register(new mod.SocialMessagingApi());
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const oauth2 = require(path.join(REPO_ROOT, 'credentials/XOAuth2Api.credentials.ts')) as { XOAuth2Api: new () => ICredentialType };
+		this.register(new OAuth2Api()).register(new oauth2.XOAuth2Api());
 		for (const type of testCredentialTypes()) this.register(type);
 		for (const type of extra) this.register(type);
 	}

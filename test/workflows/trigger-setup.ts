@@ -17,6 +17,8 @@ export const IG_PROOF = appSecretProof(APP_SECRET, IG_USER_TOKEN);
 export interface TriggerOptions {
 	parameters?: INodeParameters;
 	credentials: ICredentialDataDecryptedObject;
+	/** The credential's type; default the shared socialMessagingApi. */
+	credentialType?: string;
 	staticData?: IDataObject;
 	port?: number;
 	workflowId?: string;
@@ -30,7 +32,7 @@ export function harnessOptions(options: TriggerOptions): TriggerHarnessOptions {
 	return {
 		nodeType: 'socialMessagingTrigger',
 		parameters: options.parameters ?? {},
-		credentials: { socialMessagingApi: options.credentials },
+		credentials: { [options.credentialType ?? 'socialMessagingApi']: options.credentials },
 		staticData: options.staticData,
 		port: options.port,
 		workflowId: options.workflowId,

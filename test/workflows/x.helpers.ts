@@ -59,13 +59,13 @@ export interface XRun extends RunNodeResult {
 export async function runX(
 	fake: FakeX,
 	parameters: INodeParameters,
-	options: { items?: RunNodeItem[]; continueOnFail?: boolean; credentials?: ICredentialDataDecryptedObject; timeoutMs?: number } = {},
+	options: { items?: RunNodeItem[]; continueOnFail?: boolean; credentials?: ICredentialDataDecryptedObject; credentialType?: string; timeoutMs?: number } = {},
 ): Promise<XRun> {
 	const startedAt = Date.now();
 	const result = await runNode({
 		type: 'socialMessaging',
 		parameters: { platform: 'x', ...parameters },
-		credentials: { socialMessagingApi: options.credentials ?? xCredentials(fake) },
+		credentials: { [options.credentialType ?? 'socialMessagingApi']: options.credentials ?? xCredentials(fake) },
 		items: options.items,
 		continueOnFail: options.continueOnFail,
 		timeoutMs: options.timeoutMs,

@@ -11,7 +11,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { InputError } from '../core/inputError';
 import { SeenSet, keyHash, type SeenSetLimits } from '../core/seenSet';
-import { CREDENTIAL_TYPE, type Transport } from '../core/transport';
+import { readCredentials } from '../core/credentialType';
+import type { Transport } from '../core/transport';
 import type { ProviderWebhook, WebhookEndpoint } from '../provider';
 import type { MessagingEvent, PlatformName } from '../types';
 import { toEvent } from './incoming';
@@ -101,7 +102,7 @@ function failure(ctx: IHookFunctions, error: unknown): NodeOperationError {
 /** The webhook side; `transportFor` comes from the provider (one way to build the transport). */
 export function ayrshareWebhook(transportFor: (ctx: IHookFunctions, credentials: ICredentialDataDecryptedObject) => Transport): ProviderWebhook {
 	async function setUp(ctx: IHookFunctions) {
-		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+		const credentials = await readCredentials(ctx);
 		try {
 			return { credentials, transport: transportFor(ctx, credentials), url: ctx.getNodeWebhookUrl('default') as string };
 		} catch (error) {

@@ -24,8 +24,10 @@ import { isDeferredBody, type DeferredBody } from './multipart';
 import { RateGate, type Pacing } from './rateGate';
 import { credentialRefusalIn } from './inputError';
 import { scrubSecrets } from './secrets';
+import { SHARED_CREDENTIAL_TYPE, X_OAUTH2_CREDENTIAL_TYPE, credentialTypeOf, type CredentialTypeName } from './credentialType';
 
-export const CREDENTIAL_TYPE = 'socialMessagingApi';
+/** The shared credential's type name (the node's default); which one a node uses is credentialType.ts's to say. */
+export const CREDENTIAL_TYPE = SHARED_CREDENTIAL_TYPE;
 
 export type RequestContext = IExecuteFunctions | IHookFunctions | IWebhookFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -150,13 +152,18 @@ export class Transport {
 
 	private readonly credentialOptions: IAdditionalCredentialOptions | undefined;
 
+	/** The credential type the node chose (its Authentication field). */
+	private readonly credentialType: CredentialTypeName;
+
 	constructor(
 		private readonly ctx: RequestContext,
 		private readonly options: TransportOptions,
 	) {
 		this.gate = options.gate ?? new RateGate();
 		this.maxWaitMs = options.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
-		if (options.credentials) {
+		this.credentialType = credentialTypeOf(ctx);
+		// OAuth2: n8n reads the credential itself (it may have to store a refreshed token).
+		if (options.credentials && this.credentialType === SHARED_CREDENTIAL_TYPE) {
 			const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 			this.credentialOptions = {
 				credentialsDecrypted: {
@@ -201,7 +208,7 @@ export class Transport {
 
 			let response: RawResponse;
 			try {
-				response = await this.send(options, request.download);
+				response = await this.send(options, request.download, request.appToken === true);
 			} catch (error) {
 				finish();
 				if (error instanceof DownloadTooLarge) {
@@ -302,13 +309,8 @@ export class Transport {
 		return options;
 	}
 
-	private async send(options: IHttpRequestOptions, download?: { maxBytes: number }): Promise<RawResponse> {
-		const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
-			this.ctx,
-			CREDENTIAL_TYPE,
-			options,
-			this.credentialOptions,
-		)) as RawResponse;
+	private async send(options: IHttpRequestOptions, download?: { maxBytes: number }, appToken = false): Promise<RawResponse> {
+		const response = await this.authenticated(options, appToken);
 		if (!download) return { ...response, body: parseBody(response.body) };
 		const ok = response.statusCode >= 200 && response.statusCode < 300;
 		// An error answer is small JSON; read at most 64 KB of it.
@@ -318,6 +320,31 @@ export class Transport {
 		if (!ok) return { ...response, body: parseBody(bytes) };
 		const contentType = String(headerOf(response.headers, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
 		return { ...response, body: { bytes, contentType } satisfies DownloadedBytes };
+	}
+
+	/**
+	 * The request sent with the node's credential. X OAuth2: app-only calls carry the credential's Bearer Token
+	 * (n8n would add the user's); a 401 is asked once more with status errors on, so n8n refreshes the token
+	 * and repeats the call (it does not when status errors are ignored). Nothing was carried out on a 401.
+	 */
+	private async authenticated(options: IHttpRequestOptions, appToken: boolean): Promise<RawResponse> {
+		if (this.credentialType !== X_OAUTH2_CREDENTIAL_TYPE) {
+			return (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, this.credentialType, options, this.credentialOptions)) as RawResponse;
+		}
+		if (appToken) {
+			const headers = { ...(options.headers ?? {}) };
+			delete headers[APP_TOKEN_MARKER_HEADER];
+			headers.Authorization = `Bearer ${String(this.options.credentials?.xBearerToken ?? '').trim()}`;
+			return (await this.ctx.helpers.httpRequest({ ...options, headers })) as RawResponse;
+		}
+		const first = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, this.credentialType, options)) as RawResponse;
+		if (first.statusCode !== 401) return first;
+		try {
+			return (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, this.credentialType, { ...options, ignoreHttpStatusErrors: false })) as RawResponse;
+		} catch {
+			// Still refused after the refresh (or the refresh failed): X's own answer says why.
+			return first;
+		}
 	}
 
 	private resolveUrl(request: ApiRequest): string {

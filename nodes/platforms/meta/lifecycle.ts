@@ -7,7 +7,7 @@ import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { InputError } from '../core/inputError';
-import { CREDENTIAL_TYPE } from '../core/transport';
+import { readCredentials } from '../core/credentialType';
 import type { MessagingEventType } from '../types';
 import type { AppSubscription } from './subscriptions';
 import { webhookAccess } from './webhookAccess';
@@ -57,7 +57,7 @@ function missing(wanted: string[], have: string[]): string[] {
 
 async function access(ctx: IHookFunctions, platform: Settings['platform']) {
 	try {
-		return webhookAccess(ctx, await ctx.getCredentials(CREDENTIAL_TYPE), platform);
+		return webhookAccess(ctx, await readCredentials(ctx), platform);
 	} catch (error) {
 		const description = error instanceof InputError ? error.description : undefined;
 		throw new NodeOperationError(ctx.getNode(), error as Error, { description });

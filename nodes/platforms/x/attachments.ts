@@ -4,7 +4,8 @@
  * event id) and its media URL (`…/dm/{dm_id}/{media_id}/{resource_id}.jpg`, as X's legacy media URLs are
  * built; inferred: the Activity API docs do not spell the attachment out). Bounded in size: the trigger
  * keeps each file in memory until n8n stores it. X's description lists only OAuth 2.0 user tokens for this
- * endpoint; the credential signs with OAuth 1.0a, so X may refuse it: that refusal is named as such.
+ * endpoint: with the shared credential (OAuth 1.0a) X may refuse it, and that refusal is named as such; the X
+ * OAuth2 credential (node's Authentication: X OAuth2) is what X asks for.
  */
 import type { DownloadedBytes, Transport } from '../core/transport';
 import type { AttachmentDownload } from '../provider';
@@ -25,7 +26,7 @@ export function mediaPath(event: MessagingEvent, attachment: Attachment): { path
 }
 
 const OAUTH2_ONLY =
-	'X refused the credential\'s OAuth 1.0a user context for the media download: X\'s API description lists only OAuth 2.0 user tokens (scope dm.read) for GET /2/dm_conversations/media/…, which this credential does not have. The attachment\'s URL is kept.';
+	'X refused the credential\'s OAuth 1.0a user context for the media download: X\'s API description lists only OAuth 2.0 user tokens (scope dm.read) for GET /2/dm_conversations/media/…, which this credential does not have. Choose Authentication: X OAuth2 on the trigger to download attachments. The attachment\'s URL is kept.';
 
 function reasonOf(error: unknown): string {
 	const context = (error as { context?: { platformErrorCode?: unknown } }).context;

@@ -34,7 +34,7 @@ function hintFor(status: number, type: string, text: string): string {
 	if (type === `${PROBLEMS}usage-capped`) return 'The app is out of credits or over its cap on X\'s pay-per-use plan. Add credits in the developer portal > Billing.';
 	if (type === `${PROBLEMS}client-forbidden`) return 'The app is not attached to a project or its plan has no access to Direct Messages (Free has none). Use pay-per-use credits or a plan with DM access.';
 	if (type === `${PROBLEMS}oauth1-permissions` || /permission|scope|dm\.write|dm\.read/i.test(text)) {
-		return 'The token lacks the DM permission (OAuth 2.0: the dm.read and dm.write scopes). Set the app\'s permission to "Read and write and Direct message", then regenerate the Access Token and Secret.';
+		return 'The token lacks the DM permission (OAuth 2.0: the dm.read and dm.write scopes). Set the app\'s permission to "Read and write and Direct message", then regenerate the Access Token and Secret (X OAuth2 credential: reconnect the account, so the token gets the scopes).';
 	}
 	if (/CrcValidationFailed/i.test(text)) {
 		return 'X could not validate the webhook URL with its CRC check: n8n must be reachable from the internet over HTTPS without a port (set WEBHOOK_URL), and the API Key Secret must be the secret of the app the Bearer Token belongs to.';
@@ -46,7 +46,9 @@ function hintFor(status: number, type: string, text: string): string {
 		return 'The recipient does not accept Direct Messages from this account (they do not follow it, or closed their DMs), or has blocked it.';
 	}
 	if (type === `${PROBLEMS}resource-not-found` || status === 404) return 'The user, conversation or message does not exist or this account cannot see it. Check the ID.';
-	if (status === 401) return 'X refused the credential: check the API Key, API Key Secret, Access Token and Access Token Secret (all from the same app).';
+	if (status === 401) {
+		return 'X refused the credential: check the API Key, API Key Secret, Access Token and Access Token Secret (all from the same app); with the X OAuth2 credential, its token was revoked or could not be renewed: reconnect the account (Connect my account).';
+	}
 	if (type === `${PROBLEMS}invalid-request` || status === 400) return 'X did not accept the request as sent.';
 	return `X answered HTTP ${status}.`;
 }

@@ -39,3 +39,27 @@ export function xSecrets(credentials: ICredentialDataDecryptedObject): string[] 
 		.map((name) => String(credentials[name] ?? ''))
 		.filter(Boolean);
 }
+
+/** The X OAuth2 credential's token as n8n stores it after the user connected the account. */
+function tokenData(credentials: ICredentialDataDecryptedObject): Record<string, unknown> {
+	const data = credentials.oauthTokenData;
+	return data && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+}
+
+/** X OAuth2: the account must be connected (n8n adds and refreshes the token itself). */
+export function requireConnectedAccount(credentials: ICredentialDataDecryptedObject): void {
+	if (!String(tokenData(credentials).access_token ?? '').trim()) {
+		throw new InputError(
+			'The X OAuth2 credential is not connected to an X account',
+			'Open the credential and click "Connect my account" (the app\'s callback URL in the developer portal must be n8n\'s OAuth callback URL shown in the credential).',
+		);
+	}
+}
+
+/** X OAuth2: the client secret, both tokens, and the optional webhook values. */
+export function xOAuth2Secrets(credentials: ICredentialDataDecryptedObject): string[] {
+	const token = tokenData(credentials);
+	return [credentials.clientSecret, token.access_token, token.refresh_token, token.id_token, credentials.xApiKeySecret, credentials.xBearerToken]
+		.map((value) => (typeof value === 'string' ? value : ''))
+		.filter(Boolean);
+}

@@ -13,7 +13,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { InputError } from '../core/inputError';
 import { safeEqual } from '../core/safeEqual';
-import { CREDENTIAL_TYPE, type Transport } from '../core/transport';
+import { readCredentials } from '../core/credentialType';
+import type { Transport } from '../core/transport';
 import type { ProviderWebhook, WebhookEndpoint } from '../provider';
 import type { PlatformName } from '../types';
 import { XActivity, type XSubscription, type XWebhook } from './activity';
@@ -120,11 +121,18 @@ function failure(ctx: IHookFunctions, error: unknown): NodeOperationError {
 /** The webhook side; `transportFor` comes from the provider (one way to build the transport). */
 export function xWebhook(transportFor: TransportFor): ProviderWebhook {
 	async function setUp(ctx: IHookFunctions) {
-		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-		if (!String(credentials.xBearerToken ?? '').trim()) {
+		const credentials = await readCredentials(ctx);
+		const oauth2 = credentials.provider === 'xOAuth2';
+		const missing = [
+			...(oauth2 && !consumerSecretOf(credentials) ? ['API Key Secret'] : []),
+			...(!String(credentials.xBearerToken ?? '').trim() ? ['Bearer Token'] : []),
+		];
+		if (missing.length > 0) {
 			throw failure(ctx, new InputError(
-				'The X API credential has no Bearer Token',
-				'The trigger registers its webhook with the app\'s Bearer Token: copy it from the developer portal > your app > Keys and tokens.',
+				`The ${oauth2 ? 'X OAuth2' : 'X API'} credential has no ${missing.join(' and no ')}`,
+				oauth2
+					? 'Webhook mode needs the app\'s API Key Secret (X\'s CRC checks and delivery signatures) and its Bearer Token (POST /2/webhooks is app-only): copy both from the developer portal > your app > Keys and tokens into the X OAuth2 credential. Or use the Social Messaging Poll Trigger, which needs neither.'
+					: 'The trigger registers its webhook with the app\'s Bearer Token: copy it from the developer portal > your app > Keys and tokens.',
 			));
 		}
 		try {

@@ -26,8 +26,9 @@ export function manualTrigger(name = 'Run'): WorkflowNode {
 }
 
 /** Social Messaging (action) with the credential. */
-export function socialMessaging(name: string, parameters: Record<string, unknown>, credential: CredentialRef): WorkflowNode {
-	return node(name, SOCIAL_MESSAGING, 1, parameters, { credentials: { socialMessagingApi: credential } });
+/** `credentialType`: xOAuth2Api with `authentication: 'xOAuth2'` in the parameters; default the shared credential. */
+export function socialMessaging(name: string, parameters: Record<string, unknown>, credential: CredentialRef, credentialType = 'socialMessagingApi'): WorkflowNode {
+	return node(name, SOCIAL_MESSAGING, 1, parameters, { credentials: { [credentialType]: credential } });
 }
 
 export function socialMessagingTrigger(name: string, parameters: Record<string, unknown>, credential: CredentialRef, webhookId = randomUUID()): WorkflowNode {

@@ -1,7 +1,7 @@
 /**
  * Who is calling: an OAuth 1.0a user-context request (signature recomputed with the app's and the token's
  * secrets, RFC 5849 section 3.4 on the URL the client used, timestamp within 5 minutes, nonce not seen
- * before) or an app-only Bearer Token. The check is written apart from the node's signer, so a wrong
+ * before), an OAuth 2.0 user access token (`Bearer`, a token record with `oauth2`) or an app-only Bearer Token. The check is written apart from the node's signer, so a wrong
  * signer cannot agree with itself.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -65,7 +65,12 @@ export class Authenticator {
 		const bearer = /^Bearer\s+(.+)$/i.exec(authorization.trim());
 		if (bearer) {
 			const app = [...this.state.apps.values()].find((candidate) => candidate.bearerToken === bearer[1]);
-			return app ? { kind: 'bearer', app } : { kind: 'invalid', reason: 'unknown bearer token' };
+			if (app) return { kind: 'bearer', app };
+			const token = this.state.tokens.get(bearer[1]);
+			const owner = token?.oauth2 ? this.state.apps.get(token.consumerKey) : undefined;
+			if (!token || !owner) return { kind: 'invalid', reason: 'unknown bearer token' };
+			if (token.revoked) return { kind: 'invalid', reason: 'token revoked' };
+			return { kind: 'user', app: owner, token, oauth: {} };
 		}
 		const oauth = parseOAuthHeader(authorization);
 		if (!oauth) return { kind: 'invalid', reason: 'not an OAuth header' };

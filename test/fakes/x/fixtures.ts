@@ -22,6 +22,13 @@ export const X_NO_DM_TOKEN = `${ME.id}-xFakeReadWriteToken0000000000000002`;
 export const X_NO_DM_TOKEN_SECRET = 'xFakeReadWriteTokenSecret000000000000000000002';
 
 /** Keys of a second app that is not enrolled in a plan with DM access (client-forbidden). */
+/** ME's OAuth 2.0 user access token (X OAuth2 credential), with every scope the credential asks for, and its refresh token. */
+export const X_OAUTH2_TOKEN = 'xFakeOAuth2UserAccessToken00000000000000000000000001';
+export const X_OAUTH2_REFRESH_TOKEN = 'xFakeOAuth2RefreshToken000000000000000000000000001';
+export const X_OAUTH2_CLIENT_ID = 'xFakeOAuth2ClientId0000000001';
+export const X_OAUTH2_CLIENT_SECRET = 'xFakeOAuth2ClientSecret00000000000000000000000001';
+export const X_OAUTH2_SCOPES = ['dm.read', 'dm.write', 'tweet.read', 'users.read', 'media.write', 'offline.access'];
+
 export const X_UNENROLLED_API_KEY = 'xFakeUnenrolledConsumerKey03';
 export const X_UNENROLLED_API_KEY_SECRET = 'xFakeUnenrolledConsumerSecret000000000000000003';
 export const X_UNENROLLED_TOKEN = `${ME.id}-xFakeUnenrolledToken000000000000003`;
@@ -60,6 +67,7 @@ export function createDefaultState(): XState {
 	state.apps.set(X_API_KEY, { consumerKey: X_API_KEY, consumerSecret: X_API_KEY_SECRET, bearerToken: X_BEARER_TOKEN, enrolled: true });
 	state.apps.set(X_UNENROLLED_API_KEY, { consumerKey: X_UNENROLLED_API_KEY, consumerSecret: X_UNENROLLED_API_KEY_SECRET, bearerToken: `${X_BEARER_TOKEN}3`, enrolled: false });
 	state.tokens.set(X_ACCESS_TOKEN, { token: X_ACCESS_TOKEN, secret: X_ACCESS_TOKEN_SECRET, consumerKey: X_API_KEY, userId: ME.id, access: 'read-write-directmessages' });
+	state.tokens.set(X_OAUTH2_TOKEN, { token: X_OAUTH2_TOKEN, secret: '', consumerKey: X_API_KEY, userId: ME.id, access: 'read-write-directmessages', oauth2: { scopes: [...X_OAUTH2_SCOPES] } });
 	state.tokens.set(X_NO_DM_TOKEN, { token: X_NO_DM_TOKEN, secret: X_NO_DM_TOKEN_SECRET, consumerKey: X_API_KEY, userId: ME.id, access: 'read-write' });
 	state.tokens.set(X_UNENROLLED_TOKEN, { token: X_UNENROLLED_TOKEN, secret: X_UNENROLLED_TOKEN_SECRET, consumerKey: X_UNENROLLED_API_KEY, userId: ME.id, access: 'read-write-directmessages' });
 	state.addUser(person(ME.id, ME.username, ME.name));
@@ -114,5 +122,22 @@ export function xCredentialData(baseUrl: string, overrides: Record<string, unkno
 		useCustomBaseUrl: true,
 		baseUrl,
 		...(overrides as Record<string, string | boolean>),
+	};
+}
+
+/**
+ * Credential data for the X OAuth2 credential pointed at a fake: as n8n stores it after "Connect my account"
+ * (the token in `oauthTokenData`); with the app's API Key Secret and Bearer Token for the trigger's webhook mode.
+ */
+export function xOAuth2CredentialData(baseUrl: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+	return {
+		clientId: X_OAUTH2_CLIENT_ID,
+		clientSecret: X_OAUTH2_CLIENT_SECRET,
+		oauthTokenData: { access_token: X_OAUTH2_TOKEN, refresh_token: X_OAUTH2_REFRESH_TOKEN, token_type: 'bearer', scope: X_OAUTH2_SCOPES.join(' ') },
+		xApiKeySecret: X_API_KEY_SECRET,
+		xBearerToken: X_BEARER_TOKEN,
+		useCustomBaseUrl: true,
+		baseUrl,
+		...overrides,
 	};
 }

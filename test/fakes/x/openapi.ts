@@ -30,6 +30,8 @@ export interface SpecOperation {
 	body?: { required: boolean; content: { [mime: string]: Schema } };
 	/** Security scheme names: `UserToken` (OAuth 1.0a), `OAuth2UserToken`, `BearerToken`. */
 	security: string[];
+	/** The scopes an OAuth 2.0 user token needs for the operation. */
+	oauth2Scopes: string[];
 }
 
 /** What the fake knows of a request when it checks it. */
@@ -72,6 +74,7 @@ export class OpenApiSpec {
 						content: Object.fromEntries(Object.entries(requestBody.content).map(([mime, entry]) => [mime, entry.schema])),
 					},
 					security: ((op.security ?? []) as Array<{ [name: string]: unknown }>).flatMap((entry) => Object.keys(entry)),
+					oauth2Scopes: ((op.security ?? []) as Array<{ OAuth2UserToken?: string[] }>).flatMap((entry) => entry.OAuth2UserToken ?? []),
 				});
 			}
 		}

@@ -13,7 +13,8 @@ import { boundaryOf, parseMultipart, type MultipartPart } from '../graph/multipa
 import { deliverDm, deliverSignal, postDelivery, runCrc, type ActivityDeliveryResult, type DeliveryOptions, type DmDelivery, type SignalDelivery } from './activity';
 import { Authenticator, type Caller } from './auth';
 import { failureFrom, invalidRequest, problem, PROBLEMS, X_FAILURES, XError, type FailSpec, type XFailureName } from './errors';
-import { createDefaultState } from './fixtures';
+import { X_OAUTH2_CLIENT_ID, X_OAUTH2_CLIENT_SECRET, X_OAUTH2_REFRESH_TOKEN, X_OAUTH2_TOKEN, createDefaultState } from './fixtures';
+import { OAUTH2_TOKEN_PATH, answerTokenRequest, type RefreshTokens } from './oauth2';
 import { checkRequest, spec, type SpecVersion } from './openapi';
 import { RateLimits, type LimitGroup, type WindowSpec } from './ratelimit';
 import { ACTIVITY_ROUTES } from './routes/activity';
@@ -67,7 +68,7 @@ export interface RecordedXRequest {
 	rawBody: Buffer;
 	at: number;
 	/** Who the fake took the caller for; `authFailure` says why it refused. */
-	caller?: 'user' | 'bearer';
+	caller?: 'user' | 'oauth2' | 'bearer';
 	userId?: string;
 	authFailure?: string;
 	/** Which description accepted the request (2.159 only for the renamed DM fields). */
@@ -106,6 +107,8 @@ export interface FakeX {
 	addRoutes(routes: XRoute[]): void;
 	/** See `FakeXOptions.oauth1Also`. */
 	readonly oauth1Also: Set<string>;
+	/** OAuth 2.0 refresh token -> the access token it renews (`POST /2/oauth2/token`, oauth2.ts). */
+	readonly refreshTokens: Map<string, string>;
 	/** Puts a file on the fake's "public web" (`/cdn/…`, outside X's API) and returns its URL, for media by URL. */
 	serveFile(name: string, bytes: Buffer, contentType: string): string;
 	setLatency(ms: number): void;
@@ -166,6 +169,9 @@ class FakeXServer implements FakeX {
 	private routes: Array<XRoute & { regex: RegExp }> = [];
 
 	readonly oauth1Also: Set<string>;
+
+	/** OAuth 2.0 refresh tokens (oauth2.ts), seeded with the X OAuth2 credential's. */
+	readonly refreshTokens: RefreshTokens = new Map([[X_OAUTH2_REFRESH_TOKEN, X_OAUTH2_TOKEN]]);
 
 	private failures: PendingFailure[] = [];
 
@@ -307,7 +313,10 @@ class FakeXServer implements FakeX {
 		this.requests.push(record);
 		if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
 
-		const result = await this.answer(record, `http://${headers.host ?? '127.0.0.1'}${target.pathname}`);
+		const result: RouteResult | null =
+			record.method === 'POST' && record.path === OAUTH2_TOKEN_PATH
+				? answerTokenRequest(this.state, { clientId: X_OAUTH2_CLIENT_ID, clientSecret: X_OAUTH2_CLIENT_SECRET }, this.refreshTokens, headers.authorization, raw)
+				: await this.answer(record, `http://${headers.host ?? '127.0.0.1'}${target.pathname}`);
 		record.status = result ? result.status : 0;
 		record.response = result?.body;
 		record.responseHeaders = result?.headers;
@@ -360,7 +369,7 @@ class FakeXServer implements FakeX {
 			record.authFailure = caller.kind === 'none' ? 'no Authorization header' : caller.reason;
 			return fromError(X_FAILURES.unauthorized());
 		}
-		record.caller = caller.kind;
+		record.caller = caller.kind === 'user' && caller.token.oauth2 ? 'oauth2' : caller.kind;
 		const refused = this.refuse(route, record, caller);
 		if (refused) return fromError(refused);
 
@@ -404,10 +413,18 @@ class FakeXServer implements FakeX {
 		const described = spec('2.167').find(record.method, record.path) ?? spec('2.159').find(record.method, record.path);
 		const security = described ? described.operation.security : [];
 		const oauth1 = security.includes('UserToken') || (described !== undefined && this.oauth1Also.has(`${described.operation.method.toUpperCase()} ${described.operation.template}`));
-		const allowed = described ? [...(oauth1 ? ['user'] : []), ...(security.includes('BearerToken') ? ['bearer'] : [])] : (route.auth ?? ['user']);
-		if (!allowed.includes(caller.kind)) {
-			const given = caller.kind === 'bearer' ? 'OAuth 2.0 Application-Only' : 'OAuth 1.0a User Context';
+		const allowed = described
+			? [...(oauth1 ? ['user'] : []), ...(security.includes('OAuth2UserToken') ? ['oauth2'] : []), ...(security.includes('BearerToken') ? ['bearer'] : [])]
+			: (route.auth ?? ['user']).flatMap((who) => (who === 'user' ? ['user', 'oauth2'] : [who]));
+		const kind = caller.kind === 'user' && caller.token.oauth2 ? 'oauth2' : caller.kind;
+		if (!allowed.includes(kind)) {
+			const given = { bearer: 'OAuth 2.0 Application-Only', oauth2: 'OAuth 2.0 User Context', user: 'OAuth 1.0a User Context' }[kind];
 			return problem(403, 'Unsupported Authentication', `Authenticating with ${given} is forbidden for this endpoint.`, `${PROBLEMS}unsupported-authentication`);
+		}
+		const scopes = caller.kind === 'user' ? (caller.token.oauth2?.scopes ?? []) : [];
+		const missingScopes = kind === 'oauth2' && described ? described.operation.oauth2Scopes.filter((scope) => !scopes.includes(scope)) : [];
+		if (missingScopes.length > 0) {
+			return problem(403, 'Forbidden', `Missing scope(s) for this endpoint: ${missingScopes.join(', ')}. (inferred wording)`, 'about:blank');
 		}
 		if (!caller.app.enrolled) return X_FAILURES.clientForbidden();
 		if (caller.app.credits !== undefined && caller.app.credits <= 0) return X_FAILURES.usageCapped();

@@ -25,6 +25,8 @@ export interface TokenRecord {
 	access: AccessLevel;
 	/** Revoked by the user or regenerated in the portal: X answers 401. */
 	revoked?: boolean;
+	/** An OAuth 2.0 user access token (sent as `Authorization: Bearer`, no secret, no signature) and its scopes. */
+	oauth2?: { scopes: string[] };
 }
 
 export interface UserRecord {

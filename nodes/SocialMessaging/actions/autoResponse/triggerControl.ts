@@ -9,7 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { providerOf } from '../../../platforms';
 import { CONTROL_HEADER, signControl, type ControlRequest } from '../../../platforms/core/autoResponseControl';
 import { InputError } from '../../../platforms/core/inputError';
-import { CREDENTIAL_TYPE } from '../../../platforms/core/transport';
+import { readCredentials } from '../../../platforms/core/credentialType';
 
 export interface TriggerSettings {
 	active: boolean;
@@ -40,7 +40,7 @@ function parseUrl(text: string): URL | undefined {
 
 export async function sendControl(ctx: IExecuteFunctions, itemIndex: number, request: ControlRequest): Promise<TriggerSettings> {
 	const url = readTriggerUrl(ctx, itemIndex);
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const credentials = await readCredentials(ctx);
 	const provider = providerOf(credentials);
 	const secret = provider.controlSecret?.(credentials) ?? '';
 	if (!secret) {
