@@ -4,47 +4,25 @@
  * run over n8n's REST API; each test asserts the items and exactly the requests X received, each one
  * signed with OAuth 1.0a (verified by the fake) and valid under X's OpenAPI description.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 
-import { GROUP_ID, ME, X_USERS, parseOAuthHeader, startFakeX, xCredentialData, X_ACCESS_TOKEN, X_API_KEY, type FakeX, type RecordedXRequest } from '../fakes/x';
-import { connect, nodeOutput, type N8nClient, type WorkflowNode } from './lib/n8n';
-import { base64ToFile, chain, manualTrigger, setFields, socialMessaging, type CredentialRef } from './lib/workflows';
-import { EVENT_QUERY, ME_QUERY } from './lib/x';
+import { GROUP_ID, ME, X_USERS, parseOAuthHeader, xCredentialData, X_ACCESS_TOKEN, X_API_KEY, type RecordedXRequest } from '../fakes/x';
+import type { WorkflowNode } from './lib/n8n';
+import { base64ToFile, setFields } from './lib/workflows';
+import { EVENT_QUERY, ME_QUERY, runOnFakeX, useFakeXCredential } from './lib/x';
 
 const WITH_ALICE = `${X_USERS.alice.id}-${ME.id}`;
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 const MP4 = Buffer.concat([Buffer.from('00000018667479706d703432', 'hex'), Buffer.alloc(2048, 9)]);
 
-let n8n: N8nClient;
-let fake: FakeX;
-let credential: CredentialRef;
+type XOperationRun = Awaited<ReturnType<typeof runOnFakeX>>;
 
-beforeAll(async () => {
-	// Sends and lookups of every test together stay far from a 15-minute window here.
-	fake = await startFakeX({ rateLimits: { dmSend: { limit: 500, windowMs: 900_000 }, dmLookup: { limit: 500, windowMs: 900_000 } } });
-	n8n = await connect();
-	const created = await n8n.importCredential({ name: 'e2e: X API (fake)', type: 'socialMessagingApi', data: xCredentialData(fake.url) });
-	credential = { id: created.id, name: created.name };
-});
-afterAll(async () => {
-	await fake?.close();
-});
+const ctx = useFakeXCredential('e2e: X API (fake)', 'socialMessagingApi', xCredentialData);
 
-interface XOperationRun {
-	items: Array<Record<string, unknown>>;
-	requests: RecordedXRequest[];
-}
-
+/** Runs one X operation; every request must carry a valid OAuth 1.0a signature of the account. */
 async function runX(title: string, parameters: Record<string, unknown>, producers: WorkflowNode[] = []): Promise<XOperationRun> {
-	const workflow = chain(`e2e x: ${title}`, [manualTrigger(), ...producers, socialMessaging('Social Messaging', { platform: 'x', ...parameters }, credential)]);
-	const stored = await n8n.createWorkflow(workflow);
-	fake.clearRequests();
-	const execution = await n8n.runWorkflow(stored.id, { timeoutMs: 60_000 });
-	const error = execution.data.resultData.error;
-	// A failed run shows its error message next to the status.
-	expect([execution.status, error?.message]).toStrictEqual(['success', undefined]);
-	expect(fake.violations).toStrictEqual([]);
-	for (const request of fake.requests) {
+	const run = await runOnFakeX(ctx(), title, parameters, producers);
+	for (const request of run.requests) {
 		// the fake refused the signature of ${request.method} ${request.path}: ${request.authFailure}
 		expect(request.authFailure).toBeUndefined();
 		const oauth = parseOAuthHeader(request.headers.authorization ?? '')!;
@@ -52,7 +30,7 @@ async function runX(title: string, parameters: Record<string, unknown>, producer
 		expect(oauth.oauth_token).toBe(X_ACCESS_TOKEN);
 		expect(oauth.oauth_signature_method).toBe('HMAC-SHA1');
 	}
-	return { items: await nodeOutput(execution, 'Social Messaging'), requests: [...fake.requests] };
+	return run;
 }
 
 const line = (request: RecordedXRequest) => ({ method: request.method, path: request.path, query: request.query, json: request.json, status: request.status });
@@ -64,7 +42,7 @@ describe('X on n8n', () => {
 			{ method: 'GET', path: '/2/users/me', query: ME_QUERY, json: undefined, status: 200 },
 			{ method: 'GET', path: '/2/dm_events', query: { ...EVENT_QUERY, max_results: '100' }, json: undefined, status: 200 },
 		]);
-		expect(run.items.map((item) => item.id)).toStrictEqual([WITH_ALICE, fake.state.oneToOneId(ME.id, X_USERS.bob.id), GROUP_ID, fake.state.oneToOneId(ME.id, X_USERS.carol.id)]);
+		expect(run.items.map((item) => item.id)).toStrictEqual([WITH_ALICE, ctx().fake.state.oneToOneId(ME.id, X_USERS.bob.id), GROUP_ID, ctx().fake.state.oneToOneId(ME.id, X_USERS.carol.id)]);
 		expect(run.items[0].participants).toStrictEqual([{ id: X_USERS.alice.id, name: X_USERS.alice.name, username: X_USERS.alice.username, profilePictureUrl: X_USERS.alice.profileImageUrl }]);
 	});
 
@@ -97,7 +75,7 @@ describe('X on n8n', () => {
 	});
 
 	it('Message > Send with an image from a URL and a video from n8n binary data', async () => {
-		const url = fake.serveFile('e2e/photo.png', PNG, 'image/png');
+		const url = ctx().fake.serveFile('e2e/photo.png', PNG, 'image/png');
 		const image = await runX('send image url', { resource: 'message', operation: 'send', xRecipientId: X_USERS.bob.id, xText: 'Photo', mediaSource: 'url', mediaType: 'image', mediaUrl: url });
 		expect(image.requests.map((request) => `${request.method} ${request.path}`)).toStrictEqual(['POST /2/media/upload', `POST /2/dm_conversations/with/${X_USERS.bob.id}/messages`]);
 		expect(image.requests[0].parts?.map((part) => [part.name, part.value ?? part.size])).toStrictEqual([['media_category', 'dm_image'], ['media', PNG.length]]);
@@ -119,7 +97,7 @@ describe('X on n8n', () => {
 	});
 
 	it('Message > Delete', async () => {
-		const own = fake.state.visibleEvents(ME.id).find((event) => event.senderId === ME.id && event.eventType === 'MessageCreate')!;
+		const own = ctx().fake.state.visibleEvents(ME.id).find((event) => event.senderId === ME.id && event.eventType === 'MessageCreate')!;
 		const run = await runX('delete', { resource: 'message', operation: 'delete', xMessageId: own.id });
 		expect(run.requests.map(line)).toStrictEqual([{ method: 'DELETE', path: `/2/dm_events/${own.id}`, query: {}, json: undefined, status: 200 }]);
 		expect(run.items).toStrictEqual([{ platform: 'x', messageId: own.id, deleted: true }]);

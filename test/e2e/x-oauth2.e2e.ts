@@ -4,40 +4,21 @@
  * Authentication X OAuth2; n8n's own OAuth2 client adds the user token as Bearer (the fake takes it as the
  * account's user context) and every request is valid under X's OpenAPI description.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 
-import { ME, X_OAUTH2_TOKEN, X_USERS, startFakeX, xOAuth2CredentialData, type FakeX } from '../fakes/x';
-import { connect, nodeOutput, type N8nClient } from './lib/n8n';
-import { chain, manualTrigger, socialMessaging, type CredentialRef } from './lib/workflows';
-import { EVENT_QUERY, ME_QUERY } from './lib/x';
+import { ME, X_OAUTH2_TOKEN, X_USERS, xOAuth2CredentialData } from '../fakes/x';
+import { EVENT_QUERY, ME_QUERY, runOnFakeX, useFakeXCredential } from './lib/x';
 
-let n8n: N8nClient;
-let fake: FakeX;
-let credential: CredentialRef;
+const ctx = useFakeXCredential('e2e: X OAuth2 (fake)', 'xOAuth2Api', xOAuth2CredentialData);
 
-beforeAll(async () => {
-	fake = await startFakeX({ rateLimits: { dmSend: { limit: 500, windowMs: 900_000 }, dmLookup: { limit: 500, windowMs: 900_000 } } });
-	n8n = await connect();
-	const created = await n8n.importCredential({ name: 'e2e: X OAuth2 (fake)', type: 'xOAuth2Api', data: xOAuth2CredentialData(fake.url) });
-	credential = { id: created.id, name: created.name };
-});
-afterAll(async () => {
-	await fake?.close();
-});
-
+/** Runs one X operation with Authentication X OAuth2; every request must carry the user token. */
 async function runX(title: string, parameters: Record<string, unknown>) {
-	const workflow = chain(`e2e x oauth2: ${title}`, [manualTrigger(), socialMessaging('Social Messaging', { platform: 'x', authentication: 'xOAuth2', ...parameters }, credential, 'xOAuth2Api')]);
-	const stored = await n8n.createWorkflow(workflow);
-	fake.clearRequests();
-	const execution = await n8n.runWorkflow(stored.id, { timeoutMs: 60_000 });
-	const error = execution.data.resultData.error;
-	expect([execution.status, error?.message]).toStrictEqual(['success', undefined]);
-	expect(fake.violations).toStrictEqual([]);
-	for (const request of fake.requests) {
+	const run = await runOnFakeX(ctx(), `oauth2 ${title}`, { authentication: 'xOAuth2', ...parameters });
+	for (const request of run.requests) {
 		// the fake refused ${request.method} ${request.path}: ${request.authFailure}
 		expect([request.authFailure, request.caller, request.headers.authorization]).toStrictEqual([undefined, 'oauth2', `Bearer ${X_OAUTH2_TOKEN}`]);
 	}
-	return { items: await nodeOutput(execution, 'Social Messaging'), requests: [...fake.requests] };
+	return run;
 }
 
 describe('X OAuth2 on n8n', () => {
@@ -55,6 +36,6 @@ describe('X OAuth2 on n8n', () => {
 			['POST', `/2/dm_conversations/with/${X_USERS.bob.id}/messages`, { text }, 201],
 		]);
 		expect(send.items[0].recipientId).toBe(X_USERS.bob.id);
-		expect(fake.state.deliveryCount(X_USERS.bob.id, text)).toBe(1);
+		expect(ctx().fake.state.deliveryCount(X_USERS.bob.id, text)).toBe(1);
 	});
 });

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, expect } from '@jest/globals';
 
-import { ME, X_BEARER_TOKEN, X_USERS, xCredentialData } from '../../fakes/x';
-import { connect, type N8nClient } from './n8n';
+import { ME, X_BEARER_TOKEN, X_USERS, startFakeX, xCredentialData, type FakeX, type RecordedXRequest } from '../../fakes/x';
+import { connect, nodeOutput, type N8nClient, type WorkflowNode } from './n8n';
 import { startSandbox, type DeliverResult, type Sandbox, type XSandboxRequest } from './sandbox';
-import type { CredentialRef } from './workflows';
+import { chain, manualTrigger, socialMessaging, type CredentialRef } from './workflows';
 
 /** What the node asks of the account (GET /2/users/me). */
 export const ME_QUERY = { 'user.fields': 'id,name,username,profile_image_url' };
@@ -43,6 +43,56 @@ export function useXContext(): () => XContext {
 		expect(context).toBeTruthy();
 		return context!;
 	};
+}
+
+/** A fake X API in this process and one credential for it in n8n (the action node's X e2e files). */
+export interface FakeXContext {
+	n8n: N8nClient;
+	fake: FakeX;
+	credential: CredentialRef;
+	credentialType: string;
+}
+
+/** Starts this file's fake X and stores the credential `data(fake.url)` in n8n; `ctx()` returns them in tests. */
+export function useFakeXCredential(name: string, credentialType: string, data: (url: string) => Record<string, unknown>): () => FakeXContext {
+	let context: FakeXContext | undefined;
+	beforeAll(async () => {
+		// Sends and lookups of every test together stay far from a 15-minute window here.
+		const fake = await startFakeX({ rateLimits: { dmSend: { limit: 500, windowMs: 900_000 }, dmLookup: { limit: 500, windowMs: 900_000 } } });
+		const n8n = await connect();
+		const created = await n8n.importCredential({ name, type: credentialType, data: data(fake.url) });
+		context = { n8n, fake, credential: { id: created.id, name: created.name }, credentialType };
+	});
+	afterAll(async () => {
+		await context?.fake.close();
+	});
+	return () => {
+		// the fake X context is not set up
+		expect(context).toBeTruthy();
+		return context!;
+	};
+}
+
+/**
+ * Manual Trigger → (producers) → Social Messaging on Platform X, run over n8n's REST API: the run must
+ * succeed and every request be valid under X's OpenAPI description. Returns the node's items and the
+ * requests the fake received, for the caller to check their authentication and content.
+ */
+export async function runOnFakeX(
+	{ n8n, fake, credential, credentialType }: FakeXContext,
+	title: string,
+	parameters: Record<string, unknown>,
+	producers: WorkflowNode[] = [],
+): Promise<{ items: Array<Record<string, unknown>>; requests: RecordedXRequest[] }> {
+	const node = socialMessaging('Social Messaging', { platform: 'x', ...parameters }, credential, credentialType);
+	const stored = await n8n.createWorkflow(chain(`e2e x: ${title}`, [manualTrigger(), ...producers, node]));
+	fake.clearRequests();
+	const execution = await n8n.runWorkflow(stored.id, { timeoutMs: 60_000 });
+	const error = execution.data.resultData.error;
+	// A failed run shows its error message next to the status.
+	expect([execution.status, error?.message]).toStrictEqual(['success', undefined]);
+	expect(fake.violations).toStrictEqual([]);
+	return { items: await nodeOutput(execution, 'Social Messaging'), requests: [...fake.requests] };
 }
 
 /** One request as the fake X API recorded it (no body key for requests without one). */
