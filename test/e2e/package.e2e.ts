@@ -1,12 +1,14 @@
 /**
  * The packed package as n8n sees it after a user installed it: loaded without warnings or errors,
- * its three nodes and the credential in the lists the editor loads, each with its light and dark icon.
+ * its three nodes and both credentials (the shared one and X OAuth2) in the lists the editor loads, each with
+ * its light and dark icon.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { SocialMessagingApi } from '../../credentials/SocialMessagingApi.credentials';
+import { XOAuth2Api } from '../../credentials/XOAuth2Api.credentials';
 import { E2E, REPO, connect, logTools, n8nLog, type N8nClient } from './lib/n8n';
 
 interface TypeEntry {
@@ -39,13 +41,13 @@ async function assertIcon(path: string, expected: Buffer): Promise<void> {
 }
 
 describe(`the package in n8n ${E2E.version}`, () => {
-	it('n8n loaded it (1 credential, 3 nodes) and logged no warning or error about it', async () => {
+	it('n8n loaded it (2 credentials, 3 nodes) and logged no warning or error about it', async () => {
 		const { packageLoadEntry, logProblems } = await logTools();
 		const log = n8nLog();
 		const loaded = packageLoadEntry(log);
 		// n8n logs "Loaded all credentials and nodes from n8n-nodes-social-messaging" (E2E_N8N_LOG)
 		expect(loaded).toBeTruthy();
-		expect(loaded!.metadata.credentials).toBe(1);
+		expect(loaded!.metadata.credentials).toBe(2);
 		expect(loaded!.metadata.nodes).toBe(3);
 		const problems = logProblems(log);
 		// no unexpected entries in n8n's log (a failure lists them)
@@ -95,7 +97,7 @@ describe(`the package in n8n ${E2E.version}`, () => {
 		);
 		expect(descriptions.map((d) => d.displayName).sort()).toStrictEqual(['Social Messaging', 'Social Messaging Trigger']);
 		for (const description of descriptions) {
-			expect(description.credentials?.map((c) => c.name)).toStrictEqual(['socialMessagingApi']);
+			expect(description.credentials?.map((c) => c.name)).toStrictEqual(['socialMessagingApi', 'xOAuth2Api']);
 			// n8n may put its own notices first (e.g. the trigger's webhook URLs); the package's fields follow.
 			// ${description.displayName} has no Platform field
 			expect(description.properties.some((p) => p.name === 'platform')).toBeTruthy();
@@ -125,6 +127,24 @@ describe(`the package in n8n ${E2E.version}`, () => {
 		// after them (newer versions: allowed HTTP request domains).
 		const declared = new SocialMessagingApi().properties.map((p) => p.name);
 		expect(declared).toEqual(expect.arrayContaining(['provider', 'xAccessTokenSecret', 'useCustomBaseUrl', 'baseUrl']));
+		expect(credential.properties.map((p) => p.name).slice(0, declared.length)).toStrictEqual(declared);
+	});
+
+	it('the X OAuth2 credential is in the list too, built on n8n\'s OAuth2 type, with the same icons', async () => {
+		const types = await n8n.request<Array<TypeEntry & { extends?: string[]; properties: Array<{ name: string }> }>>('GET', '/types/credentials.json');
+		const ours = types.filter((type) => type.name === 'xOAuth2Api');
+		expect(ours.length).toBe(1);
+		const [credential] = ours;
+		expect(credential.displayName).toBe('X OAuth2 API');
+		expect(credential.extends).toStrictEqual(['oAuth2Api']);
+		expect(credential.iconUrl).toStrictEqual({
+			light: 'icons/n8n-nodes-social-messaging/dist/icons/social-messaging.svg',
+			dark: 'icons/n8n-nodes-social-messaging/dist/icons/social-messaging.dark.svg',
+		});
+		await assertIcon(credential.iconUrl!.light, ICON_LIGHT);
+		await assertIcon(credential.iconUrl!.dark, ICON_DARK);
+		const declared = new XOAuth2Api().properties.map((p) => p.name);
+		expect(declared).toEqual(expect.arrayContaining(['grantType', 'scope', 'xApiKeySecret', 'xBearerToken', 'baseUrl']));
 		expect(credential.properties.map((p) => p.name).slice(0, declared.length)).toStrictEqual(declared);
 	});
 });
