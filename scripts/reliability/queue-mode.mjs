@@ -328,6 +328,37 @@ try {
 	};
 	checks.sendExactlyOnce = run.status === 'success' && figures.send.deliveredOnce === SENDS && figures.send.itemsWithMessageId === SENDS && figures.send.ranOn !== 'unknown';
 
+	// ------------------------------------------------------------ Auto-Response set from another workflow
+	// The out-of-office layout: another workflow sets the trigger's auto-response through the trigger's own
+	// webhook (a signed control request, answered by the webhook processor, kept in the trigger's static
+	// data); a first message through the webhook processor and one through the main both get the new text.
+	const AWAY = 'Out of office, set from another workflow';
+	const triggerUrl = new URL(`webhook/${path}`, webhookBase).toString();
+	const setter = await main.createWorkflow(
+		chain('queue mode: auto-response set', [
+			manualTrigger(),
+			socialMessaging('Set', { platform: 'messenger', resource: 'autoResponse', operation: 'set', autoResponseActive: true, autoResponseMessage: AWAY, autoResponseWaitSeconds: 3600, triggerUrl }, credential),
+		]),
+	);
+	const setRun = await main.runWorkflow(setter.id, { timeoutMs: 60_000 });
+	const setOutput = setRun.status === 'success' ? nodeOutput(setRun, 'Set') : [];
+	await control('POST', '/reset');
+	const [viaWebhookProcessor, viaMain] = [person(PEOPLE + TRIALS), person(PEOPLE + TRIALS + 1)];
+	const beforeAway = executionIds().length;
+	await post(webhookBase, path, signedMessage(viaWebhookProcessor, 'queue away a'));
+	await sleep(GAP_MS);
+	await post(main.url, path, signedMessage(viaMain, 'queue away b'));
+	await waitForExecutions(beforeAway + 2);
+	const afterAway = await control('GET', '/deliveries');
+	const awayTo = (who) => afterAway.deliveries.filter((d) => d.recipient === who && d.content?.message?.text === AWAY).reduce((sum, d) => sum + d.count, 0);
+	figures.autoResponseFromAnotherWorkflow = {
+		setStatus: setRun.status,
+		appliedBy: setOutput[0]?.appliedBy,
+		repliesViaWebhookProcessor: awayTo(viaWebhookProcessor),
+		repliesViaMain: awayTo(viaMain),
+	};
+	checks.autoResponseFromAnotherWorkflow = setRun.status === 'success' && awayTo(viaWebhookProcessor) === 1 && awayTo(viaMain) === 1;
+
 	// ------------------------------------------------------------ nothing secret in any process's log
 	const secrets = [...sandboxSecrets(root), encryptionKey];
 	figures.logs = Object.fromEntries(Object.entries(processes).map(([name, p]) => [name, { lines: p.log().split('\n').length, withASecret: secretLeaks(p.log(), secrets).length }]));
